@@ -1,0 +1,1 @@
+"""newsflow command line, ingest paths and the local (Docker-less) stack."""

@@ -1,0 +1,1 @@
+"""The three newsflow workers: parser, enricher, indexer. A service never imports another."""

@@ -1,0 +1,1 @@
+"""newsflow enricher service."""

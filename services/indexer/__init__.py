@@ -1,0 +1,1 @@
+"""newsflow indexer service."""

@@ -1,0 +1,1 @@
+"""newsflow parser service."""

@@ -1,0 +1,1 @@
+"""Contracts and plumbing shared by every newsflow service (models, settings, queues, raw store)."""

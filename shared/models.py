@@ -1,0 +1,205 @@
+"""Messages exchanged between newsflow stages.
+
+Data flows ingest -> parse -> enrich -> index. Each hop carries one of these
+pydantic models serialised as JSON; every model has a ``schema_version`` so a
+worker can refuse (dead-letter) a message it does not understand instead of
+guessing. Models are frozen: a stage builds a new message, it never mutates
+the one it received.
+
+    >>> ref = RawPageRef(raw_id="ab" * 32, filename="page.html", size_bytes=10,
+    ...                  received_at=utc_now())
+    >>> RawPageRef.model_validate_json(ref.model_dump_json()) == ref
+    True
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SCHEMA_VERSION = 1
+
+Stage = Literal["ingest", "parse", "enrich", "index"]
+SourceFormat = Literal["html", "text_dump", "json", "warc", "text"]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _require_aware(value: datetime | None) -> datetime | None:
+    """Storage times are timezone-aware UTC; a naive time is a contract bug."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("datetime must be timezone-aware")
+    return value.astimezone(timezone.utc)
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+
+
+class RawPageRef(Message):
+    """Claim check for one dropped file: the bytes live in the raw store."""
+
+    raw_id: str = Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of the raw bytes")
+    filename: str = Field(description="name the user dropped, for display only")
+    size_bytes: int = Field(ge=0)
+    received_at: datetime
+    fetched_at: datetime | None = Field(
+        default=None,
+        description="when the page was crawled; reference time for relative stamps",
+    )
+
+    _aware = field_validator("received_at", "fetched_at")(_require_aware)
+
+
+DateOrigin = Literal["json-ld", "meta", "url", "visible-text", "relative", "record", "warc"]
+
+
+class PageDate(Message):
+    """A date exactly as the parser found it, before any resolution."""
+
+    text: str = Field(description="the raw string, e.g. '2025-06-02T10:00:00Z' or '3 days ago'")
+    value: datetime | None = Field(
+        default=None, description="absolute UTC time when the text was absolute"
+    )
+    origin: DateOrigin
+
+    _aware = field_validator("value")(_require_aware)
+
+
+class Article(Message):
+    """One article found by the parser in a raw page."""
+
+    article_id: str = Field(description="deterministic; see shared.identity")
+    raw_id: str
+    position: int = Field(ge=0, description="0 = the page's main article")
+    parent_id: str | None = Field(
+        default=None, description="article_id of the page's main article, for related ones"
+    )
+    source_format: SourceFormat
+    title: str
+    body: str
+    url: str | None = None
+    canonical_url: str | None = None
+    source: str | None = Field(default=None, description="site or outlet name")
+    authors: list[str] = Field(default_factory=list)
+    published: PageDate | None = None
+    modified: PageDate | None = None
+    language: str | None = Field(default=None, description="as declared by the page")
+    description: str | None = None
+    image_url: str | None = None
+    encoding: str | None = Field(default=None, description="text encoding used to decode")
+    fetched_at: datetime | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    _aware = field_validator("fetched_at")(_require_aware)
+
+
+class Mention(Message):
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+EntityType = Literal["person", "organization", "place", "group"]
+
+
+class Entity(Message):
+    type: EntityType
+    name: str = Field(description="canonical name within the article")
+    count: int = Field(ge=1)
+    first_offset: int = Field(ge=0)
+    mentions: list[Mention]
+
+
+class GeoPoint(Message):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class Place(Message):
+    name: str
+    country_code: str | None = None
+    location: GeoPoint | None = None
+    geonames_id: int | None = None
+
+
+TemporalType = Literal["date", "time", "duration", "set"]
+Grain = Literal[
+    "second", "minute", "hour", "day", "week", "month", "season", "quarter", "year", "decade", "century"
+]
+Resolution = Literal[
+    "absolute",
+    "relative_to_publication",
+    "relative_to_fetch",
+    "weekday_anchored",
+    "inferred",
+    "unresolved",
+]
+
+
+class TemporalExpression(Message):
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    type: TemporalType
+    value: str | None = Field(
+        default=None, description="TIMEX3-style value: 2025-06-02, 2024-FA, P3Y, 1950/1953"
+    )
+    grain: Grain | None = None
+    range_start: date | None = Field(default=None, description="first calendar day covered")
+    range_end: date | None = Field(default=None, description="last calendar day covered")
+    resolution: Resolution
+
+
+class ResolvedPublication(Message):
+    value: datetime
+    text: str | None = None
+    resolution: Resolution
+
+    _aware = field_validator("value")(_require_aware)
+
+
+class EnrichedArticle(Message):
+    article: Article
+    enricher_version: str
+    enriched_at: datetime
+    language: str | None = None
+    language_confidence: float | None = None
+    published: ResolvedPublication | None = None
+    entities: list[Entity] = Field(default_factory=list)
+    places: list[Place] = Field(default_factory=list)
+    dates: list[TemporalExpression] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    fingerprint: str | None = Field(default=None, description="near-duplicate signature")
+    duplicate_of: str | None = None
+
+    _aware = field_validator("enriched_at")(_require_aware)
+
+
+class DeadLetter(Message):
+    """A message that could not be processed, kept with everything needed to replay it."""
+
+    dead_letter_id: str
+    stage: Stage
+    raw_id: str | None
+    raw_path: str | None = Field(default=None, description="where the raw bytes are kept")
+    article_id: str | None = None
+    filename: str | None = None
+    reason: str = Field(description="one readable sentence for the user")
+    error_type: str
+    traceback: str | None = None
+    attempts: int = Field(ge=1, default=1)
+    failed_at: datetime
+    payload: dict[str, Any] | None = Field(
+        default=None, description="the message the stage received, for replay"
+    )
+
+    _aware = field_validator("failed_at")(_require_aware)

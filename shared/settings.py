@@ -1,0 +1,70 @@
+"""All newsflow configuration: one pydantic-settings class, env prefix ``NEWSFLOW_``.
+
+Defaults work for the local (Docker-less) stack started by ``newsflow up``;
+docker-compose.yml overrides the URLs and paths through the same variables.
+
+    >>> Settings(redis_url="redis://127.0.0.1:6390/0").redis_url
+    'redis://127.0.0.1:6390/0'
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", extra="ignore")
+
+    # Where things live.
+    runtime_dir: Path = Field(default=PROJECT_ROOT / ".runtime", description="state, logs, data")
+    raw_store_dir: Path | None = Field(default=None, description="defaults to runtime_dir/raw")
+    drop_dir: Path | None = Field(default=None, description="defaults to runtime_dir/drop")
+
+    # Services.
+    redis_port: int = 6379
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    elasticsearch_port: int = 9200
+    elasticsearch_url: str = "http://127.0.0.1:9200"
+    elasticsearch_username: str | None = None
+    elasticsearch_password: SecretStr | None = None
+    elasticsearch_heap_mb: int = 768
+    index_alias: str = "newsflow-articles"
+    kibana_url: str = "http://127.0.0.1:5601"
+    key_prefix: str = Field(default="newsflow", description="namespace for every Redis key")
+
+    # Limits: each is reported when hit, never applied silently.
+    max_raw_bytes: int = 50 * 1024 * 1024
+    max_decompressed_bytes: int = 200 * 1024 * 1024
+    max_articles_per_page: int = 500
+
+    # Delivery.
+    task_max_retries: int = 5
+    retry_backoff_s: float = 1.0
+    retry_backoff_max_s: float = 60.0
+    visibility_timeout_s: int = 3600
+    bulk_max_docs: int = 200
+    bulk_max_bytes: int = 5 * 1024 * 1024
+    bulk_flush_interval_s: float = 0.5
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.raw_store_dir or self.runtime_dir / "raw"
+
+    @property
+    def drop_folder(self) -> Path:
+        return self.drop_dir or self.runtime_dir / "drop"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.runtime_dir / "logs"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
