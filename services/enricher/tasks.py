@@ -1,0 +1,33 @@
+"""Enrich task: one ``Article`` in, one ``EnrichedArticle`` to the ``index`` queue.
+
+The spaCy pipeline is loaded once per worker process (first task), never per
+message. Duplicate detection shares its MinHash index through Redis so every
+enricher process sees what the others have seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+
+from celery import Celery
+
+from services.enricher.dedup_store import RedisDuplicateIndex
+from services.enricher.pipeline import Enricher
+from shared.models import Article
+from shared.queues import send
+from shared.runtime import Runtime
+from shared.stage import StageContext, stage_task
+
+
+def register(app: Celery, runtime: Callable[[], Runtime]) -> None:
+    @lru_cache(maxsize=1)
+    def enricher() -> Enricher:
+        rt = runtime()
+        return Enricher(duplicates=RedisDuplicateIndex(rt.redis, prefix=f"{rt.settings.key_prefix}:dedup"))
+
+    @stage_task(app, runtime, "enrich", Article)
+    def enrich(article: Article, ctx: StageContext) -> None:
+        (enriched,) = enricher().enrich_batch([article])
+        ctx.runtime.status.mark_article(article.raw_id, article.article_id, "enriched")
+        send(ctx.app, "index", enriched.model_dump(mode="json"))

@@ -1,0 +1,182 @@
+"""From an ``EnrichedArticle`` message to the Elasticsearch document and bulk action.
+
+Input: the ``EnrichedArticle`` the enricher sends on the ``index`` queue.
+Output: a plain JSON-ready dict whose fields are exactly those of
+``services.indexer.mapping`` (the mapping is strict, so a field added here and
+not there is a rejected document, caught by the tests), and a ``BulkAction``
+that writes it to the alias with ``_id = article_id``: re-indexing the same
+article overwrites it instead of duplicating it.
+
+Pure: no network, no clock unless ``indexed_at`` is left out.
+
+    >>> from shared.models import Article, EnrichedArticle, utc_now
+    >>> article = Article(article_id="a1", raw_id="f" * 64, position=0, source_format="text",
+    ...                   title="Hello", body="World")
+    >>> doc = to_document(EnrichedArticle(article=article, enricher_version="1",
+    ...                                   enriched_at=utc_now()))
+    >>> doc["article_id"], doc["title"], doc["people"]
+    ('a1', 'Hello', [])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from shared.models import EnrichedArticle, EntityType, TemporalExpression, utc_now
+
+from .mapping import MAPPING_VERSION
+
+# Entity type -> the keyword array that facets it.
+ENTITY_FIELDS: dict[EntityType, str] = {
+    "person": "people",
+    "organization": "organizations",
+    "place": "places",
+    "group": "groups",
+}
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _unique(values: list[str]) -> list[str]:
+    """Order-preserving de-duplication (first mention first)."""
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def _date_fields(dates: list[TemporalExpression]) -> dict[str, Any]:
+    nested = [
+        {
+            "text": d.text,
+            "type": d.type,
+            "value": d.value,
+            "grain": d.grain,
+            "range_start": _iso(d.range_start),
+            "range_end": _iso(d.range_end),
+            "resolution": d.resolution,
+            "start_offset": d.start,
+            "end_offset": d.end,
+        }
+        for d in dates
+    ]
+    resolved = [d for d in dates if d.range_start is not None and d.resolution != "unresolved"]
+    mentioned_dates = sorted({d.range_start.isoformat() for d in resolved if d.range_start})
+    periods: dict[tuple[str, str], dict[str, str]] = {}
+    for d in resolved:
+        start = d.range_start
+        end = d.range_end if d.range_end is not None and d.range_end >= start else start
+        periods[(start.isoformat(), end.isoformat())] = {"gte": start.isoformat(), "lte": end.isoformat()}
+    return {
+        "dates": nested,
+        "mentioned_dates": mentioned_dates,
+        "mentioned_periods": [periods[k] for k in sorted(periods)],
+    }
+
+
+def _publication(enriched: EnrichedArticle) -> dict[str, Any]:
+    """The enricher's resolved date wins; else the parser's absolute date, if any."""
+    if enriched.published is not None:
+        return {
+            "published_at": _iso(enriched.published.value),
+            "published_text": enriched.published.text,
+            "published_resolution": enriched.published.resolution,
+        }
+    page_date = enriched.article.published
+    if page_date is not None and page_date.value is not None:
+        return {
+            "published_at": _iso(page_date.value),
+            "published_text": page_date.text,
+            "published_resolution": "absolute",
+        }
+    return {
+        "published_at": None,
+        "published_text": page_date.text if page_date is not None else None,
+        "published_resolution": "unresolved" if page_date is not None else None,
+    }
+
+
+def to_document(enriched: EnrichedArticle, *, indexed_at: datetime | None = None) -> dict[str, Any]:
+    """The Elasticsearch ``_source`` for one enriched article."""
+    article = enriched.article
+    by_type: dict[str, list[str]] = {field: [] for field in ENTITY_FIELDS.values()}
+    for entity in sorted(enriched.entities, key=lambda e: e.first_offset):
+        by_type[ENTITY_FIELDS[entity.type]].append(entity.name)
+    places_with_points = [p for p in enriched.places if p.location is not None]
+    modified = article.modified.value if article.modified is not None else None
+
+    return {
+        "article_id": article.article_id,
+        "raw_id": article.raw_id,
+        "parent_id": article.parent_id,
+        "position": article.position,
+        "source_format": article.source_format,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "image_url": article.image_url,
+        "encoding": article.encoding,
+        "title": article.title,
+        "body": article.body,
+        "description": article.description,
+        "source": article.source,
+        "authors": _unique(article.authors),
+        "language": enriched.language or article.language,
+        "language_confidence": enriched.language_confidence,
+        "keywords": _unique(enriched.keywords),
+        **{field: _unique(names) for field, names in by_type.items()},
+        # Places found only by the geo step (no NER mention) still belong in the facet.
+        "places": _unique(by_type["places"] + [p.name for p in enriched.places]),
+        "countries": _unique([p.country_code.upper() for p in enriched.places if p.country_code]),
+        "entities": [
+            {"type": e.type, "name": e.name, "count": e.count, "first_offset": e.first_offset}
+            for e in enriched.entities
+        ],
+        "place_details": [
+            {
+                "name": p.name,
+                "country_code": p.country_code,
+                "location": {"lat": p.location.lat, "lon": p.location.lon} if p.location else None,
+                "geonames_id": p.geonames_id,
+            }
+            for p in enriched.places
+        ],
+        "locations": [{"lat": p.location.lat, "lon": p.location.lon} for p in places_with_points if p.location],
+        **_publication(enriched),
+        "modified_at": _iso(modified),
+        "fetched_at": _iso(article.fetched_at),
+        "enriched_at": _iso(enriched.enriched_at),
+        "indexed_at": _iso(indexed_at or utc_now()),
+        **_date_fields(enriched.dates),
+        "fingerprint": enriched.fingerprint,
+        "duplicate_of": enriched.duplicate_of,
+        "enricher_version": enriched.enricher_version,
+        "mapping_version": MAPPING_VERSION,
+        "metadata": dict(article.metadata),
+    }
+
+
+@dataclass(frozen=True)
+class BulkAction:
+    """One ``index`` operation: the bulk API's action line plus the document.
+
+    ``op`` is always ``index`` (create-or-overwrite by ``_id``), and the bulk
+    writer reads each response item under this same key.
+    """
+
+    article_id: str
+    index: str
+    document: dict[str, Any]
+    op: str = "index"
+
+    def header(self) -> dict[str, Any]:
+        return {self.op: {"_index": self.index, "_id": self.article_id}}
+
+
+def to_action(enriched: EnrichedArticle, alias: str, *, indexed_at: datetime | None = None) -> BulkAction:
+    """Bulk action for one article, written through the alias (never a concrete index)."""
+    return BulkAction(
+        article_id=enriched.article.article_id,
+        index=alias,
+        document=to_document(enriched, indexed_at=indexed_at),
+    )

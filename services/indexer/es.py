@@ -1,0 +1,126 @@
+"""All of the indexer's network I/O with Elasticsearch, in one place.
+
+* ``make_client``: the official client built from ``shared.settings``.
+* ``ensure_index``: template + versioned index + alias, idempotent and safe
+  when several indexer workers start together.
+* ``write_bulk``: sends ``BulkAction``s in count- and byte-bounded batches
+  and returns one outcome per action (see ``services.indexer.bulk``). One bad
+  document never raises; a transport failure (connection refused, timeout,
+  a 429/5xx on the whole request) does, and ``shared.errors.is_transient``
+  tells the task to retry it.
+* ``search_articles``: runs a body from ``services.indexer.search``.
+
+    >>> client = make_client(Settings())          # doctest: +SKIP
+    >>> ensure_index(client, "newsflow-articles")  # doctest: +SKIP
+    'newsflow-articles-v1'
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
+
+from shared.settings import Settings
+
+from .bulk import BulkReport, batches, classify_response, encode
+from .documents import BulkAction
+from .mapping import index_name, index_template
+from .search import parse_hits, parse_total
+
+log = logging.getLogger(__name__)
+
+
+def make_client(settings: Settings, *, request_timeout_s: float = 30.0) -> Elasticsearch:
+    """Client for ``settings.elasticsearch_url``; basic auth only when a username is set.
+
+    Building the client opens no connection; the first request does.
+    """
+    auth = None
+    if settings.elasticsearch_username:
+        password = settings.elasticsearch_password.get_secret_value() if settings.elasticsearch_password else ""
+        auth = (settings.elasticsearch_username, password)
+    return Elasticsearch(settings.elasticsearch_url, basic_auth=auth, request_timeout=request_timeout_s)
+
+
+def _alias_targets(client: Elasticsearch, alias: str) -> dict[str, bool]:
+    """{index: is_write_index} for every index the alias points at (empty if none)."""
+    try:
+        response = client.indices.get_alias(name=alias)
+    except NotFoundError:
+        return {}
+    return {
+        index: bool(body.get("aliases", {}).get(alias, {}).get("is_write_index", False))
+        for index, body in response.body.items()
+    }
+
+
+def ensure_index(client: Elasticsearch, alias: str, *, shards: int = 1, replicas: int = 0) -> str:
+    """Make ``alias`` write to ``{alias}-v{MAPPING_VERSION}``; return that index name.
+
+    Idempotent and race-safe: the template PUT is last-writer-wins with the
+    same body; index creation carries the alias atomically, and the worker that
+    loses the creation race gets ``resource_already_exists_exception``, which
+    is the outcome it wanted. When the alias already points at an older
+    version, the new index becomes the write index and the old one stays
+    readable behind the alias until it is reindexed and removed (a mapping
+    change must not make existing articles vanish from search).
+    """
+    target = index_name(alias)
+    client.indices.put_index_template(name=alias, **index_template(alias, shards=shards, replicas=replicas))
+    try:
+        client.indices.create(index=target, aliases={alias: {"is_write_index": True}})
+        log.info("created index", extra={"index": target, "alias": alias})
+        return target
+    except BadRequestError as exc:
+        if exc.error != "resource_already_exists_exception":
+            raise
+    targets = _alias_targets(client, alias)
+    if targets.get(target):
+        return target
+    actions: list[dict[str, Any]] = [{"add": {"index": target, "alias": alias, "is_write_index": True}}]
+    actions += [
+        {"add": {"index": other, "alias": alias, "is_write_index": False}} for other in targets if other != target
+    ]
+    client.indices.update_aliases(actions=actions)
+    if any(other != target for other in targets):
+        log.warning(
+            "alias also reads older index versions; reindex them into the current one",
+            extra={"alias": alias, "index": target, "older": sorted(o for o in targets if o != target)},
+        )
+    return target
+
+
+def write_bulk(
+    client: Elasticsearch,
+    actions: Iterable[BulkAction],
+    *,
+    max_docs: int,
+    max_bytes: int,
+    refresh: bool | str | None = None,
+) -> BulkReport:
+    """Send ``actions`` with the bulk API and report every item's outcome.
+
+    ``require_alias`` makes Elasticsearch refuse to auto-create a concrete
+    index (with a dynamic mapping) when the alias is missing; those items come
+    back retryable. Batches already sent stay written if a later batch raises;
+    resending them is harmless because every action is an ``index`` by ``_id``.
+
+    >>> report = write_bulk(client, actions, max_docs=200, max_bytes=5 << 20)  # doctest: +SKIP
+    >>> report.counts()                                                         # doctest: +SKIP
+    {'indexed': 199, 'retryable': 0, 'permanent': 1}
+    """
+    outcomes = []
+    for batch in batches((encode(a) for a in actions), max_docs=max_docs, max_bytes=max_bytes):
+        operations = [line for item in batch for line in item.lines]
+        response = client.bulk(operations=operations, require_alias=True, refresh=refresh)
+        outcomes.extend(classify_response([item.action for item in batch], response.body))
+    return BulkReport(outcomes)
+
+
+def search_articles(client: Elasticsearch, alias: str, body: Mapping[str, Any]) -> tuple[int, list[dict[str, Any]]]:
+    """Run a ``build_search`` body; return (total matches, parsed hits)."""
+    response = client.search(index=alias, **body)
+    return parse_total(response.body), parse_hits(response.body)

@@ -1,0 +1,159 @@
+"""Per-file status in Redis: where is each dropped file, and is every article accounted for?
+
+A file moves received -> parsed -> indexed (or failed, with the reason). Its
+articles are tracked as Redis *sets* of article ids (expected, enriched,
+indexed, failed) rather than counters, so a redelivered message can never be
+counted twice: accounting stays exact under at-least-once delivery.
+
+Keys, all under ``{prefix}:``:
+    files                   sorted set raw_id -> received time
+    file:{raw_id}           hash: filename, state, reason, received_at, updated_at
+    file:{raw_id}:{kind}    set of article ids, kind in expected/enriched/indexed/failed
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import redis
+
+from shared.models import RawPageRef, utc_now
+
+TERMINAL_STATES = frozenset({"indexed", "failed", "partial"})
+ARTICLE_SETS = ("expected", "enriched", "indexed", "failed")
+
+
+@dataclass(frozen=True)
+class FileStatus:
+    raw_id: str
+    filename: str
+    state: str
+    reason: str | None
+    received_at: str | None
+    updated_at: str | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def done(self) -> bool:
+        return self.state in TERMINAL_STATES
+
+    def as_dict(self) -> dict:
+        return {
+            "raw_id": self.raw_id,
+            "filename": self.filename,
+            "state": self.state,
+            "reason": self.reason,
+            "received_at": self.received_at,
+            "updated_at": self.updated_at,
+            "articles": self.counts,
+        }
+
+
+class StatusStore:
+    def __init__(self, client: redis.Redis, prefix: str):
+        self.r = client
+        self.prefix = prefix
+
+    def _key(self, *parts: str) -> str:
+        return ":".join((self.prefix, *parts))
+
+    def _now(self) -> str:
+        return utc_now().isoformat()
+
+    def register(self, ref: RawPageRef) -> bool:
+        """Record a new file. False when this raw id was already received (same bytes)."""
+        added = self.r.zadd(self._key("files"), {ref.raw_id: ref.received_at.timestamp()}, nx=True)
+        if not added:
+            return False
+        self.r.hset(self._key("file", ref.raw_id), mapping={
+            "filename": ref.filename,
+            "state": "received",
+            "received_at": ref.received_at.isoformat(),
+            "updated_at": self._now(),
+            "ref": ref.model_dump_json(),
+        })
+        return True
+
+    def ref(self, raw_id: str) -> RawPageRef | None:
+        """The claim check the file was first sent with (for reprocess and replay)."""
+        raw = self.r.hget(self._key("file", raw_id), "ref")
+        return RawPageRef.model_validate_json(raw) if raw else None
+
+    def reset(self, raw_id: str) -> None:
+        """Forget article progress before a reprocess, keeping the file's identity."""
+        pipe = self.r.pipeline()
+        for kind in ARTICLE_SETS:
+            pipe.delete(self._key("file", raw_id, kind))
+        pipe.hset(self._key("file", raw_id), mapping={"state": "received", "updated_at": self._now()})
+        pipe.hdel(self._key("file", raw_id), "reason")
+        pipe.execute()
+
+    def set_parsed(self, raw_id: str, article_ids: list[str]) -> None:
+        pipe = self.r.pipeline()
+        if article_ids:
+            pipe.sadd(self._key("file", raw_id, "expected"), *article_ids)
+        pipe.hset(self._key("file", raw_id), mapping={"state": "parsed", "updated_at": self._now()})
+        pipe.execute()
+
+    def mark_article(self, raw_id: str, article_id: str, kind: str, reason: str | None = None) -> None:
+        """Record one article's progress and settle the file's state when all are done."""
+        if kind not in ARTICLE_SETS[1:]:
+            raise ValueError(f"unknown article state {kind!r}")
+        self.r.sadd(self._key("file", raw_id, kind), article_id)
+        if kind == "failed" and reason:
+            self.r.hset(self._key("file", raw_id), "reason", reason)
+        self._settle(raw_id)
+
+    def _settle(self, raw_id: str) -> None:
+        counts = self.counts(raw_id)
+        expected = counts["expected"]
+        done = counts["indexed"] + counts["failed"]
+        if expected == 0 or done < expected:
+            return
+        if counts["failed"] == 0:
+            state = "indexed"
+        elif counts["indexed"] == 0:
+            state = "failed"
+        else:
+            state = "partial"
+        self.r.hset(self._key("file", raw_id), mapping={"state": state, "updated_at": self._now()})
+
+    def mark_failed(self, raw_id: str, reason: str) -> None:
+        """The whole file failed (e.g. it could not be parsed)."""
+        self.r.hset(
+            self._key("file", raw_id),
+            mapping={"state": "failed", "reason": reason, "updated_at": self._now()},
+        )
+
+    def counts(self, raw_id: str) -> dict[str, int]:
+        pipe = self.r.pipeline()
+        for kind in ARTICLE_SETS:
+            pipe.scard(self._key("file", raw_id, kind))
+        return dict(zip(ARTICLE_SETS, pipe.execute()))
+
+    def get(self, raw_id: str) -> FileStatus | None:
+        data = self.r.hgetall(self._key("file", raw_id))
+        if not data:
+            return None
+        data = {k.decode(): v.decode() for k, v in data.items() if k != b"ref"}
+        return FileStatus(
+            raw_id=raw_id,
+            filename=data.get("filename", ""),
+            state=data.get("state", "unknown"),
+            reason=data.get("reason"),
+            received_at=data.get("received_at"),
+            updated_at=data.get("updated_at"),
+            counts=self.counts(raw_id),
+        )
+
+    def raw_ids(self) -> list[str]:
+        return [m.decode() for m in self.r.zrange(self._key("files"), 0, -1)]
+
+    def all(self) -> list[FileStatus]:
+        return [s for s in (self.get(rid) for rid in self.raw_ids()) if s is not None]
+
+    def summary(self) -> dict[str, int]:
+        """Files per state: the reconciliation users read in ``newsflow status``."""
+        totals: dict[str, int] = {}
+        for status in self.all():
+            totals[status.state] = totals.get(status.state, 0) + 1
+        return totals

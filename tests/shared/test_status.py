@@ -1,0 +1,56 @@
+"""Status accounting against the real Redis: exact under redelivery."""
+
+import pytest
+
+from shared.dead_letters import DeadLetterStore, build_dead_letter
+from shared.errors import BadInputError
+from shared.models import RawPageRef, utc_now
+from shared.status import StatusStore
+
+pytestmark = pytest.mark.integration
+
+RAW = "a" * 64
+
+
+def _ref(name="page.html"):
+    return RawPageRef(raw_id=RAW, filename=name, size_bytes=3, received_at=utc_now())
+
+
+def test_same_bytes_are_registered_once(redis_client, unique_prefix):
+    store = StatusStore(redis_client, unique_prefix)
+    assert store.register(_ref("a.html")) is True
+    assert store.register(_ref("copy-of-a.html")) is False
+    assert store.get(RAW).filename == "a.html"
+    assert store.ref(RAW).filename == "a.html"
+
+
+def test_file_is_indexed_only_when_every_article_is_and_redelivery_counts_once(redis_client, unique_prefix):
+    store = StatusStore(redis_client, unique_prefix)
+    store.register(_ref())
+    store.set_parsed(RAW, ["a1", "a2"])
+    store.mark_article(RAW, "a1", "indexed")
+    store.mark_article(RAW, "a1", "indexed")  # redelivered message
+    assert store.get(RAW).state == "parsed"
+    assert store.counts(RAW)["indexed"] == 1
+    store.mark_article(RAW, "a2", "indexed")
+    assert store.get(RAW).state == "indexed"
+
+
+def test_a_failed_article_makes_the_file_partial_with_the_reason(redis_client, unique_prefix):
+    store = StatusStore(redis_client, unique_prefix)
+    store.register(_ref())
+    store.set_parsed(RAW, ["a1", "a2"])
+    store.mark_article(RAW, "a1", "indexed")
+    store.mark_article(RAW, "a2", "failed", reason="mapping rejected the document")
+    status = store.get(RAW)
+    assert (status.state, status.reason) == ("partial", "mapping rejected the document")
+
+
+def test_dead_letters_round_trip_and_refailing_overwrites(redis_client, unique_prefix):
+    letters = DeadLetterStore(redis_client, unique_prefix)
+    for attempt in (1, 2):
+        letters.add(build_dead_letter(stage="parse", exc=BadInputError("empty file"), reason="empty file",
+                                      raw_id=RAW, raw_path="/x", attempts=attempt))
+    (letter,) = letters.list()
+    assert (letter.reason, letter.attempts, letter.raw_id) == ("empty file", 2, RAW)
+    assert letters.get(letter.dead_letter_id) == letter
