@@ -39,8 +39,10 @@ class Part:
 
 
 class LocalStack:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, child_env: dict[str, str] | None = None):
+        """``child_env``: extra environment for the processes started (tests pass their own NEWSFLOW_*)."""
         self.settings = settings
+        self.child_env = child_env or {}
         self.pid_dir = settings.runtime_dir / "pids"
 
     def managed(self, name: str) -> ManagedProcess:
@@ -120,14 +122,18 @@ class LocalStack:
 
     def start_workers(self, names=WORKERS) -> None:
         for name in names:
-            self.managed(name).start([sys.executable, "-m", "newsflow.cli", "worker", name], cwd=PROJECT_ROOT)
+            self.managed(name).start(
+                [sys.executable, "-m", "newsflow.cli", "worker", name], env=self.child_env, cwd=PROJECT_ROOT
+            )
         if not wait_until(lambda: self.workers_ok(names), 120, interval_s=1.0):
             raise StackError(f"workers {', '.join(names)} did not answer; see {self.settings.log_dir}")
 
     def start_watcher(self) -> None:
         self.settings.drop_folder.mkdir(parents=True, exist_ok=True)
         self.managed("watcher").start(
-            [sys.executable, "-m", "newsflow.cli", "watch", str(self.settings.drop_folder)], cwd=PROJECT_ROOT
+            [sys.executable, "-m", "newsflow.cli", "watch", str(self.settings.drop_folder)],
+            env=self.child_env,
+            cwd=PROJECT_ROOT,
         )
 
     def up(self, *, services_only: bool = False) -> list[Part]:

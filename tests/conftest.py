@@ -86,7 +86,10 @@ def redis_client(redis_url, unique_prefix):
 
     client = redis.Redis.from_url(redis_url)
     yield client
-    keys = list(client.scan_iter(match=f"{unique_prefix}*", count=1000))
+    keys = [
+        *client.scan_iter(match=f"{unique_prefix}*", count=1000),
+        *client.scan_iter(match=f"_kombu.binding.{unique_prefix}*", count=1000),  # Celery's queue bindings
+    ]
     if keys:
         client.delete(*keys)
     client.close()
@@ -131,9 +134,11 @@ class Pipeline:
         return result
 
 
-def pipeline_settings(unique_prefix: str, tmp_path: Path, base: Settings) -> tuple[Settings, dict[str, str]]:
+@pytest.fixture
+def isolated(unique_prefix, tmp_path, base_settings) -> tuple[Settings, dict[str, str]]:
+    """Settings (and the matching NEWSFLOW_* environment) for a pipeline of this test's own."""
+    base = base_settings
     env = {
-        **os.environ,
         "NEWSFLOW_KEY_PREFIX": unique_prefix,
         "NEWSFLOW_INDEX_ALIAS": f"{unique_prefix}-articles",
         "NEWSFLOW_RUNTIME_DIR": str(tmp_path / "runtime"),
@@ -141,24 +146,19 @@ def pipeline_settings(unique_prefix: str, tmp_path: Path, base: Settings) -> tup
         "NEWSFLOW_ELASTICSEARCH_URL": base.elasticsearch_url,
         "NEWSFLOW_RETRY_BACKOFF_S": "0.2",
     }
-    overrides = {k.removeprefix("NEWSFLOW_").lower(): v for k, v in env.items() if k.startswith("NEWSFLOW_")}
+    overrides = {k.removeprefix("NEWSFLOW_").lower(): v for k, v in env.items()}
     return Settings(**overrides), env
 
 
 @pytest.fixture
-def pipeline(redis_service, es_service, unique_prefix, tmp_path, base_settings, es, redis_client):
+def pipeline(redis_service, es_service, isolated, es, redis_client):
     """Three real worker processes (parser, enricher, indexer) on this test's own queues and index."""
-    settings, env = pipeline_settings(unique_prefix, tmp_path, base_settings)
-    stack = LocalStack(settings)
-    previous = dict(os.environ)
-    os.environ.update(env)  # the workers inherit the test's settings
+    settings, env = isolated
+    stack = LocalStack(settings, child_env=env)
     try:
         stack.start_workers()
     except StackError as exc:
         pytest.fail(f"workers did not start: {exc}", pytrace=False)
-    finally:
-        os.environ.clear()
-        os.environ.update(previous)
-    yield Pipeline(settings, env)
+    yield Pipeline(settings, {**os.environ, **env})
     for name in ("parser", "enricher", "indexer"):
         stack.managed(name).stop()

@@ -18,6 +18,7 @@ us the origin, which trafilatura does not.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ _MODIFIED_META = (
     "dcterms.modified", "article.updated", "modified_time",
 )
 _AUTHOR_META = ("author", "article:author", "og:article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
+_EARLIEST_YEAR = 1990  # no web news page is older; earlier stamps are CMS placeholders
 _URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
 
 
@@ -83,9 +85,20 @@ def parse_date(text: str) -> datetime | None:
 
 
 def page_date(text: Any, origin: DateOrigin) -> PageDate | None:
+    """A PageDate, or None for empty text and CMS placeholders such as 0001-01-01."""
     if not isinstance(text, str) or not text.strip():
         return None
-    return PageDate(text=text.strip()[:200], value=parse_date(text), origin=origin)
+    value = parse_date(text)
+    if value is not None and value.year < _EARLIEST_YEAR:
+        return None
+    return PageDate(text=text.strip()[:200], value=value, origin=origin)
+
+
+def _clean_text(value: str | None) -> str | None:
+    """Unescape (pages often double-escape entities in meta tags) and collapse whitespace."""
+    if not value:
+        return None
+    return " ".join(html.unescape(value).split()) or None
 
 
 def _json_ld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
@@ -191,13 +204,14 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMeta:
     meta.modified = meta.modified or next((page_date(tags[k], "meta") for k in _MODIFIED_META if k in tags), None)
 
     publisher = _name(article.get("publisher"))
-    meta.site_name = tags.get("og:site_name") or (publisher[0] if publisher else None) or (site_names[0] if site_names else None)
+    meta.site_name = _clean_text(tags.get("og:site_name") or (publisher[0] if publisher else None) or (site_names[0] if site_names else None))
     canonical = tree.xpath('string(//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href)').strip()
     canonical = canonical or tags.get("og:url") or _first_str(article.get("url"))
     meta.canonical_url = urljoin(url, canonical) if canonical and url else (canonical if canonical and canonical.startswith("http") else None)
     lang = tree.get("lang") or tree.get("xml:lang") or tags.get("og:locale") or tags.get("content-language") or _first_str(article.get("inLanguage"))
     meta.language = lang.strip().replace("_", "-")[:16] if lang and lang.strip() else None
-    meta.description = _first_str(article.get("description")) or tags.get("description") or tags.get("og:description")
+    meta.title = _clean_text(meta.title)
+    meta.description = _clean_text(_first_str(article.get("description")) or tags.get("description") or tags.get("og:description"))
     image = _image(article.get("image")) or tags.get("og:image") or tags.get("twitter:image")
     meta.image_url = urljoin(url, image) if image and url else image
     meta.json_ld_body = _first_str(article.get("articleBody"))

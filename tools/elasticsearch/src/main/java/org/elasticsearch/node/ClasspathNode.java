@@ -26,7 +26,8 @@ public class ClasspathNode extends Node {
         super(
             NodeConstruction.prepareConstruction(
                 environment,
-                PluginsLoader.createPluginsLoader(Set.of(), Set.of(), Map.of()),
+                // No module folders to scan, and no module layer to export server packages to.
+                PluginsLoader.createPluginsLoader(Set.of(), Set.of(), Map.of(), false),
                 new NodeServiceProvider() {
                     @Override
                     PluginsService newPluginService(Environment env, PluginsLoader emptyLoader) {
