@@ -159,12 +159,12 @@ def search(
 ) -> None:
     """Search indexed articles: full text plus filters on people, organisations, places, sources, dates."""
     from services.indexer import es
-    from services.indexer.search import build_search, parse_hits
+    from services.indexer.search import build_search
 
     settings = get_settings()
     body = build_search(query or None, person=person, org=org, place=place, source=source, since=since,
                         until=until, mentioned_since=mentioned_since, mentioned_until=mentioned_until, size=size)
-    hits = parse_hits(es.make_client(settings).search(index=settings.index_alias, body=body))
+    total, hits = es.search_articles(es.make_client(settings), settings.index_alias, body)
     if json_output:
         _print_json(hits)
         return
@@ -177,7 +177,7 @@ def search(
                       f"[bold]{escape(hit['title'])}[/bold]\n{snippet}", escape(hit.get("source") or ""),
                       str(hit.get("published_at") or "")[:16], escape(entities))
     console.print(table)
-    console.print(f"{len(hits)} hit(s)")
+    console.print(f"{len(hits)} of {total} matching article(s)")
 
 
 def _print_file_table(statuses) -> None:
@@ -293,6 +293,35 @@ def dlq_replay(
         letters = [letter for letter in letters if letter.stage == stage]
     sent = replay(rt, make_celery(rt.settings), letters)
     console.print(f"replayed {sent} of {len(letters)} dead letter(s)")
+
+
+@app.command()
+def bench(
+    dataset: Path = typer.Option(Path("../shared/eval/article-extraction"), help="Folder with html/*.html.gz."),
+    pages: int = typer.Option(1000, help="Replicate the dataset's pages (with distinct content) to this many."),
+    baseline_pages: Optional[int] = typer.Option(None, help="Run the naive baseline on the first N pages only."),
+    latency_samples: int = typer.Option(10, help="Single pages timed on the warm, idle stack."),
+    json_output: bool = typer.Option(False, "--json"),
+) -> None:
+    """Throughput end to end on the real local stack, beside a naive one-process baseline and the stage ceiling."""
+    import tempfile
+
+    from newsflow.bench import run as run_bench
+    from newsflow.stack import LocalStack
+
+    settings = get_settings()
+    stack = LocalStack(settings)
+    stack.start_redis()
+    stack.start_elasticsearch()
+    with tempfile.TemporaryDirectory(prefix="newsflow-bench-") as workdir:
+        report = run_bench(dataset, pages, settings, Path(workdir), baseline_pages=baseline_pages,
+                           latency_samples=latency_samples)
+    if json_output:
+        _print_json(report)
+        return
+    from newsflow.bench_report import print_report
+
+    print_report(console, report)
 
 
 def _mount_optional_groups() -> None:

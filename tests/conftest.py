@@ -101,8 +101,9 @@ def es(es_service, unique_prefix):
 
     client = Elasticsearch(es_service, request_timeout=30)
     yield client
-    client.options(ignore_status=404).indices.delete(index=f"{unique_prefix}*", expand_wildcards="all")
-    client.options(ignore_status=404).indices.delete_index_template(name=f"{unique_prefix}*")
+    from services.indexer.es import delete_by_prefix
+
+    delete_by_prefix(client, unique_prefix)
     client.close()
 
 

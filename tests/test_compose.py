@@ -53,7 +53,8 @@ def test_redis_keeps_an_append_only_file_and_backends_are_not_published(compose)
             assert str(port.get("host_ip", port) if isinstance(port, dict) else port).startswith("127.0.0.1")
 
 
-def test_kibana_matches_the_elasticsearch_version(compose):
-    es_tag = compose["services"]["elasticsearch"]["image"].rsplit(":", 1)[1]
-    kibana_tag = compose["services"]["kibana"]["image"].rsplit(":", 1)[1]
-    assert es_tag == kibana_tag
+def test_compose_runs_the_pinned_elastic_stack_version(compose):
+    from services.indexer.stack import ELASTIC_STACK_VERSION
+
+    for name in ("elasticsearch", "kibana"):
+        assert compose["services"][name]["image"].rsplit(":", 1)[1] == ELASTIC_STACK_VERSION

@@ -11,7 +11,13 @@ scores them the benchmark's way:
 * precision and recall are means over pages, F1 the harmonic mean of the means.
 
 Throughput is pages per second on one core, timing only the extraction call
-(decompression of the benchmark's ``.gz`` files is done beforehand).
+(decompression of the benchmark's ``.gz`` files is done beforehand). newsflow
+is timed through ``parse_page``, the whole path a dropped HTML file takes
+(detection, decoding, body, metadata, Article), the baseline as
+``trafilatura.extract(bytes)``. Both see the page bytes only, as a user's
+dropped file would. Time is this process's CPU time, the two run interleaved
+page by page and each page's best of ``repeats`` runs counts, so load from
+other processes on the machine skews neither side.
 
     newsflow eval extraction --dataset /path/to/article-extraction [--json]
 """
@@ -27,6 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -36,6 +43,7 @@ from shared.models import RawPageRef
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _NGRAM = 4
+_LIMIT = 1 << 30  # the benchmark measures extraction, not the ingest limits
 
 
 @dataclass(frozen=True)
@@ -90,40 +98,48 @@ def load_dataset(dataset: Path) -> list[tuple[str, bytes, str, str | None]]:
     return pages
 
 
-def _baseline(data: bytes, url: str | None) -> str:
+def baseline_body(data: bytes) -> str:
     import trafilatura
 
-    return trafilatura.extract(data, url=url) or ""
+    return trafilatura.extract(data) or ""
 
 
-def _newsflow(data: bytes, url: str | None) -> str:
-    from services.parser.html import extract_html
+def newsflow_body(data: bytes) -> str:
+    from services.parser.parse import parse_page
 
+    ref = RawPageRef(raw_id=raw_id(data), filename="page.html", size_bytes=len(data),
+                     received_at=datetime.now(timezone.utc))
     try:
-        return extract_html(data, url=url).body
+        articles = parse_page(data, ref, max_raw_bytes=_LIMIT, max_decompressed_bytes=_LIMIT, max_articles=_LIMIT)
     except PermanentError:
         return ""
+    return articles[0].body
 
 
-def run(extractor: Callable[[bytes, str | None], str], pages: list[tuple[str, bytes, str, str | None]]) -> dict[str, float]:
-    scores, elapsed = [], 0.0
-    for _key, data, truth, url in pages:
-        start = time.perf_counter()
-        prediction = extractor(data, url)
-        elapsed += time.perf_counter() - start
-        scores.append(score_page(truth, prediction))
-    result = aggregate(scores)
-    result["pages_per_s"] = len(pages) / elapsed if elapsed else 0.0
-    return result
+def _timed(extractor: Callable[[bytes], str], data: bytes) -> tuple[str, float]:
+    start = time.process_time()
+    prediction = extractor(data)
+    return prediction, time.process_time() - start
 
 
-def evaluate(dataset: Path) -> dict[str, dict[str, float]]:
-    """Score newsflow's HTML extractor and plain ``trafilatura.extract`` on ``dataset``."""
+def evaluate(dataset: Path, repeats: int = 2) -> dict[str, Any]:
+    """Score newsflow's parser and plain ``trafilatura.extract`` on ``dataset``."""
     pages = load_dataset(Path(dataset))
-    # Warm both code paths (imports, lazy tables) so neither pays start-up in its timing.
-    _baseline(pages[0][1], pages[0][3])
-    _newsflow(pages[0][1], pages[0][3])
-    return {"newsflow": run(_newsflow, pages), "baseline": run(_baseline, pages), "pages": len(pages)}
+    extractors = {"newsflow": newsflow_body, "baseline": baseline_body}
+    for extractor in extractors.values():  # imports and lazy tables are paid here, not in the timing
+        extractor(pages[0][1])
+    scores: dict[str, list[PageScore]] = {name: [] for name in extractors}
+    seconds = dict.fromkeys(extractors, 0.0)
+    for _key, data, truth, _url in pages:
+        for name, extractor in extractors.items():
+            runs = [_timed(extractor, data) for _ in range(max(1, repeats))]
+            scores[name].append(score_page(truth, runs[0][0]))
+            seconds[name] += min(elapsed for _, elapsed in runs)
+    result: dict[str, Any] = {"pages": len(pages)}
+    for name in extractors:
+        result[name] = aggregate(scores[name])
+        result[name]["pages_per_s"] = len(pages) / seconds[name] if seconds[name] else 0.0
+    return result
 
 
 def command(

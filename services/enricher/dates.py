@@ -70,16 +70,16 @@ YEAR = r"(?:1[6-9]\d\d|20\d\d)"
 NUM = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")"
 # "a second" is nearly always the ordinal ("a second round"), so seconds need the plural.
 UNIT = r"(?:seconds|(?:minute|hour|day|week|month|year|decade)s?|centur(?:y|ies))"
-_YEAR_CONTEXT = r"(?:in|since|by|until|till|from|of|during|before|after|between|and|to|through|throughout|circa|around|early|late|mid|year|fiscal)"
+_YEAR_CONTEXT = r"(?:the|in|since|by|until|till|from|of|during|before|after|between|and|to|through|throughout|circa|around|early|late|mid|year|fiscal)"
 
 _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
     ("numeric", re.compile(r"(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])")),
     ("month_day", re.compile(
-        rf"(?:(?P<wd>{WEEKDAY}),?\s*\(?\s*)?(?P<mon>{MONTH_ANY})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b"
+        rf"(?=[A-Z])(?:(?P<wd>{WEEKDAY}),?\s*\(?\s*)?(?P<mon>{MONTH_ANY})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b"
         rf"(?:\s*,?\s*(?P<y>{YEAR})\b)?\)?")),
     ("day_month", re.compile(
-        rf"(?:(?P<wd>{WEEKDAY}),?\s*\(?\s*)?\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_ANY})"
+        rf"(?=[A-Z0-9])(?:(?P<wd>{WEEKDAY}),?\s*\(?\s*)?\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_ANY})"
         rf"(?:\s*,?\s*(?P<y>{YEAR})\b)?\)?")),
     ("month_year", re.compile(rf"\b(?P<mod>(?:early|mid|late)[- ])?(?P<mon>{MONTH_ANY})\s*,?\s+(?:of\s+)?(?P<y>{YEAR})\b")),
     ("year_range", re.compile(rf"\b(?P<y>{YEAR})\s?[-\u2013]\s?(?P<y2>\d\d(?:\d\d)?)\b(?![-\u2013/])")),
@@ -87,7 +87,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"(?:\b(?P<mod>early|mid|late|the end of|the start of|the beginning of)[- ])?\b(?P<y>{YEAR})\b(?![-\u2013/]\d)(?!\s?%)")),
     ("decade", re.compile(r"\b(?:the\s+)?(?:(?:early|mid|late)[- ])?(?P<dec>1[6-9]\d0|20[0-9]0|'\d0)s\b")),
     ("month", re.compile(
-        rf"\b(?:(?P<rel>last|next|this|early|late|mid|in|since|until|by|from|before|after|through|during|of)[- ])?"
+        rf"(?=[A-Za-z])\b(?:(?P<rel>last|next|this|early|late|mid|in|since|until|by|from|before|after|through|during|of)[- ])?"
         rf"(?P<mon>{MONTH_FULL})\b(?!\s+\d)")),
     ("season", re.compile(
         r"\b(?:(?P<rel>last|this|next|past|coming|early|late|in|the)\s+)(?:(?:early|late)\s+)?"
@@ -99,14 +99,16 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("relative_unit", re.compile(
         r"\b(?P<pre>(?:earlier|later)\s+)?(?P<rel>last|this|next|past|previous|coming)\s+"
         r"(?P<unit>week(?:end)?|month|year|quarter|decade|century)\b", re.I)),
-    ("ago", re.compile(rf"\b(?P<n>{NUM}|several|a few|few|many)\s+(?P<unit>{UNIT})\s+ago\b", re.I)),
     ("weekday", re.compile(
         rf"\b(?:(?P<rel>last|next|this|on|since|until|by|from|early|late)\s+)?(?P<wd>{WEEKDAY})(?P<plural>s)?"
         r"(?:\s+(?P<part>morning|afternoon|evening|night))?\b")),
-    ("duration", re.compile(
-        rf"\b(?P<n>{NUM}|several|a few|few|many|a couple of)[- ](?P<unit>{UNIT})(?:[- ]long|[- ]old)?\b", re.I)),
     ("clock", re.compile(r"\b(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?\s*(?P<ap>[ap])\.?m\.?(?!\w)|\b(?P<h2>[01]?\d|2[0-3]):(?P<min2>[0-5]\d)\s*(?:GMT|UTC)\b", re.I)),
 ]
+# Durations and "... ago" are found from their unit word backwards: unit words
+# are rare, so this costs one cheap pass instead of trying every number word at
+# every word start.
+_UNIT_WORD = re.compile(rf"[- ]({UNIT})(?:[- ]long|[- ]old)?\b(\s+ago\b)?", re.I)
+_AMOUNT_BEFORE = re.compile(rf"\b({NUM}|several|a few|few|many|a couple of)$", re.I)
 _FUTURE = re.compile(
     r"\b(will|won't|'ll|shall|going to|plans? to|planned|planning|scheduled|expected to|expects? to|due to|set to"
     r"|intends? to|upcoming)\b", re.I)
@@ -115,6 +117,16 @@ _LEADING_PREPOSITION = re.compile(r"(?:in|on|since|until|by|from|before|after|th
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 _TEMPORAL_WORD = re.compile(r"\b(ago|year|month|week|day|decade|century|centuries|hour|minute|morning|evening"
                             r"|afternoon|night|overnight|midday|noon|midnight|era|season|quarter|period)s?\b", re.I)
+
+
+# A rule runs only on a body containing one of its trigger substrings (lower
+# case): a C-speed substring test saves most regex passes on typical articles.
+_TRIGGERS = {
+    "iso": ("-",), "numeric": ("/",), "year_range": ("-", "\u2013"), "decade": ("0s",),
+    "season": ("spring", "summer", "fall", "autumn", "winter"), "quarter": ("quarter", "q1", "q2", "q3", "q4"),
+    "relative_day": ("today", "yesterday", "tomorrow"),
+    "weekday": ("day",), "clock": ("m", ":"),
+}
 
 
 @dataclass(frozen=True)
@@ -145,13 +157,18 @@ def scan(body: str, ner_spans: list[tuple[int, int, str]] = ()) -> list[Candidat
     covers are kept as kind ``ner`` (resolved as ``unresolved``).
     """
     found: list[tuple[int, int, str, dict]] = []
+    lowered = body.lower()
     for kind, pattern in _PATTERNS:
+        triggers = _TRIGGERS.get(kind)
+        if triggers and not any(t in lowered for t in triggers):
+            continue
         for m in pattern.finditer(body):
             if kind == "year" and not _plausible_year(body, m):
                 continue
             if kind == "month" and m["mon"] == "May" and not m["rel"]:
                 continue  # the modal verb and the surname are far commoner than a bare "May"
             found.append((m.start(), m.end(), kind, {k: v for k, v in m.groupdict().items() if v}))
+    found.extend(_durations(body))
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
     chosen: list[tuple[int, int, str, dict]] = []
     for item in found:
@@ -168,6 +185,16 @@ def scan(body: str, ner_spans: list[tuple[int, int, str]] = ()) -> list[Candidat
         if lead and lead.end() < e:
             s = lead.end()
         out.append(Candidate(s, e, body[s:e], k, f, _is_future(body, s, e)))
+    return out
+
+
+def _durations(body: str) -> list[tuple[int, int, str, dict]]:
+    out = []
+    for m in _UNIT_WORD.finditer(body):
+        amount = _AMOUNT_BEFORE.search(body, max(0, m.start() - 20), m.start())
+        if amount:
+            kind = "ago" if m.group(2) else "duration"
+            out.append((amount.start(), m.end(), kind, {"n": amount.group(1), "unit": m.group(1)}))
     return out
 
 

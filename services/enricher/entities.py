@@ -145,21 +145,24 @@ def _attach_short_person_names(mentions: list[_Mention]) -> list[_Mention]:
 
 def _vote_types(mentions: list[_Mention], is_place: Callable[[str, bool], bool]) -> None:
     votes: dict[str, Counter] = {}
-    for m in mentions:
+    samples: dict[str, str] = {}
+    keys = [canonical.key(m.name) for m in mentions]
+    for m, k in zip(mentions, keys):
         if not m.fixed:
-            votes.setdefault(canonical.key(m.name), Counter())[m.type] += 1
+            votes.setdefault(k, Counter())[m.type] += 1
+            samples.setdefault(k, m.name)
     decided: dict[str, str] = {}
     for k, counter in votes.items():
         named = [(n, t) for t, n in counter.items() if t != "other"]
         best = max(named, key=lambda pair: (pair[0], pair[1] == "person"))[1] if named else "other"
-        sample = next(m.name for m in mentions if canonical.key(m.name) == k)
+        sample = samples[k]
         multiword_person = best == "person" and len(sample.split()) > 1
         if best != "place" and not multiword_person and is_place(sample, best == "person"):
             best = "place"
         decided[k] = best
-    for m in mentions:
+    for m, k in zip(mentions, keys):
         if not m.fixed:
-            m.type = decided[canonical.key(m.name)]
+            m.type = decided[k]
 
 
 def _merge_acronyms(mentions: list[_Mention]) -> None:

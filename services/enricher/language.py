@@ -4,7 +4,8 @@
 model download, ~1 ms per article) with normalised probabilities, so the
 confidence is a probability in [0, 1] rather than a raw log score. The title
 is included because short bodies (teasers, related-article blurbs) carry too
-few features on their own. The language a page declares is kept separately on
+few features on their own. Only the first ``SAMPLE_CHARS`` characters are
+classified (see the constant for why). The language a page declares is kept separately on
 the ``Article``; this is what the text itself says.
 
     >>> detect("Delegations from Russia and Ukraine gathered in Turkiye on Monday.")[0]
@@ -14,6 +15,11 @@ the ``Article``; this is what the text itself says.
 from __future__ import annotations
 
 from functools import lru_cache
+
+# The classifier's cost grows with text length while its answer settles within a
+# few hundred characters; the opening (title + first paragraphs) decides. A page
+# mixing languages is reported by the language of its opening.
+SAMPLE_CHARS = 600
 
 
 @lru_cache(maxsize=1)
@@ -25,7 +31,8 @@ def _identifier():
 
 def detect(text: str) -> tuple[str | None, float | None]:
     """(ISO 639-1 code, probability), or (None, None) for text without letters."""
-    if not any(ch.isalpha() for ch in text):
+    sample = text[:SAMPLE_CHARS]
+    if not any(ch.isalpha() for ch in sample):
         return None, None
-    code, probability = _identifier().classify(text)
+    code, probability = _identifier().classify(sample)
     return code, round(float(probability), 4)

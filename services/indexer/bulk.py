@@ -78,6 +78,12 @@ class BulkReport:
 
     outcomes: list[ItemOutcome]
 
+    def __iter__(self) -> Iterator[ItemOutcome]:
+        return iter(self.outcomes)
+
+    def __len__(self) -> int:
+        return len(self.outcomes)
+
     def _with(self, status: OutcomeStatus) -> list[ItemOutcome]:
         return [o for o in self.outcomes if o.status == status]
 

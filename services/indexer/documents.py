@@ -20,6 +20,7 @@ Pure: no network, no clock unless ``indexed_at`` is left out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -171,6 +172,11 @@ class BulkAction:
 
     def header(self) -> dict[str, Any]:
         return {self.op: {"_index": self.index, "_id": self.article_id}}
+
+
+def bulk_actions(documents: Iterable[dict[str, Any]], alias: str) -> list[BulkAction]:
+    """Bulk actions for documents from ``to_document``, each by its ``article_id``."""
+    return [BulkAction(article_id=doc["article_id"], index=alias, document=doc) for doc in documents]
 
 
 def to_action(enriched: EnrichedArticle, alias: str, *, indexed_at: datetime | None = None) -> BulkAction:

@@ -23,7 +23,7 @@ from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 
-from shared.settings import Settings
+from shared.settings import Settings, get_settings
 
 from .bulk import BulkReport, batches, classify_response, encode
 from .documents import BulkAction
@@ -57,38 +57,45 @@ def _alias_targets(client: Elasticsearch, alias: str) -> dict[str, bool]:
     }
 
 
+def _create_index(client: Elasticsearch, index: str, aliases: dict[str, Any]) -> None:
+    """Create ``index``; losing a creation race to another worker is success too."""
+    try:
+        client.indices.create(index=index, aliases=aliases)
+        log.info("created index", extra={"index": index})
+    except BadRequestError as exc:
+        if exc.error != "resource_already_exists_exception":
+            raise
+
+
 def ensure_index(client: Elasticsearch, alias: str, *, shards: int = 1, replicas: int = 0) -> str:
     """Make ``alias`` write to ``{alias}-v{MAPPING_VERSION}``; return that index name.
 
     Idempotent and race-safe: the template PUT is last-writer-wins with the
-    same body; index creation carries the alias atomically, and the worker that
-    loses the creation race gets ``resource_already_exists_exception``, which
-    is the outcome it wanted. When the alias already points at an older
-    version, the new index becomes the write index and the old one stays
-    readable behind the alias until it is reindexed and removed (a mapping
-    change must not make existing articles vanish from search).
+    same body; a first index is created with the alias in the same request, and
+    the worker that loses that race gets ``resource_already_exists_exception``,
+    which is the outcome it wanted. When the alias already points at an older
+    version, one atomic alias update makes the new index the write index and
+    keeps the old one readable behind the alias until it is reindexed and
+    removed (a mapping change must not make existing articles vanish from
+    search).
     """
     target = index_name(alias)
     client.indices.put_index_template(name=alias, **index_template(alias, shards=shards, replicas=replicas))
-    try:
-        client.indices.create(index=target, aliases={alias: {"is_write_index": True}})
-        log.info("created index", extra={"index": target, "alias": alias})
-        return target
-    except BadRequestError as exc:
-        if exc.error != "resource_already_exists_exception":
-            raise
     targets = _alias_targets(client, alias)
     if targets.get(target):
         return target
+    _create_index(client, target, {} if targets else {alias: {"is_write_index": True}})
+    targets = _alias_targets(client, alias)
+    if targets.get(target):
+        return target
+    older = sorted(index for index in targets if index != target)
     actions: list[dict[str, Any]] = [{"add": {"index": target, "alias": alias, "is_write_index": True}}]
-    actions += [
-        {"add": {"index": other, "alias": alias, "is_write_index": False}} for other in targets if other != target
-    ]
+    actions += [{"add": {"index": index, "alias": alias, "is_write_index": False}} for index in older]
     client.indices.update_aliases(actions=actions)
-    if any(other != target for other in targets):
+    if older:
         log.warning(
             "alias also reads older index versions; reindex them into the current one",
-            extra={"alias": alias, "index": target, "older": sorted(o for o in targets if o != target)},
+            extra={"alias": alias, "index": target, "older": older},
         )
     return target
 
@@ -96,22 +103,28 @@ def ensure_index(client: Elasticsearch, alias: str, *, shards: int = 1, replicas
 def write_bulk(
     client: Elasticsearch,
     actions: Iterable[BulkAction],
+    settings: Settings | None = None,
     *,
-    max_docs: int,
-    max_bytes: int,
+    max_docs: int | None = None,
+    max_bytes: int | None = None,
     refresh: bool | str | None = None,
 ) -> BulkReport:
-    """Send ``actions`` with the bulk API and report every item's outcome.
+    """Send ``actions`` with the bulk API and report every item's outcome, in order.
 
-    ``require_alias`` makes Elasticsearch refuse to auto-create a concrete
-    index (with a dynamic mapping) when the alias is missing; those items come
-    back retryable. Batches already sent stay written if a later batch raises;
-    resending them is harmless because every action is an ``index`` by ``_id``.
+    Batch bounds come from ``settings.bulk_max_docs`` / ``bulk_max_bytes``
+    unless given. ``require_alias`` makes Elasticsearch refuse to auto-create a
+    concrete index (with a dynamic mapping) when the alias is missing; those
+    items come back retryable. Batches already sent stay written if a later
+    batch raises; resending them is harmless because every action is an
+    ``index`` by ``_id``.
 
-    >>> report = write_bulk(client, actions, max_docs=200, max_bytes=5 << 20)  # doctest: +SKIP
-    >>> report.counts()                                                         # doctest: +SKIP
+    >>> report = write_bulk(client, actions, settings)  # doctest: +SKIP
+    >>> report.counts()                                  # doctest: +SKIP
     {'indexed': 199, 'retryable': 0, 'permanent': 1}
     """
+    settings = settings or get_settings()
+    max_docs = max_docs or settings.bulk_max_docs
+    max_bytes = max_bytes or settings.bulk_max_bytes
     outcomes = []
     for batch in batches((encode(a) for a in actions), max_docs=max_docs, max_bytes=max_bytes):
         operations = [line for item in batch for line in item.lines]
@@ -120,7 +133,23 @@ def write_bulk(
     return BulkReport(outcomes)
 
 
-def search_articles(client: Elasticsearch, alias: str, body: Mapping[str, Any]) -> tuple[int, list[dict[str, Any]]]:
+def search_articles(
+    client: Elasticsearch, alias: str, body: Mapping[str, Any]
+) -> tuple[int, list[dict[str, Any]]]:
     """Run a ``build_search`` body; return (total matches, parsed hits)."""
     response = client.search(index=alias, **body)
     return parse_total(response.body), parse_hits(response.body)
+
+
+def delete_by_prefix(client: Elasticsearch, prefix: str) -> None:
+    """Delete every index and index template whose name starts with ``prefix`` (tests, benchmarks).
+
+    Elasticsearch 8 refuses wildcard deletes by default (``action.destructive_requires_name``),
+    so the names are listed first and deleted explicitly.
+    """
+    names = client.indices.get(index=f"{prefix}*", expand_wildcards="all").body
+    if names:
+        client.indices.delete(index=",".join(names))
+    found = client.options(ignore_status=404).indices.get_index_template(name=f"{prefix}*")
+    for template in found.body.get("index_templates", []):
+        client.indices.delete_index_template(name=template["name"])

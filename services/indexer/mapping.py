@@ -184,11 +184,11 @@ def index_template(alias: str, *, shards: int = 1, replicas: int = 0) -> dict[st
     return {
         "index_patterns": [f"{alias}-v*"],
         "priority": 200,
+        "version": MAPPING_VERSION,
         "template": {
             "settings": index_settings(shards=shards, replicas=replicas),
             "mappings": mappings(),
         },
-        "_meta": {"mapping_version": MAPPING_VERSION},
     }
 
 

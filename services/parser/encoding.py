@@ -1,4 +1,4 @@
-"""Turn HTML bytes into text without mojibake.
+"""Turn page bytes (HTML, text dumps, plain text) into text without mojibake.
 
 Crawled pages lie about their encoding often enough that a declared charset
 is a hint, not a fact. The order of trust:
@@ -12,7 +12,7 @@ is a hint, not a fact. The order of trust:
 4. charset-normalizer's best guess, then windows-1252 with replacement
    characters as the last resort that always succeeds.
 
-    >>> decode_html("café".encode("cp1252"))
+    >>> decode_bytes("café".encode("cp1252"))
     ('café', 'cp1252')
 """
 
@@ -74,15 +74,36 @@ def _try(data: bytes, codec: str) -> str | None:
         return None
 
 
-def decode_html(data: bytes, http_charset: str | None = None) -> tuple[str, str]:
+def _guess(data: bytes) -> str | None:
+    """charset-normalizer's pick, with windows-1252 winning ties.
+
+    Short Western text often decodes with equal "chaos" under cp1250, cp1252
+    and cp1257; only cp1252 is right for most of the unlabelled web (it is the
+    WHATWG default), so among the equally good readings it is preferred.
+    """
+    matches = list(from_bytes(data))
+    if not matches:
+        return None
+    best = matches[0]
+    for match in matches:
+        tied = match.chaos <= best.chaos and match.coherence >= best.coherence - 0.01
+        if tied and "cp1252" in match.could_be_from_charset:
+            return "cp1252"
+    codec = normalise_charset(best.encoding)
+    # Without a BOM, a UTF-16/32 guess is nearly always a misread of short single-byte text.
+    if codec and codec.startswith(("utf-16", "utf-32", "utf_16", "utf_32")):
+        return None
+    return codec
+
+
+def decode_bytes(data: bytes, http_charset: str | None = None) -> tuple[str, str]:
     """Decode page bytes; returns (text, codec actually used)."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             text = _try(data, codec)
             if text is not None:
                 return text, codec
-    for label in (http_charset, None):
-        codec = normalise_charset(label) if label else declared_charset(data)
+    for codec in (normalise_charset(http_charset), declared_charset(data)):
         if codec is None or codec in ("utf-16", "utf-32"):  # a <meta> in ASCII bytes cannot really be UTF-16
             continue
         if codec != "utf-8" and _is_single_byte(codec) and _has_utf8_multibyte(data):
@@ -93,11 +114,9 @@ def decode_html(data: bytes, http_charset: str | None = None) -> tuple[str, str]
     text = _try(data, "utf-8")
     if text is not None:
         return text, "utf-8"
-    best = from_bytes(data[:_DETECT_BYTES]).best()
-    if best is not None:
-        codec = normalise_charset(best.encoding)
-        if codec:
-            text = _try(data, codec)
-            if text is not None:
-                return text, codec
+    codec = _guess(data[:_DETECT_BYTES])
+    if codec:
+        text = _try(data, codec)
+        if text is not None:
+            return text, codec
     return data.decode("cp1252", errors="replace"), "cp1252"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import trafilatura
 from trafilatura.utils import load_html
 
-from services.parser.encoding import decode_html
+from services.parser.encoding import decode_bytes
 from services.parser.metadata import PageMeta, read_metadata
 from shared.errors import BadInputError
 
@@ -62,7 +62,7 @@ def drop_title_line(body: str, title: str | None) -> str:
 def extract_html(data: bytes | str, url: str | None = None, http_charset: str | None = None) -> HtmlPage:
     """Decode, parse and extract one page; raises BadInputError when no text is found."""
     if isinstance(data, bytes):
-        text, encoding = decode_html(data, http_charset)
+        text, encoding = decode_bytes(data, http_charset)
     else:
         text, encoding = data, None
     # lxml refuses str input that still carries an encoding declaration.

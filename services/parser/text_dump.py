@@ -41,6 +41,7 @@ _BULLET = re.compile(r"^\s*[•·*▪►]\s*(?P<text>.+)$")
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?…\"”’')\]]$")
 _MAX_STAMP_PREFIX_WORDS = 6
+_STAMP_VERBS = {"updated", "posted", "published", "edited", "last updated"}
 _PARAGRAPH_WORDS = 15  # a line this long with final punctuation is prose, not chrome
 _SHORT_WORDS = 8
 
@@ -77,8 +78,8 @@ def _stamp(line: str) -> _Stamp | None:
 
 
 def _is_label(prefix: str) -> bool:
-    """An icon's alt text glued to the time ("time", "clock"), not an outlet name."""
-    return not prefix or prefix == prefix.lower()
+    """An icon's alt text or a stamp verb glued to the time ("time", "Updated"), not an outlet name."""
+    return not prefix or prefix == prefix.lower() or prefix.lower() in _STAMP_VERBS
 
 
 def _is_paragraph(line: str) -> bool:
@@ -116,37 +117,38 @@ def _header(lines: list[str], stamp: _Stamp, floor: int) -> tuple[int, str, str 
             return stamp.line, "", None
         title_index = candidates[0][0]
     title = lines[title_index]
-    start = title_index
-    for i, text in window:  # extend the block upwards over the adjacent repeats of the title
-        if i < title_index and text == title and all(not lines[j] or lines[j] == title for j in range(i, title_index)):
-            start = i
+    start = index = title_index
+    while index > floor and (not lines[index - 1] or lines[index - 1] == title):
+        index -= 1  # extend the block upwards over the adjacent repeats of the title
+        if lines[index] == title:
+            start = index
     between = [t for i, t in window if title_index < i < stamp.line and t != title and _is_short(t)]
     return start, title, between[-1] if between else None
 
 
 def _source(stamp: _Stamp, standalone: str | None, after: list[str]) -> str | None:
-    if not _is_label(stamp.prefix):
-        return stamp.prefix
+    """Outlet line between title and stamp, else the stamp's prefix, else a bullet below it."""
     if standalone:
         return standalone.strip(_SEPARATORS)
+    if not _is_label(stamp.prefix):
+        return stamp.prefix
     for line in after:
         bullet = _BULLET.match(line)
         if bullet:
             return bullet.group("text").strip()
-    return stamp.prefix or None
+    return None
 
 
 def _trim_tail(lines: list[str]) -> list[str]:
     """Cut at the first short line after which prose is scarcer than chrome."""
-    for cut in range(len(lines)):
-        if not _is_short(lines[cut]):
-            continue
-        tail = lines[cut:]
-        paragraphs = sum(_is_paragraph(t) for t in tail)
-        shorts = sum(_is_short(t) for t in tail)
-        if paragraphs < 2 and paragraphs < shorts:
-            return lines[:cut]
-    return lines
+    paragraphs = shorts = 0
+    cut = len(lines)
+    for index in range(len(lines) - 1, -1, -1):  # suffix counts, so one pass however long the dump
+        paragraphs += _is_paragraph(lines[index])
+        shorts += _is_short(lines[index])
+        if _is_short(lines[index]) and paragraphs < 2 and paragraphs < shorts:
+            cut = index
+    return lines[:cut]
 
 
 def _body(region: list[str], title: str, source: str | None, repeated: set[str]) -> str:

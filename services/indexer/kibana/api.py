@@ -65,7 +65,9 @@ def import_objects(
             )
             if response.status_code != 503:
                 break
-            failure: Exception = httpx.HTTPStatusError("Kibana is not ready", request=response.request, response=response)
+            failure: Exception = httpx.HTTPStatusError(
+                "Kibana is not ready", request=response.request, response=response
+            )
         except httpx.TransportError as exc:
             failure = exc
         if time.monotonic() >= deadline:

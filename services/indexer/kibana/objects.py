@@ -31,7 +31,7 @@ FIELD_LABELS = {
     "published_at": "Published",
     "title": "Title",
     "source": "Source",
-    "source.keyword": "Source",
+    "source.keyword": "Source (exact)",
     "people": "People",
     "organizations": "Organisations",
     "places": "Places",
@@ -229,7 +229,9 @@ def dashboard(object_id: str, panels: list[tuple[dict[str, Any], tuple[int, int,
             "timeTo": "now",
             "refreshInterval": {"pause": True, "value": 60000},
             "version": 1,
-            "kibanaSavedObjectMeta": {"searchSourceJSON": _json({"query": {"query": "", "language": "kuery"}, "filter": []})},
+            "kibanaSavedObjectMeta": {
+                "searchSourceJSON": _json({"query": {"query": "", "language": "kuery"}, "filter": []})
+            },
         },
         references,
     )
@@ -246,7 +248,7 @@ def build_objects(alias: str) -> list[dict[str, Any]]:
             title=f"Top {label.lower()}",
             description=f"{label} named in the most articles.",
             data_view_id=dv,
-            x=Bucket(field, FIELD_LABELS.get(field, label), size=size),
+            x=Bucket(field, label, size=size),
         )
 
     latest = saved_search(ids["search-latest"], "Latest articles", "Every article, newest first.", dv, [])
@@ -285,10 +287,11 @@ def build_objects(alias: str) -> list[dict[str, Any]]:
             (latest, (0, 44, 48, 18)),
         ],
     )
-    return [data_view(alias), latest, person, over_time, people, organizations, places, languages, sources, world, board]
+    charts = [over_time, people, organizations, places, languages, sources]
+    return [data_view(alias), latest, person, *charts, world, board]
 
 
-def _field_uses(obj: dict[str, Any]) -> list[tuple[str, str]]:
+def field_uses(obj: dict[str, Any]) -> list[tuple[str, str]]:
     """(field, use) pairs: use is 'time', 'terms', 'date_histogram', 'geo', 'sort' or 'any'."""
     attrs = obj["attributes"]
     kind = obj["type"]
@@ -329,7 +332,7 @@ def validate_objects(objects: list[dict[str, Any]], template: dict[str, Any]) ->
     ids = {(o["type"], o["id"]) for o in objects}
     for obj in objects:
         where = f"{obj['type']} {obj['id']}"
-        for field, use in _field_uses(obj):
+        for field, use in field_uses(obj):
             actual = field_type(template, field)
             if actual is None:
                 problems.append(f"{where}: field {field!r} is not in the mapping")

@@ -6,11 +6,9 @@ from datetime import date, datetime, timezone
 import orjson
 import pytest
 
-from services.indexer.documents import to_action, to_document
-from services.indexer.mapping import MAPPING_VERSION, field_type, index_template, mappings
+from services.indexer.documents import bulk_actions, to_action, to_document
+from services.indexer.mapping import MAPPING_VERSION, mappings
 from shared.models import GeoPoint, Place, TemporalExpression
-
-from indexer_factories import enriched_article, entity, page_date
 
 pytestmark = pytest.mark.unit
 
@@ -27,15 +25,15 @@ def _assert_fits_mapping(doc: dict, properties: dict, path: str = "") -> None:
                 _assert_fits_mapping(item, mapped["properties"], f"{path}{key}.")
 
 
-def test_document_fits_the_strict_mapping_and_is_json():
-    doc = to_document(enriched_article(), indexed_at=INDEXED_AT)
+def test_document_fits_the_strict_mapping_and_is_json(make):
+    doc = to_document(make.article(), indexed_at=INDEXED_AT)
 
     _assert_fits_mapping(doc, mappings()["properties"])
     assert json.loads(orjson.dumps(doc)) == doc  # plain JSON types only
 
 
-def test_identity_and_text_fields_come_from_the_article():
-    doc = to_document(enriched_article("b" * 32, parent_id="p" * 32, position=2), indexed_at=INDEXED_AT)
+def test_identity_and_text_fields_come_from_the_article(make):
+    doc = to_document(make.article("b" * 32, parent_id="p" * 32, position=2), indexed_at=INDEXED_AT)
 
     assert doc["article_id"] == "b" * 32
     assert doc["raw_id"] == "ab" * 32
@@ -47,20 +45,20 @@ def test_identity_and_text_fields_come_from_the_article():
     assert doc["enriched_at"] == "2025-06-03T08:00:00+00:00"
 
 
-def test_entities_become_keyword_arrays_in_order_of_first_mention_without_duplicates():
+def test_entities_become_keyword_arrays_in_order_of_first_mention_without_duplicates(make):
     entities = [
-        entity("person", "Joe Biden", 80),
-        entity("person", "Pedro Sánchez", 5),
-        entity("organization", "NATO", 30),
-        entity("group", "Republicans", 50),
-        entity("place", "Madrid", 12),
+        make.entity("person", "Joe Biden", 80),
+        make.entity("person", "Pedro Sánchez", 5),
+        make.entity("organization", "NATO", 30),
+        make.entity("group", "Republicans", 50),
+        make.entity("place", "Madrid", 12),
     ]
     places = [
         Place(name="Madrid", country_code="es", location=GeoPoint(lat=40.4, lon=-3.7)),
         Place(name="Kyiv", country_code="UA", location=GeoPoint(lat=50.45, lon=30.52)),
         Place(name="Atlantis"),
     ]
-    doc = to_document(enriched_article(entities=entities, places=places), indexed_at=INDEXED_AT)
+    doc = to_document(make.article(entities=entities, places=places), indexed_at=INDEXED_AT)
 
     assert doc["people"] == ["Pedro Sánchez", "Joe Biden"]
     assert doc["organizations"] == ["NATO"]
@@ -74,8 +72,8 @@ def test_entities_become_keyword_arrays_in_order_of_first_mention_without_duplic
     assert atlantis["location"] is None
 
 
-def test_dates_keep_every_expression_and_only_resolved_ones_feed_range_fields():
-    doc = to_document(enriched_article(), indexed_at=INDEXED_AT)
+def test_dates_keep_every_expression_and_only_resolved_ones_feed_range_fields(make):
+    doc = to_document(make.article(), indexed_at=INDEXED_AT)
 
     assert [d["text"] for d in doc["dates"]] == ["last Monday", "March 2024", "three years"]
     monday = doc["dates"][0]
@@ -91,12 +89,12 @@ def test_dates_keep_every_expression_and_only_resolved_ones_feed_range_fields():
     ]
 
 
-def test_a_period_without_an_end_covers_its_first_day():
+def test_a_period_without_an_end_covers_its_first_day(make):
     open_ended = TemporalExpression(
         text="since 1 May", start=0, end=11, type="date", value="2025-05-01", grain="day",
         range_start=date(2025, 5, 1), resolution="absolute",
     )  # fmt: skip
-    doc = to_document(enriched_article(dates=[open_ended]), indexed_at=INDEXED_AT)
+    doc = to_document(make.article(dates=[open_ended]), indexed_at=INDEXED_AT)
 
     assert doc["mentioned_periods"] == [{"gte": "2025-05-01", "lte": "2025-05-01"}]
 
@@ -105,65 +103,45 @@ def _with_page_date(enriched, published):
     return enriched.model_copy(update={"article": enriched.article.model_copy(update={"published": published})})
 
 
-def test_publication_prefers_the_enricher_then_the_parsers_absolute_date():
-    enriched = enriched_article(published=datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc))
+def test_publication_prefers_the_enricher_then_the_parsers_absolute_date(make):
+    enriched = make.article(published=datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc))
     assert to_document(enriched, indexed_at=INDEXED_AT)["published_at"] == "2025-06-01T12:00:00+00:00"
 
-    assert to_document(enriched_article(published=None), indexed_at=INDEXED_AT)["published_at"] is None
+    assert to_document(make.article(published=None), indexed_at=INDEXED_AT)["published_at"] is None
 
     stamped = datetime(2025, 5, 30, 6, 0, tzinfo=timezone.utc)
-    from_parser = _with_page_date(enriched_article(published=None), page_date("30 May 2025 06:00 UTC", stamped))
+    from_parser = _with_page_date(make.article(published=None), make.page_date("30 May 2025 06:00 UTC", stamped))
     doc = to_document(from_parser, indexed_at=INDEXED_AT)
     assert doc["published_at"] == "2025-05-30T06:00:00+00:00"
     assert (doc["published_text"], doc["published_resolution"]) == ("30 May 2025 06:00 UTC", "absolute")
 
 
-def test_unresolvable_publication_text_is_kept_for_display():
-    vague = _with_page_date(enriched_article(published=None), page_date("some time ago", None, "visible-text"))
+def test_unresolvable_publication_text_is_kept_for_display(make):
+    vague = _with_page_date(make.article(published=None), make.page_date("some time ago", None, "visible-text"))
     doc = to_document(vague, indexed_at=INDEXED_AT)
 
     assert doc["published_at"] is None
     assert (doc["published_text"], doc["published_resolution"]) == ("some time ago", "unresolved")
 
 
-def test_bulk_action_indexes_through_the_alias_with_the_article_id():
-    action = to_action(enriched_article("c" * 32), "news-alias", indexed_at=INDEXED_AT)
+def test_bulk_action_indexes_through_the_alias_with_the_article_id(make):
+    action = to_action(make.article("c" * 32), "news-alias", indexed_at=INDEXED_AT)
 
     assert action.header() == {"index": {"_index": "news-alias", "_id": "c" * 32}}
     assert action.document["article_id"] == "c" * 32
 
 
-def test_same_article_gives_the_same_document():
-    first = to_document(enriched_article(), indexed_at=INDEXED_AT)
-    again = to_document(enriched_article(), indexed_at=INDEXED_AT)
+def test_bulk_actions_key_each_document_by_its_article_id(make):
+    docs = [to_document(make.article(i * 32), indexed_at=INDEXED_AT) for i in ("d", "e")]
+    actions = bulk_actions(docs, "news-alias")
+    assert [a.header() for a in actions] == [
+        {"index": {"_index": "news-alias", "_id": "d" * 32}},
+        {"index": {"_index": "news-alias", "_id": "e" * 32}},
+    ]
+    assert actions[1].document is docs[1]
+
+
+def test_same_article_gives_the_same_document(make):
+    first = to_document(make.article(), indexed_at=INDEXED_AT)
+    again = to_document(make.article(), indexed_at=INDEXED_AT)
     assert first == again
-
-
-def test_mapping_types_for_dates_entities_and_places_are_explicit():
-    template = index_template("news")
-    assert template["template"]["mappings"]["dynamic"] == "strict"
-    expected = {
-        "published_at": "date",
-        "mentioned_dates": "date",
-        "mentioned_periods": "date_range",
-        "dates.range_start": "date",
-        "people": "keyword",
-        "people.text": "text",
-        "title.keyword": "keyword",
-        "source.keyword": "keyword",
-        "entities": "nested",
-        "entities.name": "keyword",
-        "place_details.location": "geo_point",
-        "locations": "geo_point",
-        "body": "text",
-    }
-    assert {f: field_type(template, f) for f in expected} == expected
-    assert field_type(template, "no_such_field") is None
-    assert field_type(template, "people.nope") is None
-    assert template["template"]["mappings"]["properties"]["body"]["analyzer"] == "english"
-
-
-def test_template_settings_follow_the_arguments():
-    settings = index_template("news", shards=2, replicas=1)["template"]["settings"]["index"]
-    assert (settings["number_of_shards"], settings["number_of_replicas"]) == (2, 1)
-    assert index_template("news")["index_patterns"] == ["news-v*"]

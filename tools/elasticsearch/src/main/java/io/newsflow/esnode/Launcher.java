@@ -36,8 +36,12 @@ public final class Launcher {
     static final String CLUSTER_NAME = "newsflow-local";
     static final String NODE_NAME = "newsflow-local-1";
 
-    /** The official image's modules that could be assembled from Maven Central, see README.md. */
-    static final List<Class<? extends Plugin>> MODULES = List.of(Netty4Plugin.class, LuceneAnalysisPlugin.class, RootEndpointPlugin.class);
+    /** The modules this node has, by the name it reports for them (see README.md for what is missing). */
+    static final Map<String, Class<? extends Plugin>> MODULES = Map.of(
+        "transport-netty4", Netty4Plugin.class,          // published on Maven Central as is
+        "newsflow-analysis", LuceneAnalysisPlugin.class, // stands in for part of analysis-common
+        "newsflow-rest-root", RootEndpointPlugin.class  // stands in for rest-root (GET /)
+    );
 
     private Launcher() {}
 

@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public class ClasspathNode extends Node {
 
-    public ClasspathNode(Environment environment, List<Class<? extends Plugin>> moduleClasses) {
+    public ClasspathNode(Environment environment, Map<String, Class<? extends Plugin>> moduleClasses) {
         super(
             NodeConstruction.prepareConstruction(
                 environment,

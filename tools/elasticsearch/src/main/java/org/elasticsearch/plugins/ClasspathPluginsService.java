@@ -7,6 +7,7 @@ import org.elasticsearch.env.Environment;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A plugins service whose modules are plain classes on the JVM classpath.
@@ -14,7 +15,7 @@ import java.util.List;
  * <p>The official distribution loads each module (transport-netty4, analysis-common, ...) from
  * {@code modules/NAME/} with its own class loader. Maven Central has no module folders, only jars,
  * so here every module class is already on the application classpath and is instantiated
- * directly. It lives in {@code org.elasticsearch.plugins} because {@link LoadedPlugin} is
+ * directly, under the name given by the caller. It lives in {@code org.elasticsearch.plugins} because {@link LoadedPlugin} is
  * package-private. The loaded classes are reported as modules, as the official image does.
  */
 public class ClasspathPluginsService extends PluginsService {
@@ -25,20 +26,20 @@ public class ClasspathPluginsService extends PluginsService {
         Settings settings,
         Environment environment,
         PluginsLoader emptyLoader,
-        List<Class<? extends Plugin>> moduleClasses
+        Map<String, Class<? extends Plugin>> moduleClasses
     ) {
         super(settings, environment.configDir(), emptyLoader);
         List<LoadedPlugin> loaded = new ArrayList<>();
-        for (Class<? extends Plugin> moduleClass : moduleClasses) {
+        moduleClasses.forEach((name, moduleClass) -> {
             Plugin instance = loadPlugin(moduleClass, settings, environment.configDir());
-            loaded.add(new LoadedPlugin(describe(moduleClass), instance, moduleClass.getClassLoader()));
-        }
+            loaded.add(new LoadedPlugin(describe(name, moduleClass), instance, moduleClass.getClassLoader()));
+        });
         this.modules = List.copyOf(loaded);
     }
 
-    private static PluginDescriptor describe(Class<? extends Plugin> moduleClass) {
+    private static PluginDescriptor describe(String name, Class<? extends Plugin> moduleClass) {
         return new PluginDescriptor(
-            moduleClass.getSimpleName(),
+            name,
             "classpath module " + moduleClass.getName(),
             Build.current().version(),
             Build.current().version(),

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from types import SimpleNamespace
 from typing import Any
+
+import pytest
 
 from shared.models import (
     Article,
@@ -99,3 +102,9 @@ def enriched_article(
 
 def page_date(text: str, value: datetime | None, origin: str = "meta") -> PageDate:
     return PageDate(text=text, value=value, origin=origin)
+
+
+@pytest.fixture
+def make():
+    """The factories above, for test modules (importlib import mode: no sibling imports)."""
+    return SimpleNamespace(article=enriched_article, entity=entity, page_date=page_date)

@@ -1,0 +1,313 @@
+"""``newsflow bench``: end-to-end throughput against the real local stack, beside a naive baseline.
+
+What it runs, all on the same pages (the article-extraction dev set, replicated
+with distinct content to ``--pages``):
+
+1. **single-stage timings** in this process: parse, NER-only enrichment and
+   bulk indexing per article. With both cores busy the pipeline cannot beat
+   ``2 / (parse + enrich + index seconds per article)``: the *ceiling*.
+2. **newsflow**: real worker processes on a private key prefix and index; the
+   clock runs from the first file handed to ingest to the last article
+   indexed. CPU and peak RSS per worker and queue depths are sampled.
+3. **naive baseline**: one process doing trafilatura + the full default spaCy
+   pipeline + one index request per article, sequentially.
+4. **latency**: single pages dropped on the warm, idle stack, until searchable.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import statistics
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+from shared.models import RawPageRef, utc_now
+from shared.settings import Settings
+
+_CANONICAL = re.compile(rb"<(?:link|meta)\b[^>]*(?:rel=[\"']?canonical|og:url)[^>]*>", re.IGNORECASE)
+_HEAD = re.compile(rb"<head\b[^>]*>", re.IGNORECASE)
+_BODY_END = re.compile(rb"</(?:article|main|body)>", re.IGNORECASE)
+
+
+def load_pages(dataset: Path) -> list[tuple[str, bytes]]:
+    return [(p.name.removesuffix(".gz"), gzip.decompress(p.read_bytes())) for p in sorted((dataset / "html").glob("*.html.gz"))]
+
+
+def replicate(pages: list[tuple[str, bytes]], n: int) -> list[tuple[str, bytes]]:
+    """``n`` pages cycling over ``pages``; each copy gets its own canonical URL and a distinct sentence."""
+    out = []
+    for i in range(n):
+        name, html = pages[i % len(pages)]
+        if i >= len(pages):
+            html = _CANONICAL.sub(b"", html)
+            link = f'<link rel="canonical" href="https://bench.newsflow.invalid/{i}">'.encode()
+            html = _HEAD.sub(lambda m: m.group(0) + link, html, count=1)
+            note = f"<p>Benchmark replica {i} of this page, filed as copy number {i}.</p>".encode()
+            match = None
+            for match in _BODY_END.finditer(html):
+                break
+            html = html[: match.start()] + note + html[match.start():] if match else html + note
+        out.append((f"{i:06d}-{name}", html))
+    return out
+
+
+@dataclass
+class Sampler:
+    """Samples CPU seconds and RSS of worker process trees, and queue depths, in a thread."""
+
+    pids: dict[str, int]
+    depth: callable
+    interval_s: float = 0.5
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)
+    rss_series: dict[str, list[float]] = field(default_factory=dict)
+    depths: list[dict[str, int]] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def _tree(self, pid: int) -> list[psutil.Process]:
+        try:
+            root = psutil.Process(pid)
+            return [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def cpu_s(self) -> dict[str, float]:
+        totals = {}
+        for name, pid in self.pids.items():
+            total = 0.0
+            for proc in self._tree(pid):
+                try:
+                    times = proc.cpu_times()
+                    total += times.user + times.system
+                except psutil.NoSuchProcess:
+                    continue
+            totals[name] = total
+        return totals
+
+    def _sample(self) -> None:
+        for name, pid in self.pids.items():
+            rss = 0.0
+            for proc in self._tree(pid):
+                try:
+                    rss += proc.memory_info().rss / 2**20
+                except psutil.NoSuchProcess:
+                    continue
+            self.peak_rss_mb[name] = max(self.peak_rss_mb.get(name, 0.0), rss)
+            self.rss_series.setdefault(name, []).append(rss)
+        try:
+            self.depths.append(self.depth())
+        except Exception:  # noqa: BLE001 - a missed sample is not worth failing a benchmark
+            pass
+
+    def run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            self._sample()
+
+    def start(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run, daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def stage_timings(pages: list[tuple[str, bytes]], settings: Settings, es_client, alias: str) -> dict:
+    """Seconds per article for each stage alone, in this process (one core)."""
+    from services.enricher.pipeline import Enricher
+    from services.indexer import es as es_io
+    from services.indexer.documents import bulk_actions, to_document
+    from services.parser.parse import parse_page
+    from shared.errors import PermanentError
+    from shared.identity import raw_id
+
+    articles = []
+    started = time.perf_counter()
+    for name, data in pages:
+        ref = RawPageRef(raw_id=raw_id(data), filename=name, size_bytes=len(data), received_at=utc_now())
+        try:
+            articles.extend(parse_page(data, ref, max_raw_bytes=settings.max_raw_bytes,
+                                       max_decompressed_bytes=settings.max_decompressed_bytes,
+                                       max_articles=settings.max_articles_per_page))
+        except PermanentError:
+            continue
+    parse_s = time.perf_counter() - started
+    enricher = Enricher()
+    enricher.enrich_batch(articles[:2])  # warm-up outside the clock
+    started = time.perf_counter()
+    enriched = []
+    for start in range(0, len(articles), 32):
+        enriched.extend(enricher.enrich_batch(articles[start : start + 32]))
+    enrich_s = time.perf_counter() - started
+    es_io.ensure_index(es_client, alias)
+    started = time.perf_counter()
+    es_io.write_bulk(es_client, bulk_actions([to_document(e) for e in enriched], alias), settings)
+    index_s = time.perf_counter() - started
+    n = max(len(articles), 1)
+    per = {"parse": parse_s / n, "enrich": enrich_s / n, "index": index_s / n}
+    return {
+        "articles": len(articles),
+        "s_per_article": per,
+        "articles_per_s": {stage: 1 / s if s else None for stage, s in per.items()},
+        "ceiling_articles_per_s": min(2, psutil.cpu_count() or 1) / sum(per.values()),
+    }
+
+
+def naive_baseline(pages: list[tuple[str, bytes]], es_client, index: str) -> dict:
+    """trafilatura + full default spaCy + one index call per article, one after the other."""
+    import spacy
+    import trafilatura
+
+    nlp = spacy.load("en_core_web_sm")
+    n = 0
+    started = time.perf_counter()
+    for name, data in pages:
+        text = trafilatura.extract(data.decode("utf-8", errors="replace"))
+        if not text:
+            continue
+        doc = nlp(text)
+        es_client.index(index=index, id=str(n), document={
+            "title": name, "body": text, "entities": [[e.text, e.label_] for e in doc.ents]
+        })
+        n += 1
+    elapsed = time.perf_counter() - started
+    return {"articles": n, "seconds": elapsed, "articles_per_s": n / elapsed if elapsed else None}
+
+
+def percentiles(values: list[float]) -> dict[str, float | None]:
+    if not values:
+        return {"p50": None, "p95": None}
+    if len(values) == 1:
+        return {"p50": values[0], "p95": values[0]}
+    qs = statistics.quantiles(values, n=20, method="inclusive")
+    return {"p50": statistics.median(values), "p95": qs[18]}
+
+
+def unique_bench_prefix() -> str:
+    return "bench" + uuid.uuid4().hex[:8]
+
+
+def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, latency_samples: int) -> dict:
+    """Drop every page into a private pipeline of real worker processes and time it end to end."""
+    import redis
+
+    from newsflow.ingest import Ingestor
+    from newsflow.stack import WORKERS, LocalStack
+    from services.indexer import es as es_io
+    from shared.queues import STAGES, make_celery, queue_name
+    from shared.runtime import Runtime
+
+    prefix = unique_bench_prefix()
+    env = {
+        "NEWSFLOW_KEY_PREFIX": prefix,
+        "NEWSFLOW_INDEX_ALIAS": f"{prefix}-articles",
+        "NEWSFLOW_RUNTIME_DIR": str(workdir / prefix),
+        "NEWSFLOW_REDIS_URL": base.redis_url,
+        "NEWSFLOW_ELASTICSEARCH_URL": base.elasticsearch_url,
+        "NEWSFLOW_WORKER_CONCURRENCY": str(base.worker_concurrency),
+    }
+    settings = Settings(**{k.removeprefix("NEWSFLOW_").lower(): v for k, v in env.items()})
+    stack = LocalStack(settings, child_env=env)
+    rt = Runtime(settings)
+    es_client = es_io.make_client(settings)
+    stack.start_workers()
+    try:
+        pids = {name: stack.managed(name).process().pid for name in WORKERS}
+        sampler = Sampler(pids, lambda: {s: rt.redis.llen(queue_name(settings, s)) for s in STAGES})
+        ingestor = Ingestor(rt, make_celery(settings))
+        cpu_before = sampler.cpu_s()
+        sampler.start()
+        started = time.perf_counter()
+        raw_ids = [ingestor.ingest_bytes(data, name).raw_id for name, data in pages]
+        pending = set(raw_ids)
+        rss_at_1000: dict[str, float] = {}
+        while pending:
+            pending = {rid for rid in pending if not rt.status.get(rid).done}
+            done_pages = len(raw_ids) - len(pending)
+            if not rss_at_1000 and done_pages >= 1000:
+                rss_at_1000 = dict(sampler.peak_rss_mb)
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - started
+        sampler.stop()
+        cpu_after = sampler.cpu_s()
+        statuses = [rt.status.get(rid) for rid in raw_ids]
+        indexed = sum(s.counts["indexed"] for s in statuses)
+        file_latency = [
+            (_ts(s.updated_at) - _ts(s.received_at)) for s in statuses if s.updated_at and s.received_at
+        ]
+        latencies = single_page_latency(ingestor, rt, es_client, settings.index_alias, pages, latency_samples)
+        return {
+            "pages": len(pages),
+            "articles_indexed": indexed,
+            "failed_files": sum(s.state == "failed" for s in statuses),
+            "seconds": elapsed,
+            "articles_per_s": indexed / elapsed if elapsed else None,
+            "file_latency_s": percentiles(file_latency),
+            "cpu_s": {k: cpu_after[k] - cpu_before.get(k, 0) for k in cpu_after},
+            "peak_rss_mb": sampler.peak_rss_mb,
+            "peak_rss_mb_at_1000_pages": rss_at_1000 or None,
+            "max_queue_depth": {s: max((d[s] for d in sampler.depths), default=0) for s in STAGES},
+            "drop_to_searchable_s": percentiles(latencies),
+        }
+    finally:
+        stack.managed("parser").stop()
+        stack.managed("enricher").stop()
+        stack.managed("indexer").stop()
+        es_io.delete_by_prefix(es_client, prefix)
+        r = redis.Redis.from_url(settings.redis_url)
+        keys = [*r.scan_iter(match=f"{prefix}*", count=1000), *r.scan_iter(match=f"_kombu.binding.{prefix}*")]
+        if keys:
+            r.delete(*keys)
+
+
+def single_page_latency(ingestor, rt, es_client, alias: str, pages, samples: int) -> list[float]:
+    """Warm, idle stack: one new page at a time, from hand-over until its articles are searchable."""
+    out = []
+    for i in range(samples):
+        name, data = replicate(pages, len(pages) + i + 1)[-1]
+        data = data.replace(b"Benchmark replica", f"Latency probe {i}".encode(), 1)
+        started = time.perf_counter()
+        rid = ingestor.ingest_bytes(data, f"latency-{i}-{name}").raw_id
+        while not rt.status.get(rid).done:
+            time.sleep(0.02)
+        ids = [m.decode() for m in rt.redis.smembers(f"{rt.settings.key_prefix}:file:{rid}:indexed")]
+        while ids and es_client.count(index=alias, query={"ids": {"values": ids}})["count"] < len(ids):
+            time.sleep(0.05)
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def _ts(value: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(value).timestamp()
+
+
+def run(dataset: Path, n_pages: int, base: Settings, workdir: Path, *, baseline_pages: int | None,
+        latency_samples: int = 10) -> dict:
+    from services.indexer import es as es_io
+
+    pages = replicate(load_pages(dataset), n_pages)
+    es_client = es_io.make_client(base)
+    scratch = unique_bench_prefix()
+    try:
+        stages = stage_timings(pages, base, es_client, f"{scratch}-stages")
+        baseline = naive_baseline(pages[: baseline_pages or len(pages)], es_client, f"{scratch}-naive")
+    finally:
+        es_io.delete_by_prefix(es_client, scratch)
+    newsflow = pipeline_run(pages, base, workdir, latency_samples)
+    ceiling = stages["ceiling_articles_per_s"]
+    return {
+        "newsflow": newsflow,
+        "baseline": baseline,
+        "stages": stages,
+        "ceiling_articles_per_s": ceiling,
+        "fraction_of_ceiling": newsflow["articles_per_s"] / ceiling if ceiling else None,
+        "speedup_vs_baseline": (newsflow["articles_per_s"] / baseline["articles_per_s"])
+        if baseline["articles_per_s"] else None,
+    }

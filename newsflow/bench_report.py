@@ -1,0 +1,33 @@
+"""Human-readable rendering of a ``newsflow bench`` report."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+
+def _f(value, digits=2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def print_report(console: Console, report: dict) -> None:
+    nf, base, stages = report["newsflow"], report["baseline"], report["stages"]
+    head = Table("", "articles/s", "articles", "seconds", title="end to end")
+    head.add_row("newsflow (3 workers)", _f(nf["articles_per_s"]), str(nf["articles_indexed"]), _f(nf["seconds"], 1))
+    head.add_row("naive baseline", _f(base["articles_per_s"]), str(base["articles"]), _f(base["seconds"], 1))
+    head.add_row("stage-limited ceiling", _f(report["ceiling_articles_per_s"]), "", "")
+    console.print(head)
+    console.print(f"speed-up vs baseline: {_f(report['speedup_vs_baseline'])}x   "
+                  f"fraction of ceiling: {_f(report['fraction_of_ceiling'])}")
+    per = Table("stage", "s/article (alone)", "articles/s (alone)", "worker CPU s", "peak RSS MB", "max queue",
+                title="per stage")
+    for stage, worker in (("parse", "parser"), ("enrich", "enricher"), ("index", "indexer")):
+        per.add_row(stage, _f(stages["s_per_article"][stage], 4), _f(stages["articles_per_s"][stage], 1),
+                    _f(nf["cpu_s"].get(worker), 1), _f(nf["peak_rss_mb"].get(worker), 0),
+                    str(nf["max_queue_depth"].get(stage, 0)))
+    console.print(per)
+    lat, fl = nf["drop_to_searchable_s"], nf["file_latency_s"]
+    console.print(f"single page drop-to-searchable on a warm idle stack: p50 {_f(lat['p50'])} s, p95 {_f(lat['p95'])} s")
+    console.print(f"file latency under load (received -> indexed): p50 {_f(fl['p50'])} s, p95 {_f(fl['p95'])} s")
+    if nf.get("peak_rss_mb_at_1000_pages"):
+        console.print(f"peak RSS at 1,000 pages: {nf['peak_rss_mb_at_1000_pages']}")
