@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -143,6 +143,24 @@ def watch(folder: Path = typer.Argument(..., help="The drop folder.")) -> None:
 
 
 # -- search and status -----------------------------------------------------------------------------
+def _iso_day(value: Optional[str]) -> Optional[str]:
+    if value is not None:
+        try:
+            date.fromisoformat(value)
+        except ValueError as exc:
+            raise typer.BadParameter(f"{value!r} is not a day like 2025-06-02") from exc
+    return value
+
+
+def _iso_time(value: Optional[str]) -> Optional[str]:
+    if value is not None:
+        try:
+            datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise typer.BadParameter(f"{value!r} is not a date or ISO 8601 time") from exc
+    return value
+
+
 @app.command()
 def search(
     query: str = typer.Argument("", help="Full-text query (empty: everything)."),
@@ -150,10 +168,10 @@ def search(
     org: Optional[str] = typer.Option(None, help="Only articles mentioning this organisation."),
     place: Optional[str] = typer.Option(None, help="Only articles mentioning this place."),
     source: Optional[str] = typer.Option(None, help="Only articles from this source."),
-    since: Optional[datetime] = typer.Option(None, help="Published on or after."),
-    until: Optional[datetime] = typer.Option(None, help="Published on or before."),
-    mentioned_since: Optional[datetime] = typer.Option(None, help="Mentions a date on or after."),
-    mentioned_until: Optional[datetime] = typer.Option(None, help="Mentions a date on or before."),
+    since: Optional[str] = typer.Option(None, callback=_iso_time, help="Published on or after (date or ISO time)."),
+    until: Optional[str] = typer.Option(None, callback=_iso_time, help="Published on or before (a day: all of it)."),
+    mentioned_since: Optional[str] = typer.Option(None, callback=_iso_day, help="Mentions a day on or after (YYYY-MM-DD)."),
+    mentioned_until: Optional[str] = typer.Option(None, callback=_iso_day, help="Mentions a day on or before (YYYY-MM-DD)."),
     size: int = typer.Option(10, help="How many hits."),
     json_output: bool = typer.Option(False, "--json", help="Print hits as JSON."),
 ) -> None:

@@ -100,14 +100,16 @@ class ManagedProcess:
                 continue
 
 
-def wait_until(check, timeout_s: float, interval_s: float = 0.25) -> bool:
-    """Poll ``check()`` until it is truthy or the time is up."""
+def wait_until(check, timeout_s: float, interval_s: float = 0.25, give_up_on: type[Exception] | None = None) -> bool:
+    """Poll ``check()`` until it is truthy or the time is up; ``give_up_on`` exceptions propagate."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
             if check():
                 return True
-        except Exception:  # noqa: BLE001 - a service that is still starting may raise anything
+        except Exception as exc:  # noqa: BLE001 - a service that is still starting may raise anything
+            if give_up_on is not None and isinstance(exc, give_up_on):
+                raise
             pass
         time.sleep(interval_s)
     return False

@@ -125,8 +125,20 @@ class LocalStack:
             self.managed(name).start(
                 [sys.executable, "-m", "newsflow.cli", "worker", name], env=self.child_env, cwd=PROJECT_ROOT
             )
-        if not wait_until(lambda: self.workers_ok(names), 120, interval_s=1.0):
+        def ready() -> bool:
+            dead = [name for name in names if not self.managed(name).running()]
+            if dead:
+                raise StackError(f"worker {dead[0]} exited at start:\n{self._log_tail(dead[0])}")
+            return self.workers_ok(names)
+
+        if not wait_until(ready, 120, interval_s=1.0, give_up_on=StackError):
             raise StackError(f"workers {', '.join(names)} did not answer; see {self.settings.log_dir}")
+
+    def _log_tail(self, name: str, lines: int = 15) -> str:
+        try:
+            return "\n".join(self.managed(name).log_file.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
 
     def start_watcher(self) -> None:
         self.settings.drop_folder.mkdir(parents=True, exist_ok=True)

@@ -16,14 +16,18 @@ adds article-level evidence on top of the raw spans:
 2. single-word mentions matching the first or last word of a full person name
    in the article become that person ("Mr. Kim" -> "Kim Jong Un",
    "Terekhov" -> "Ihor Terekhov"), whatever label spaCy gave them;
-3. the remaining mentions are grouped by name and take the majority label; a
+3. a two- or three-word capitalised name right after a role word is a person
+   whatever the model said ("army chief Oleksandr Syrskyi" tagged ORG), and
+   is added when the model missed it ("Kharkiv Mayor Ihor Terekhov"), unless
+   it holds an organisation word ("Ministry", "Airlines");
+4. the remaining mentions are grouped by name and take the majority label; a
    name the gazetteer knows as a country or a large city becomes a place
    unless it is a multi-word person name;
-4. an all-capitals organisation equal to the initials of another organisation
+5. an all-capitals organisation equal to the initials of another organisation
    joins it ("KCNA" -> "Korean Central News Agency");
-5. every other occurrence of a known surface in the body is added as a mention
-   (document-level label consistency), so counts do not depend on which
-   sentence the model happened to tag.
+6. every other occurrence of a known surface (and of a known person's
+   surname) in the body is added as a mention (document-level label
+   consistency), so counts do not depend on which sentence the model tagged.
 
 Output: ``Entity`` (person / organization / place / group) with canonical name,
 count, first offset and every mention's exact offsets.
@@ -52,6 +56,24 @@ LABEL_TYPES = {
 # Labels whose spans may still be names the model mislabelled ("Kursk" PRODUCT).
 _RELABELLABLE = {"PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"}
 _HAS_UPPER = re.compile(r"[A-Z]")
+_ROLE_WORDS = (
+    "chief|minister|president|leader|spokes(?:man|woman|person)|mayor|secretary|director|ceo|chairman"
+    "|chairwoman|commander|governor|senator|ambassador|founder|analyst|head|executive|prosecutor|judge"
+    "|coach|captain|general|envoy|premier|chancellor|king|queen|prince|pope"
+)
+# A name right after a role word is a person even when the model says ORG
+# ("army chief Oleksandr Syrskyi"), unless it contains an organisation word.
+_ROLE_BEFORE = re.compile(rf"\b({_ROLE_WORDS})\s+$", re.I)
+_NAME_WORD = r"(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.)"
+# "Kharkiv Mayor Ihor Terekhov said": the small model misses such names outright.
+_TITLED_NAME = re.compile(
+    rf"\b(?i:{_ROLE_WORDS})\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})\b(?!\s+[A-Z])"
+)
+_ORG_WORDS = re.compile(
+    r"\b(Ministry|Council|Agency|Committee|Commission|Company|Corp|Corporation|Inc|Ltd|LLC|Airlines?|Airways|Group"
+    r"|Bank|Party|University|Force|Army|Navy|Service|News|Times|Post|Institute|Association|Union|Department"
+    r"|Office|Court|Parliament|Assembly|Fund|Foundation|Organi[sz]ation|Federation|Authority|Board|Club)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -88,11 +110,20 @@ def _mention(body: str, span: Span, type_: str) -> _Mention | None:
         return None
     offset = raw.find(surface)
     start = span.start + max(offset, 0)
+    if type_ in ("organization", "other") and _looks_like_person(body, start, surface):
+        type_ = "person"
     name = canonical.strip_honorific(surface) if type_ == "person" else surface
     aliased = canonical.alias(name)
     if aliased:
         return _Mention(surface, aliased[0], start, start + len(surface), aliased[1], fixed=True)
     return _Mention(surface, name, start, start + len(surface), type_)
+
+
+def _looks_like_person(body: str, start: int, surface: str) -> bool:
+    words = surface.split()
+    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w[1:].islower() for w in words):
+        return False
+    return bool(_ROLE_BEFORE.search(body[max(0, start - 20) : start])) and not _ORG_WORDS.search(surface)
 
 
 def extract_entities(body: str, spans: list[Span], is_place: Callable[[str, bool], bool]) -> list[Entity]:
@@ -112,12 +143,32 @@ def extract_entities(body: str, spans: list[Span], is_place: Callable[[str, bool
         m = _mention(body, span, type_)
         if m:
             mentions.append(m)
+    mentions.extend(_titled_people(body, mentions))
     mentions = _attach_short_person_names(mentions)
     _vote_types(mentions, is_place)
     mentions = [m for m in mentions if m.type != "other"]
     _merge_acronyms(mentions)
     mentions = _propagate(body, mentions)
     return _build(mentions)
+
+
+def _titled_people(body: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Two- or three-word names right after a role word, where the model found nothing or a part."""
+    found = []
+    for m in _TITLED_NAME.finditer(body):
+        start, end = m.span("name")
+        name = m.group("name")
+        if _ORG_WORDS.search(name) or re.search(rf"\b(?:{_ROLE_WORDS})\b", name, re.I):
+            continue
+        overlapping = [x for x in mentions if start < x.end and x.start < end]
+        if not overlapping:
+            found.append(_Mention(name, name, start, end, "person"))
+        elif len(overlapping) == 1 and overlapping[0].type == "person" and start <= overlapping[0].start \
+                and overlapping[0].end <= end:
+            # The model kept only part of the name ("Minister Rustem [Umerov]"): widen it.
+            x = overlapping[0]
+            x.surface, x.name, x.start, x.end = name, name, start, end
+    return found
 
 
 def _attach_short_person_names(mentions: list[_Mention]) -> list[_Mention]:
@@ -184,6 +235,10 @@ def _propagate(body: str, mentions: list[_Mention]) -> list[_Mention]:
     for m in mentions:
         if len(m.surface) >= 3 and m.surface[0].isupper():
             by_surface.setdefault(m.surface, m)
+    for m in mentions:
+        surname = m.name.split()[-1]
+        if m.type == "person" and surname != m.name and len(surname) >= 3 and surname[0].isupper():
+            by_surface.setdefault(surname, m)  # "Terekhov wrote", after "Ihor Terekhov"
     if not by_surface:
         return mentions
     pattern = re.compile(
@@ -197,7 +252,7 @@ def _propagate(body: str, mentions: list[_Mention]) -> list[_Mention]:
         if (i >= 0 and taken[i][1] > s) or (i + 1 < len(taken) and taken[i + 1][0] < e):
             continue
         src = by_surface[match.group(1)]
-        added.append(_Mention(src.surface, src.name, s, e, src.type, src.fixed))
+        added.append(_Mention(match.group(1), src.name, s, e, src.type, src.fixed))
     return mentions + added
 
 

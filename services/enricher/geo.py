@@ -11,10 +11,11 @@ Resolution rules, in order, for the name of one place entity:
    country, not one of the towns);
 2. a city by its main name, else by an alternate name ("Kiev" -> Kyiv);
    "X region" / "X Oblast" / "X province" fall back to "X";
-3. several cities share the name: candidates in a country the article already
-   mentions (or that holds an unambiguous city of the article) get a 20x
-   population bonus, then the most populous wins ("Paris" -> France, unless the
-   story is about Texas and names no French place).
+3. several cities share the name: candidates in a state/province the article
+   already places (a US state, or an unambiguous city's region) get a 1000x
+   population bonus, candidates in a country it already places a 20x bonus,
+   then the most populous wins ("Paris" -> France, but Paris, Texas in a story
+   that also names Texas or Dallas).
 
 GeoNames has no coordinates for countries and states, so their point is the
 population-weighted centroid of their cities (computed on unit vectors, so
@@ -39,6 +40,10 @@ from services.enricher.canonical import key
 
 _SUFFIX = re.compile(r"\s+(region|oblast|province|governorate|prefecture|district|county|state|city)$", re.I)
 _CONTEXT_BONUS = 20.0
+_REGION_BONUS = 1000.0
+# Words the NER tags as places ("the North's state media") that name no one place.
+_GENERIC = {"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western", "middle",
+            "downtown", "midwest", "the north", "the south", "the west", "the east"}
 _PLACE_POPULATION = 100_000  # a city this large is a place even when NER said ORG
 _STRICT_PLACE_POPULATION = 500_000  # ... and even when NER said PERSON
 
@@ -52,6 +57,7 @@ class _Candidate:
     lon: float
     population: int
     kind: str  # continent | country | state | city
+    admin1: str | None = None
 
 
 def _centroid(points: list[tuple[float, float, int]]) -> tuple[float, float] | None:
@@ -70,6 +76,12 @@ def _centroid(points: list[tuple[float, float, int]]) -> tuple[float, float] | N
 def _place_key(name: str) -> str:
     k = key(name)
     return k[4:] if k.startswith("the ") else k
+
+
+def _bonus(c: _Candidate, countries: set, regions: set) -> float:
+    if (c.country_code, c.admin1) in regions:
+        return _REGION_BONUS
+    return _CONTEXT_BONUS if c.country_code in countries else 1.0
 
 
 class Gazetteer:
@@ -92,7 +104,8 @@ class Gazetteer:
             if c["countrycode"] == "US":
                 by_state.setdefault(c["admin1code"], []).append(point)
             cand = _Candidate(
-                int(c["geonameid"]), c["name"], c["countrycode"], point[0], point[1], point[2], "city"
+                int(c["geonameid"]), c["name"], c["countrycode"], point[0], point[1], point[2], "city",
+                c.get("admin1code"),
             )
             self._cities.setdefault(_place_key(c["name"]), []).append(cand)
             for alt_key in {_place_key(a) for a in c["alternatenames"] if a.isascii() and a[:1].isupper()}:
@@ -107,7 +120,7 @@ class Gazetteer:
             centre = _centroid(by_state.get(state["code"], []))
             if centre:
                 self._areas.setdefault(_place_key(state["name"]), _Candidate(
-                    int(state["geonameid"]), state["name"], "US", *centre, 0, "state"))
+                    int(state["geonameid"]), state["name"], "US", *centre, 0, "state", state["code"]))
         for country in gc.get_countries().values():
             centre = _centroid(by_country.get(country["iso"], []))
             if centre:
@@ -126,6 +139,8 @@ class Gazetteer:
     def is_place(self, name: str, strict: bool = False) -> bool:
         """True for a continent, country, US state, or a large city of that exact name."""
         k = _place_key(name)
+        if k in _GENERIC:
+            return False
         if k in self._areas:
             return True
         floor = _STRICT_PLACE_POPULATION if strict else _PLACE_POPULATION
@@ -133,6 +148,8 @@ class Gazetteer:
 
     def _candidates(self, name: str) -> list[_Candidate]:
         k = _place_key(name)
+        if k in _GENERIC:
+            return []
         for attempt in (k, _SUFFIX.sub("", k)):
             if attempt in self._areas:
                 return [self._areas[attempt]]
@@ -144,24 +161,24 @@ class Gazetteer:
     def resolve(self, names: list[str]) -> list[Place]:
         """Resolve the place names of one article, using each other as context."""
         options = {name: self._candidates(name) for name in names}
-        context = set()
-        for cands in options.values():
+        sure: dict[str, _Candidate] = {}  # names whose reading is clear without context
+        for name, cands in options.items():
             if len(cands) == 1 or (cands and cands[0].kind != "city"):
-                context.add(cands[0].country_code)
+                sure[name] = cands[0]
             elif cands:
                 ranked = sorted(cands, key=lambda c: -c.population)
                 if ranked[0].population >= 10 * max(ranked[1].population, 1):
-                    context.add(ranked[0].country_code)
+                    sure[name] = ranked[0]
         places = []
         for name in names:
             cands = options[name]
             if not cands:
                 places.append(Place(name=name))
                 continue
-            best = max(
-                cands,
-                key=lambda c: c.population * (_CONTEXT_BONUS if c.country_code in context else 1.0),
-            )
+            others = [c for other, c in sure.items() if other != name]  # a name is no context for itself
+            countries = {c.country_code for c in others}
+            regions = {(c.country_code, c.admin1) for c in others if c.admin1}
+            best = max(cands, key=lambda c: c.population * _bonus(c, countries, regions))
             places.append(
                 Place(
                     name=name,

@@ -56,15 +56,16 @@ def chunks(text: str, limit: int = MAX_CHUNK_CHARS) -> list[tuple[int, str]]:
 class Enricher:
     """Holds the loaded spaCy model, the gazetteer and the duplicate index."""
 
-    def __init__(self, *, duplicates: DuplicateIndex | None = None, nlp=None) -> None:
+    def __init__(self, *, duplicates: DuplicateIndex | None = None, nlp=None, max_chunk_chars: int = MAX_CHUNK_CHARS) -> None:
         self.nlp = nlp if nlp is not None else load_model()
-        self.nlp.max_length = max(self.nlp.max_length, MAX_CHUNK_CHARS + 1)
+        self.max_chunk_chars = max_chunk_chars
+        self.nlp.max_length = max(self.nlp.max_length, max_chunk_chars + 1)
         self.gazetteer = Gazetteer.shared()
         self.duplicates = duplicates
 
     def ner_spans(self, texts: list[str]) -> list[list[Span]]:
         """spaCy entity spans of every text, offsets into that text."""
-        pieces = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in chunks(text)]
+        pieces = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in chunks(text, self.max_chunk_chars)]
         spans: list[list[Span]] = [[] for _ in texts]
         docs = self.nlp.pipe(piece for _, _, piece in pieces)
         for (i, offset, _), doc in zip(pieces, docs):

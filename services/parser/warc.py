@@ -15,10 +15,11 @@ from __future__ import annotations
 import io
 import logging
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
 from services.parser.articles import check_article_count, from_html_page
 from services.parser.html import extract_html
@@ -37,6 +38,52 @@ def _charset(content_type: str | None) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Response:
+    url: str | None
+    date: str | None
+    record_id: str | None
+    content_type: str | None
+    status: str | None
+    payload: bytes
+
+
+class _Unreadable(Exception):
+    """The WARC framing broke; carries warcio's message."""
+
+
+def _responses(data: bytes, max_decompressed_bytes: int) -> Iterator[_Response]:
+    """Response records with their payload, the only place that touches warcio.
+
+    warcio parses untrusted bytes and fails on malformed ones with whatever
+    exception its code path hits (AttributeError on a missing URI, ValueError
+    on a bad length...), so every failure inside it becomes ``_Unreadable``.
+    """
+    records = ArchiveIterator(io.BytesIO(data))
+    while True:
+        try:
+            record = next(records)
+            if record.rec_type != "response":
+                continue
+            http = record.http_headers
+            payload = record.content_stream().read(max_decompressed_bytes + 1)
+            response = _Response(
+                url=record.rec_headers.get_header("WARC-Target-URI"),
+                date=record.rec_headers.get_header("WARC-Date"),
+                record_id=record.rec_headers.get_header("WARC-Record-ID"),
+                content_type=http.get_header("Content-Type") if http else None,
+                status=http.get_statuscode() if http else None,
+                payload=payload,
+            )
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001 - see docstring: untrusted input, foreign parser
+            raise _Unreadable(str(exc) or type(exc).__name__) from exc
+        if len(response.payload) > max_decompressed_bytes:
+            raise LimitExceededError(f"A WARC record payload is larger than the {max_decompressed_bytes}-byte limit.")
+        yield response
+
+
 def read_warc(
     data: bytes, *, raw_id: str, fetched_at: datetime | None, max_decompressed_bytes: int, max_articles: int
 ) -> list[Article]:
@@ -44,28 +91,16 @@ def read_warc(
     skipped: Counter[str] = Counter()
     responses = 0
     try:
-        for record in ArchiveIterator(io.BytesIO(data)):
-            if record.rec_type != "response":
-                continue
+        for response in _responses(data, max_decompressed_bytes):
             responses += 1
-            http = record.http_headers
-            content_type = http.get_header("Content-Type") if http else None
-            status = http.get_statuscode() if http else None
-            if status and not str(status).startswith("2"):
-                skipped["HTTP status " + str(status)] += 1
+            if response.status and not str(response.status).startswith("2"):
+                skipped[f"HTTP status {response.status}"] += 1
                 continue
-            if content_type and "html" not in content_type.lower():
+            if response.content_type and "html" not in response.content_type.lower():
                 skipped["not HTML"] += 1
                 continue
-            payload = record.content_stream().read(max_decompressed_bytes + 1)
-            if len(payload) > max_decompressed_bytes:
-                raise LimitExceededError(
-                    f"A WARC record payload is larger than the {max_decompressed_bytes}-byte limit."
-                )
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            warc_date = record.rec_headers.get_header("WARC-Date")
             try:
-                page = extract_html(payload, url=url, http_charset=_charset(content_type))
+                page = extract_html(response.payload, url=response.url, http_charset=_charset(response.content_type))
             except BadInputError:
                 skipped["no article text"] += 1
                 continue
@@ -74,19 +109,15 @@ def read_warc(
                     page,
                     raw_id=raw_id,
                     source_format="warc",
-                    url=url,
-                    fetched_at=(parse_date(warc_date) if warc_date else None) or fetched_at,
-                    metadata={"warc_record_id": record.rec_headers.get_header("WARC-Record-ID")},
+                    url=response.url,
+                    fetched_at=(parse_date(response.date) if response.date else None) or fetched_at,
+                    metadata={"warc_record_id": response.record_id},
                 )
             )
             check_article_count(len(articles), max_articles)
-    except ArchiveLoadFailed as exc:
+    except _Unreadable as exc:
         if not articles:
             raise BadInputError(f"The WARC file cannot be read ({exc}).") from exc
-        skipped["unreadable tail of the file"] += 1
-    except (ValueError, EOFError, OSError) as exc:  # truncated or corrupt record framing
-        if not articles:
-            raise BadInputError(f"The WARC file is corrupt ({exc}).") from exc
         skipped["unreadable tail of the file"] += 1
     if not responses:
         raise BadInputError("The WARC file holds no response records.")

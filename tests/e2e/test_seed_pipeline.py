@@ -68,6 +68,7 @@ def test_seed_page_becomes_four_clean_searchable_articles(pipeline, es):
 
 def test_reingesting_changes_nothing_and_renamed_copies_are_recognised(pipeline, es, tmp_path):
     _ingest_and_wait(pipeline, SEED)
+    es.indices.refresh(index=pipeline.settings.index_alias)
     before = es.count(index=pipeline.settings.index_alias)["count"]
     copy = tmp_path / "renamed-copy.txt"
     shutil.copy(SEED, copy)

@@ -1,0 +1,65 @@
+"""The whole enricher on seed-like articles: what the lead's task will call."""
+
+import pytest
+
+from shared.models import EnrichedArticle, PageDate
+from services.enricher.pipeline import ENRICHER_VERSION, Enricher, chunks
+
+pytestmark = pytest.mark.unit
+
+
+def test_chunks_cover_the_text_exactly():
+    text = "para one\n" * 50 + "x" * 300
+    pieces = chunks(text, limit=100)
+    assert "".join(p for _, p in pieces) == text
+    assert all(len(p) <= 100 for _, p in pieces)
+    assert all(text[o : o + len(p)] == p for o, p in pieces)
+
+
+def test_seed_articles_are_fully_enriched(seed_enriched):
+    main = seed_enriched["seed_main"]
+    assert isinstance(main, EnrichedArticle)
+    assert main.enricher_version == ENRICHER_VERSION
+    assert (main.language, main.published.resolution) == ("en", "relative_to_fetch")
+    assert main.published.value.date().isoformat() == "2025-06-02"
+    assert main.keywords and main.fingerprint.startswith("minhash64:")
+    assert main.duplicate_of is None
+    # Round trip through JSON as the task sends it.
+    assert EnrichedArticle.model_validate_json(main.model_dump_json()) == main
+
+
+def test_long_article_is_enriched_whole_with_right_offsets(nlp, make_article, seed_texts):
+    body = "\n".join([seed_texts["seed_main"]] * 6)  # ~14k characters, cut into ~2k pieces below
+    small_chunks = Enricher(nlp=nlp, max_chunk_chars=2_500)
+    (enriched,) = small_chunks.enrich_batch([make_article(body)])
+    terekhov = next(e for e in enriched.entities if e.name == "Ihor Terekhov")
+    assert terekhov.count == 12  # twice per copy, none lost at piece boundaries
+    assert max(m.start for m in terekhov.mentions) > len(body) - len(seed_texts["seed_main"])
+    for entity in enriched.entities:
+        assert all(body[m.start : m.end] == m.text for m in entity.mentions)
+    for expr in enriched.dates:
+        assert body[expr.start : expr.end] == expr.text
+
+
+def test_duplicate_of_is_set_for_a_syndicated_copy(enricher, make_article, seed_texts):
+    story = seed_texts["seed_related_pentagon"]
+    original, copy = enricher.enrich_batch([
+        make_article(story, article_id="wsj"),
+        make_article("Reprinted with permission of our partner.\n" + story, article_id="mint"),
+    ])
+    assert original.duplicate_of is None
+    assert copy.duplicate_of == "wsj"
+
+
+def test_article_without_any_date_reference(enricher, make_article):
+    article = make_article("Officials met on Monday in Kyiv.", fetched_at=None,
+                           published=PageDate(text="3 days ago", origin="visible-text"))
+    (enriched,) = enricher.enrich_batch([article])
+    assert enriched.published is None
+    (monday,) = enriched.dates
+    assert (monday.value, monday.resolution) == (None, "unresolved")
+
+
+def test_empty_body_is_not_an_error(enricher, make_article):
+    (enriched,) = enricher.enrich_batch([make_article("", title="Only a title")])
+    assert enriched.entities == [] and enriched.dates == [] and enriched.language in (None, "en")

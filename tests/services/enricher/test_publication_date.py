@@ -1,0 +1,57 @@
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from shared.models import PageDate
+from services.enricher import dates
+from services.enricher.publication import relative_offset, resolve_publication
+
+pytestmark = pytest.mark.unit
+
+
+def stamp(text: str, value: datetime | None = None) -> PageDate:
+    return PageDate(text=text, value=value, origin="visible-text")
+
+
+def test_absolute_value_is_used_as_is(make_article):
+    when = datetime(2025, 6, 2, 9, 30, tzinfo=timezone.utc)
+    pub = resolve_publication(make_article("x", published=stamp("2025-06-02T09:30:00Z", when)))
+    assert (pub.value, pub.resolution) == (when, "absolute")
+
+
+@pytest.mark.parametrize(
+    ("text", "offset"),
+    [("3 days ago", timedelta(days=3)), ("The Hindu3 days ago", timedelta(days=3)),
+     ("44 minutes ago", timedelta(minutes=44)), ("time44 minutes ago", timedelta(minutes=44)),
+     ("an hour ago", timedelta(hours=1)), ("timean hour ago", timedelta(hours=1)),
+     ("yesterday", timedelta(days=1)), ("2 hrs ago", timedelta(hours=2))],
+)
+def test_relative_stamp_is_resolved_against_fetch_time(make_article, fetched, text, offset):
+    assert relative_offset(text) == offset
+    pub = resolve_publication(make_article("x", published=stamp(text)))
+    assert (pub.value, pub.resolution, pub.text) == (fetched - offset, "relative_to_fetch", text)
+
+
+def test_absolute_text_without_value_is_parsed(make_article):
+    pub = resolve_publication(make_article("x", published=stamp("June 5, 2025")))
+    assert pub.resolution == "absolute"
+    assert pub.value.date().isoformat() == "2025-06-05"
+
+
+def test_without_reference_the_latest_explicit_date_of_the_text_is_used_and_said_so(make_article):
+    body = "The war began in early 2022. Talks opened on Monday (June 2, 2025) and on May 16, 2025 before."
+    article = make_article(body, published=stamp("3 days ago"), fetched_at=None)
+    pub = resolve_publication(article, dates.resolve(dates.scan(body), None))
+    assert pub.resolution == "inferred"
+    assert pub.value.date().isoformat() == "2025-06-02"
+    assert pub.text == "Monday (June 2, 2025)"
+
+
+def test_inferred_date_ignores_dates_after_the_crawl(make_article):
+    body = "Delivery is planned for March 3, 2027; the contract was signed on May 16, 2025."
+    pub = resolve_publication(make_article(body), dates.resolve(dates.scan(body), None))
+    assert pub.value.date().isoformat() == "2025-05-16"
+
+
+def test_nothing_to_go_on_gives_none(make_article):
+    assert resolve_publication(make_article("No dates here.", fetched_at=None)) is None

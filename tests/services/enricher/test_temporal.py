@@ -1,0 +1,129 @@
+"""Temporal expressions: each example a news analyst relies on, resolved against publication."""
+
+from datetime import date
+
+import pytest
+
+from services.enricher import dates
+
+pytestmark = pytest.mark.unit
+
+THU_5_JUNE_2025 = date(2025, 6, 5)
+
+
+def find(text: str, ref: date | None = THU_5_JUNE_2025, ner_spans=()):
+    return dates.resolve(dates.scan(text, list(ner_spans)), ref)
+
+
+def only(text: str, ref: date | None = THU_5_JUNE_2025):
+    (expr,) = find(text, ref)
+    assert text[expr.start : expr.end] == expr.text
+    return expr
+
+
+def test_bare_weekday_is_the_latest_one_before_publication():
+    e = only("Delegations met in Istanbul on Monday.")
+    assert (e.text, e.value, e.resolution, e.grain) == ("Monday", "2025-06-02", "weekday_anchored", "day")
+    assert e.range_start == e.range_end == date(2025, 6, 2)
+
+
+def test_weekday_in_a_future_sentence_is_the_next_one():
+    assert only("Talks will resume on Monday.").value == "2025-06-09"
+
+
+def test_weekday_after_a_reporting_verb_is_past_even_with_future_words():
+    assert only("The ministry said Monday it will respond.").value == "2025-06-02"
+
+
+def test_weekday_with_explicit_date_takes_the_date():
+    e = only("gathered in Turkiye on Monday (June 2, 2025) for talks")
+    assert (e.text, e.value, e.resolution) == ("Monday (June 2, 2025)", "2025-06-02", "absolute")
+
+
+def test_last_fall_is_the_previous_autumn():
+    e = only("dispatched troops to Russia last fall in its first participation")
+    assert (e.value, e.grain, e.type) == ("2024-FA", "season", "date")
+    assert (e.range_start, e.range_end) == (date(2024, 9, 1), date(2024, 11, 30))
+
+
+def test_compact_year_range():
+    e = only("since the 1950-53 Korean War")
+    assert (e.text, e.value, e.grain) == ("1950-53", "1950/1953", "year")
+    assert (e.range_start, e.range_end) == (date(1950, 1, 1), date(1953, 12, 31))
+
+
+def test_three_year_war_is_a_duration_not_a_date():
+    e = only("progress on ending the three-year war")
+    assert (e.text, e.type, e.value) == ("three-year", "duration", "P3Y")
+    assert e.range_start is None
+
+
+def test_last_week_is_the_previous_iso_week():
+    e = only("The Pentagon quietly notified Congress last week that")
+    assert (e.value, e.grain) == ("2025-W22", "week")
+    assert (e.range_start, e.range_end) == (date(2025, 5, 26), date(2025, 6, 1))
+
+
+def test_earlier_this_year():
+    e = only("sent around 3,000 additional troops to Russia earlier this year.")
+    assert (e.value, e.grain, e.resolution) == ("2025", "year", "relative_to_publication")
+
+
+def test_in_march_is_the_previous_march_in_a_past_tense_story():
+    e = only("Shoigu last visited North Korea in March for a meeting.")
+    assert (e.text, e.value, e.grain) == ("March", "2025-03", "month")
+
+
+def test_in_march_of_a_future_sentence_is_the_next_march():
+    # Published in June: the next March is in the following year.
+    assert only("The summit will take place in March.").value == "2026-03"
+
+
+def test_month_and_year_are_absolute():
+    e = only("Russia claimed in April 2025 that it had fully reclaimed the region")
+    assert (e.value, e.grain, e.resolution) == ("2025-04", "month", "absolute")
+
+
+def test_day_and_month_take_the_nearest_year():
+    assert only("The deadline is June 18.", ref=date(2008, 5, 2)).value == "2008-06-18"
+    assert only("It was signed on 28 December.", ref=date(2009, 1, 3)).value == "2008-12-28"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("it happened yesterday", "2025-06-04"), ("three days ago", "2025-06-02"), ("last month", "2025-05"),
+     ("next year", "2026"), ("the fourth quarter of 2024", "2024-Q4"), ("in the 1990s", "199"),
+     ("in 1998 the firm", "1998"), ("on 7/8/07 at noon", "2007-07-08"), ("on 2025-06-02", "2025-06-02"),
+     ("this weekend", "2025-W23-WE"), ("at the beginning of the year", "2025")],
+)
+def test_common_news_expressions(text, value):
+    assert only(text).value == value
+
+
+def test_relative_expressions_without_reference_are_unresolved():
+    e = only("Talks resumed on Monday.", ref=None)
+    assert (e.value, e.resolution) == (None, "unresolved")
+    assert only("Talks resumed on June 2, 2025.", ref=None).value == "2025-06-02"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["They may meet soon.", "North Korea dispatched 10,000-12,000 troops.", "Theresa May spoke.",
+     "a second round of talks", "It costs $2025 per seat.", "Jan Smith arrived."],
+)
+def test_words_that_only_look_like_dates_are_ignored(text):
+    assert find(text) == []
+
+
+def test_ner_time_spans_no_rule_knows_are_kept_unresolved():
+    text = "Russian air defences downed 162 drones overnight."
+    start = text.index("overnight")
+    (e,) = find(text, ner_spans=[(start, start + len("overnight"), "TIME")])
+    assert (e.text, e.type, e.resolution) == ("overnight", "time", "unresolved")
+
+
+def test_seed_monday_june_2(seed_enriched):
+    found = {d.text: d for d in seed_enriched["seed_main"].dates}
+    assert found["Monday (June 2, 2025)"].value == "2025-06-02"
+    kim = {d.text: d.value for d in seed_enriched["seed_related_kim"].dates}
+    assert kim["last fall"] == "2024-FA" and kim["1950-53"] == "1950/1953" and kim["March"] == "2025-03"
