@@ -24,7 +24,7 @@ if [ ! -f "$stamp" ] || [ requirements.lock -nt "$stamp" ] || [ pyproject.toml -
   echo "bootstrap: installing Python dependencies (requirements.lock)"
   .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
   .venv/bin/pip install -q --disable-pip-version-check -r requirements.lock
-  .venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+  .venv/bin/pip install -q --disable-pip-version-check --no-deps -e .
   touch "$stamp"
 fi
 

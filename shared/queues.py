@@ -39,7 +39,17 @@ def make_celery(settings: Settings) -> Celery:
         # runner turns every input error into a dead letter): keep the message.
         task_acks_on_failure_or_timeout=False,
         worker_prefetch_multiplier=1,
-        broker_transport_options={"visibility_timeout": settings.visibility_timeout_s},
+        broker_transport_options={
+            "visibility_timeout": settings.visibility_timeout_s,
+            # Messages held by a worker that died outright (kill -9, lost machine) are put back by a
+            # periodic sweep; kombu's default sweeps every ~100 s. Sweep at a fifth of the timeout.
+            "unacked_restore_interval": max(1, settings.visibility_timeout_s // 5),
+            "unacked_restore_throttle": 1,
+            # Per-prefix bookkeeping keys, so isolated pipelines on one Redis never touch each other.
+            "unacked_key": f"{settings.key_prefix}:unacked",
+            "unacked_index_key": f"{settings.key_prefix}:unacked_index",
+            "unacked_mutex_key": f"{settings.key_prefix}:unacked_mutex",
+        },
         broker_connection_retry_on_startup=True,
         task_routes={name: {"queue": queue_name(settings, stage)} for stage, name in TASK_NAMES.items()},
         task_default_queue=f"{settings.key_prefix}.default",

@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     worker_concurrency: int = Field(default=1, description="processes per worker; 2 cores here, see docs")
 
     # Delivery.
-    task_max_retries: int = 5
+    task_max_retries: int = Field(default=10, description="with the backoff below: retries span at least ~150 s")
     retry_backoff_s: float = 1.0
     retry_backoff_max_s: float = 60.0
     visibility_timeout_s: int = 3600

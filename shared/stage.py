@@ -34,12 +34,18 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def backoff_s(attempt: int, base_s: float, cap_s: float) -> float:
-    """Full-jitter exponential backoff: uniform in [0, min(cap, base * 2**attempt)].
+    """Capped exponential backoff with "equal jitter": half fixed, half random.
 
-    >>> 0 <= backoff_s(10, 1.0, 60.0) <= 60.0
+    The fixed half guarantees the retries of one message span a known minimum
+    (about 150 s with the defaults), enough to ride out an
+    Elasticsearch or Redis restart; the random half spreads a burst of
+    failures so the recovering service is not hit by all of them at once.
+
+    >>> 30.0 <= backoff_s(10, 1.0, 60.0) <= 60.0
     True
     """
-    return random.uniform(0, min(cap_s, base_s * (2**attempt)))
+    ceiling = min(cap_s, base_s * (2**attempt))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
 def _identity(payload: object) -> tuple[str | None, str | None, str | None]:

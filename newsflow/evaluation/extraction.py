@@ -122,7 +122,7 @@ def _timed(extractor: Callable[[bytes], str], data: bytes) -> tuple[str, float]:
     return prediction, time.process_time() - start
 
 
-def evaluate(dataset: Path, repeats: int = 2) -> dict[str, Any]:
+def evaluate(dataset: Path, repeats: int = 3) -> dict[str, Any]:
     """Score newsflow's parser and plain ``trafilatura.extract`` on ``dataset``."""
     pages = load_dataset(Path(dataset))
     extractors = {"newsflow": newsflow_body, "baseline": baseline_body}

@@ -51,42 +51,44 @@ UNIT = r"(?:seconds|(?:minute|hour|day|week|month|year|decade)s?|centur(?:y|ies)
 _YEAR_CONTEXT = r"(?:the|in|since|by|until|till|from|of|during|before|after|between|and|to|through|throughout|circa|around|early|late|mid|year|fiscal)"
 
 _PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
-    ("numeric", re.compile(r"(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])")),
+    ("iso", re.compile(r"(?=\d)\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
+    ("numeric", re.compile(r"(?=\d)(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])")),
     ("month_day", re.compile(
         rf"(?=[A-Z])(?:(?P<wd>{WEEKDAY}),?\s*\(?\s*)?(?P<mon>{MONTH_ANY})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b"
         rf"(?:\s*,?\s*(?P<y>{YEAR})\b)?\)?")),
     ("day_month", re.compile(
         rf"(?=[A-Z0-9])(?:(?P<wd>{WEEKDAY}),?\s*\(?\s*)?\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_ANY})"
         rf"(?:\s*,?\s*(?P<y>{YEAR})\b)?\)?")),
-    ("month_year", re.compile(rf"\b(?P<mod>(?:early|mid|late)[- ])?(?P<mon>{MONTH_ANY})\s*,?\s+(?:of\s+)?(?P<y>{YEAR})\b")),
-    ("year_range", re.compile(rf"\b(?P<y>{YEAR})\s?[-\u2013]\s?(?P<y2>\d\d(?:\d\d)?)\b(?![-\u2013/])")),
+    ("month_year", re.compile(rf"(?=[A-Zeml])\b(?P<mod>(?:early|mid|late)[- ])?(?P<mon>{MONTH_ANY})\s*,?\s+(?:of\s+)?(?P<y>{YEAR})\b")),
+    ("year_range", re.compile(rf"(?=[12])\b(?P<y>{YEAR})\s?[-\u2013]\s?(?P<y2>\d\d(?:\d\d)?)\b(?![-\u2013/])")),
     ("year", re.compile(
-        rf"(?:\b(?P<mod>early|mid|late|the end of|the start of|the beginning of)[- ])?\b(?P<y>{YEAR})\b(?![-\u2013/]\d)(?!\s?%)")),
-    ("decade", re.compile(r"\b(?:the\s+)?(?:(?:early|mid|late)[- ])?(?P<dec>1[6-9]\d0|20[0-9]0|'\d0)s\b")),
+        rf"(?=[12emltT])(?:\b(?P<mod>early|mid|late|the end of|the start of|the beginning of)[- ])?\b(?P<y>{YEAR})\b(?![-\u2013/]\d)(?!\s?%)")),
+    ("decade", re.compile(r"(?=[t\d'eml])\b(?:the\s+)?(?:(?:early|mid|late)[- ])?(?P<dec>1[6-9]\d0|20[0-9]0|'\d0)s\b")),
     ("month", re.compile(
         rf"(?=[A-Za-z])\b(?:(?P<rel>last|next|this|early|late|mid|in|since|until|by|from|before|after|through|during|of)[- ])?"
         rf"(?P<mon>{MONTH_FULL})\b(?!\s+\d)")),
     ("season", re.compile(
-        r"\b(?:(?P<rel>last|this|next|past|coming|early|late|in|the)\s+)(?:(?:early|late)\s+)?"
+        r"(?=[ltnpceiLTNPCEI])\b(?:(?P<rel>last|this|next|past|coming|early|late|in|the)\s+)(?:(?:early|late)\s+)?"
         rf"(?P<season>spring|summer|fall|autumn|winter)\b(?:\s+(?:of\s+)?(?P<y>{YEAR})\b)?", re.I)),
     ("quarter", re.compile(
-        r"\b(?:the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|final|previous|current)\s+quarter"
-        rf"(?:\s+of\s+(?P<y>{YEAR}))?\b|\bQ(?P<q>[1-4])\s+(?P<y2>{YEAR})\b", re.I)),
+        r"(?=[tfsl1234pcqTFSL])(?:\b(?:the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|final|previous|current)\s+quarter"
+        rf"(?:\s+of\s+(?P<y>{YEAR}))?\b|\bQ(?P<q>[1-4])\s+(?P<y2>{YEAR})\b)", re.I)),
     ("relative_day", re.compile(r"\b(?P<word>today|yesterday|tomorrow|the day before yesterday|the day after tomorrow)\b", re.I)),
     ("part_of_day", re.compile(
-        r"\b(?:(?P<rel>this|yesterday|tomorrow|last)\s+(?P<part>morning|afternoon|evening|night)|(?P<tonight>tonight))\b",
+        r"(?=[tylTYL])\b(?:(?P<rel>this|yesterday|tomorrow|last)\s+(?P<part>morning|afternoon|evening|night)|(?P<tonight>tonight))\b",
         re.I)),
     ("unit_edge", re.compile(
-        r"\b(?:the\s+)?(?P<edge>beginning|start|end|middle|rest)\s+of\s+(?P<rel>the|this|last|next)\s+"
+        r"(?=[tbsemrTBSEMR])\b(?:the\s+)?(?P<edge>beginning|start|end|middle|rest)\s+of\s+(?P<rel>the|this|last|next)\s+"
         r"(?P<unit>year|month|week)\b", re.I)),
     ("relative_unit", re.compile(
-        r"\b(?P<pre>(?:earlier|later)\s+)?(?P<rel>last|this|next|past|previous|coming)\s+"
+        r"(?=[elptncELPTNC])\b(?P<pre>(?:earlier|later)\s+)?(?P<rel>last|this|next|past|previous|coming)\s+"
         r"(?P<unit>week(?:end)?|month|year|quarter|decade|century)\b", re.I)),
     ("weekday", re.compile(
-        rf"\b(?:(?P<rel>last|next|this|on|since|until|by|from|early|late)\s+)?(?P<wd>{WEEKDAY})(?P<plural>s)?"
+        rf"(?=[lntosubfeMTWFS])\b(?:(?P<rel>last|next|this|on|since|until|by|from|early|late)\s+)?(?P<wd>{WEEKDAY})(?P<plural>s)?"
         r"(?:\s+(?P<part>morning|afternoon|evening|night))?\b")),
-    ("clock", re.compile(r"\b(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?\s*(?P<ap>[ap])\.?m\.?(?!\w)|\b(?P<h2>[01]?\d|2[0-3]):(?P<min2>[0-5]\d)\s*(?:GMT|UTC)\b", re.I)),
+    ("clock", re.compile(
+        r"(?=\d)(?:\b(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?\s*(?P<ap>[ap])\.?m\.?(?!\w)"
+        r"|\b(?P<h2>[01]?\d|2[0-3]):(?P<min2>[0-5]\d)\s*(?:GMT|UTC)\b)", re.I)),
 ]
 # Durations and "... ago" are found from their unit word backwards: unit words
 # are rare, so this costs one cheap pass instead of trying every number word at
@@ -110,7 +112,7 @@ _TRIGGERS = {
     "season": ("spring", "summer", "fall", "autumn", "winter"), "quarter": ("quarter", "q1", "q2", "q3", "q4"),
     "relative_day": ("today", "yesterday", "tomorrow"), "part_of_day": ("morning", "afternoon", "evening", "night"),
     "unit_edge": (" of ",),
-    "weekday": ("day",), "clock": ("m", ":"),
+    "weekday": ("day",),
 }
 
 

@@ -65,10 +65,9 @@ _ROLE_WORDS = (
 # ("army chief Oleksandr Syrskyi"), unless it contains an organisation word.
 _ROLE_BEFORE = re.compile(rf"\b({_ROLE_WORDS})\s+$", re.I)
 _NAME_WORD = r"(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.)"
-# "Kharkiv Mayor Ihor Terekhov said": the small model misses such names outright.
-_TITLED_NAME = re.compile(
-    rf"\b(?i:{_ROLE_WORDS})\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})\b(?!\s+[A-Z])"
-)
+# A run of 2-4 capitalised words not followed by another one: "Mayor Ihor Terekhov".
+_CAPITALISED_RUN = re.compile(rf"(?=[A-Z])\b{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}\b(?!\s+[A-Z])")
+_ROLE_WORD = re.compile(rf"(?:{_ROLE_WORDS})$", re.I)
 _ORG_WORDS = re.compile(
     r"\b(Ministry|Council|Agency|Committee|Commission|Company|Corp|Corporation|Inc|Ltd|LLC|Airlines?|Airways|Group"
     r"|Bank|Party|University|Force|Army|Navy|Service|News|Times|Post|Institute|Association|Union|Department"
@@ -153,12 +152,24 @@ def extract_entities(body: str, spans: list[Span], is_place: Callable[[str, bool
 
 
 def _titled_people(body: str, mentions: list[_Mention]) -> list[_Mention]:
-    """Two- or three-word names right after a role word, where the model found nothing or a part."""
+    """Two- or three-word names right after a role word, where the model found nothing or a part.
+
+    "Kharkiv Mayor Ihor Terekhov said": the small model misses such names outright.
+    """
     found = []
-    for m in _TITLED_NAME.finditer(body):
-        start, end = m.span("name")
-        name = m.group("name")
-        if _ORG_WORDS.search(name) or re.search(rf"\b(?:{_ROLE_WORDS})\b", name, re.I):
+    for run in _CAPITALISED_RUN.finditer(body):
+        words = [(w.group(), run.start() + w.start()) for w in re.finditer(r"\S+", run.group())]
+        roles = [i for i, (w, _) in enumerate(words) if _ROLE_WORD.match(w.rstrip("."))]
+        if roles:  # "Kharkiv Mayor Ihor Terekhov" -> "Ihor Terekhov"
+            words = words[roles[-1] + 1 :]
+        elif not _ROLE_BEFORE.search(body[max(0, run.start() - 20) : run.start()]):
+            continue
+        if not 2 <= len(words) <= 3:
+            continue
+        start = words[0][1]
+        words = [w for w, _ in words]
+        name, end = " ".join(words), run.end()
+        if _ORG_WORDS.search(name) or body[start:end] != name:
             continue
         overlapping = [x for x in mentions if start < x.end and x.start < end]
         if not overlapping:
@@ -239,21 +250,32 @@ def _propagate(body: str, mentions: list[_Mention]) -> list[_Mention]:
         surname = m.name.split()[-1]
         if m.type == "person" and surname != m.name and len(surname) >= 3 and surname[0].isupper():
             by_surface.setdefault(surname, m)  # "Terekhov wrote", after "Ihor Terekhov"
-    if not by_surface:
-        return mentions
-    pattern = re.compile(
-        r"(?<![\w.])(" + "|".join(re.escape(s) for s in sorted(by_surface, key=len, reverse=True)) + r")(?![\w])"
-    )
     added: list[_Mention] = []
     starts = [s for s, _ in taken]
-    for match in pattern.finditer(body):
-        s, e = match.span()
-        i = bisect.bisect_right(starts, s) - 1
-        if (i >= 0 and taken[i][1] > s) or (i + 1 < len(taken) and taken[i + 1][0] < e):
-            continue
-        src = by_surface[match.group(1)]
-        added.append(_Mention(match.group(1), src.name, s, e, src.type, src.fixed))
+    # Longest surfaces first so "Vladimir Putin" is claimed before "Putin".
+    for surface in sorted(by_surface, key=len, reverse=True):
+        src = by_surface[surface]
+        pos = body.find(surface)
+        while pos >= 0:
+            end = pos + len(surface)
+            if _word_bounded(body, pos, end) and not _overlaps(taken, starts, pos, end):
+                added.append(_Mention(surface, src.name, pos, end, src.type, src.fixed))
+                i = bisect.bisect_left(starts, pos)
+                starts.insert(i, pos)
+                taken.insert(i, (pos, end))
+            pos = body.find(surface, end)
     return mentions + added
+
+
+def _word_bounded(body: str, start: int, end: int) -> bool:
+    before = body[start - 1] if start else " "
+    after = body[end] if end < len(body) else " "
+    return not (before.isalnum() or before in "._") and not (after.isalnum() or after == "_")
+
+
+def _overlaps(taken: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    i = bisect.bisect_right(starts, start) - 1
+    return (i >= 0 and taken[i][1] > start) or (i + 1 < len(taken) and taken[i + 1][0] < end)
 
 
 def _build(mentions: list[_Mention]) -> list[Entity]:

@@ -19,7 +19,7 @@ from functools import lru_cache
 # The classifier's cost grows with text length while its answer settles within a
 # few hundred characters; the opening (title + first paragraphs) decides. A page
 # mixing languages is reported by the language of its opening.
-SAMPLE_CHARS = 600
+SAMPLE_CHARS = 500
 
 
 @lru_cache(maxsize=1)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import trafilatura
 from lxml import etree
+from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from services.parser.encoding import decode_bytes
@@ -33,6 +34,7 @@ _WORDS = re.compile(r"\w+")
 # Elements trafilatura discards anyway; removing them once up front spares the copies
 # its cascade makes of the tree (about 5% of the time, identical output on the benchmark).
 _NEVER_TEXT = ("script", "style", "noscript", "template", "svg", "canvas", "video", "audio", "picture", "map")
+_DOCUMENT = re.compile(r"<(?:html|head|body)[\s>]", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
@@ -43,7 +45,7 @@ class HtmlPage:
     encoding: str | None
 
 
-def extract_body(tree, url: str | None) -> str:
+def extract_body(tree: HtmlElement, url: str | None) -> str:
     """Main text of the page, paragraphs separated by newlines ('' when none)."""
     document = trafilatura.bare_extraction(
         tree, url=url, favor_precision=True, include_comments=False, include_tables=True
@@ -70,7 +72,12 @@ def extract_html(data: bytes | str, url: str | None = None, http_charset: str | 
     else:
         text, encoding = data, None
     # lxml refuses str input that still carries an encoding declaration.
-    tree = load_html(_XML_DECLARATION.sub("", text, count=1))
+    text = _XML_DECLARATION.sub("", text, count=1)
+    if not _DOCUMENT.search(text, 0, 5000):
+        # A fragment ("<p>..." saved from a page): trafilatura rejects single-block input
+        # that does not start like a document, so give it one.
+        text = f"<html><body>{text}</body></html>"
+    tree = load_html(text)
     if tree is None:
         raise BadInputError("The page could not be parsed as HTML.")
     meta = read_metadata(tree, url)  # first: JSON-LD lives in the scripts stripped next

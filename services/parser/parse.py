@@ -19,6 +19,8 @@ limit is reported, never applied by silently truncating).
 
 from __future__ import annotations
 
+import logging
+
 from services.parser.articles import check_article_count, from_html_page, make_article
 from services.parser.detect import detect
 from services.parser.encoding import decode_bytes
@@ -28,6 +30,8 @@ from services.parser.text_dump import split_dump
 from services.parser.warc import read_warc
 from shared.errors import BadInputError, LimitExceededError
 from shared.models import Article, RawPageRef
+
+log = logging.getLogger(__name__)
 
 _TITLE_MAX_WORDS = 25
 
@@ -77,4 +81,14 @@ def parse_page(
     else:
         articles = _from_text(detected.data, ref)
     check_article_count(len(articles), max_articles)
-    return articles
+    return _distinct(articles)
+
+
+def _distinct(articles: list[Article]) -> list[Article]:
+    """First article per id: a WARC or export may hold the same URL twice, which is one document."""
+    seen: dict[str, Article] = {}
+    for article in articles:
+        seen.setdefault(article.article_id, article)
+    if len(seen) < len(articles):
+        log.warning("dropped %d repeated articles (same id) of %d", len(articles) - len(seen), len(articles))
+    return list(seen.values())

@@ -90,10 +90,20 @@ def _is_short(line: str) -> bool:
     return len(_words(line)) <= _SHORT_WORDS and not _is_paragraph(line)
 
 
+def _neighbours(lines: list[str], index: int) -> tuple[str | None, str | None]:
+    """The nearest non-empty lines above and below."""
+    above = next((lines[i] for i in range(index - 1, -1, -1) if lines[i]), None)
+    below = next((lines[i] for i in range(index + 1, len(lines)) if lines[i]), None)
+    return above, below
+
+
 def find_stamps(lines: list[str]) -> list[_Stamp]:
+    """Stamp lines in order. A line printed twice in a row is a title ("Flood a year ago"), not a stamp."""
     stamps = []
     for index, line in enumerate(lines):
         found = _stamp(line) if line else None
+        if found and line in _neighbours(lines, index):
+            found = None
         if found:
             found.line = index
             stamps.append(found)

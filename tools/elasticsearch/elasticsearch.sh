@@ -55,7 +55,7 @@ cmd_build() {
   command -v mvn >/dev/null || die "mvn not found; install Maven (apt-get install maven)"
   local maven_args=(-q -B "-Desnode.target=$TARGET" compile)
   [[ -n "${ESNODE_MAVEN_REPO:-}" ]] && maven_args=("-Dmaven.repo.local=$ESNODE_MAVEN_REPO" "${maven_args[@]}")
-  echo "elasticsearch.sh: building the local Elasticsearch node with Maven (the first run downloads ~MB) ..." >&2
+  echo "elasticsearch.sh: building the local Elasticsearch node with Maven (the first run downloads ~66 MB) ..." >&2
   mkdir -p "$TARGET"
   if ! mvn -f "$HERE/pom.xml" "${maven_args[@]}" > "$TARGET/maven.log" 2>&1; then
     sed 's/\x1b\[[0-9;]*m//g' "$TARGET/maven.log" >&2

@@ -65,3 +65,10 @@ def test_nothing_usable_is_bad_input(data, make_ref, limits):
     with pytest.raises(BadInputError) as raised:
         parse_page(data, make_ref(data), **limits)
     assert raised.value.reason.endswith(".")
+
+
+def test_the_same_url_twice_in_one_file_is_one_article(make_ref, limits):
+    data = (b'{"url": "https://e.example/a", "text": "First fetch of the story."}\n'
+            b'{"url": "https://e.example/a?utm_source=x", "text": "Second fetch of the story."}\n')
+    [article] = parse_page(data, make_ref(data), **limits)
+    assert article.body == "First fetch of the story."

@@ -119,3 +119,11 @@ def test_plain_text_without_stamps_is_one_text_article(make_ref, limits):
     assert article.source_format == "text"
     assert article.title == "Local election results"
     assert article.body == "Turnout was the highest in twenty years, officials said on Friday."
+
+
+def test_a_title_that_ends_in_a_relative_time_is_not_a_stamp():
+    text = ("Remembering the flood a year ago\nRemembering the flood a year ago\nRiver News · 5 hours ago\n"
+            "Residents gathered by the river on Sunday to remember the flood that swept through the town.\n")
+    [article] = split_dump(text)
+    assert (article.title, article.source, article.published.text) == (
+        "Remembering the flood a year ago", "River News", "5 hours ago")

@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -94,7 +95,7 @@ public final class Launcher {
     }
 
     static Map<String, String> parseOptions(String[] args) {
-        Map<String, String> options = new java.util.HashMap<>();
+        Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i += 2) {
             String name = args[i];
             if (name.startsWith("--") == false || i + 1 >= args.length) {
