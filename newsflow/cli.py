@@ -258,6 +258,20 @@ def verify(json_output: bool = typer.Option(False, "--json")) -> None:
 
 
 @app.command()
+def sweep(once: bool = typer.Option(False, "--once", help="One pass, then exit.")) -> None:
+    """Redrive files whose messages were lost (only when the pipeline is idle); see newsflow/redrive.py."""
+    from newsflow.redrive import redrive_once, sweep_forever
+
+    configure_logging()
+    rt = runtime()
+    celery_app = make_celery(rt.settings)
+    if once:
+        console.print(f"redriven: {len(redrive_once(rt, celery_app, rt.settings.stalled_after_s))} file(s)")
+        return
+    sweep_forever(rt, celery_app, rt.settings.stalled_after_s, rt.settings.sweep_interval_s)
+
+
+@app.command()
 def reprocess(
     raw_ids: list[str] = typer.Argument(None, help="Raw ids (default: every stored file)."),
 ) -> None:

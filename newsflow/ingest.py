@@ -110,12 +110,19 @@ class Ingestor:
             )
         return IngestResult(str(path), rid, "failed", reason)
 
-    def reprocess(self, raw_id: str) -> bool:
-        """Send a stored file through the pipeline again (after a parser or enricher improvement)."""
+    def reprocess(self, raw_id: str, *, keep_progress: bool = False) -> bool:
+        """Send a stored file through the pipeline again (after a parser or enricher improvement).
+
+        ``keep_progress`` keeps the articles already counted (redrive after a lost message);
+        otherwise the file's accounting starts afresh.
+        """
         ref = self.rt.status.ref(raw_id)
         if ref is None or not self.rt.raw_store.exists(raw_id):
             return False
-        self.rt.status.reset(raw_id)
+        if keep_progress:
+            self.rt.status.touch(raw_id)
+        else:
+            self.rt.status.reset(raw_id)
         send(self.app, "parse", ref.model_dump(mode="json"))
         return True
 

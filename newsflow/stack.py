@@ -148,17 +148,23 @@ class LocalStack:
             cwd=PROJECT_ROOT,
         )
 
+    def start_sweeper(self) -> None:
+        self.managed("sweeper").start(
+            [sys.executable, "-m", "newsflow.cli", "sweep"], env=self.child_env, cwd=PROJECT_ROOT
+        )
+
     def up(self, *, services_only: bool = False) -> list[Part]:
         self.start_redis()
         self.start_elasticsearch()
         if not services_only:
             self.start_workers()
             self.start_watcher()
+            self.start_sweeper()
         return self.parts()
 
     def down(self) -> list[str]:
         """Stop, in reverse order, only what ``up`` started (pid files). Returns the names stopped."""
-        order = ("watcher", *WORKERS, "elasticsearch", "redis")
+        order = ("watcher", "sweeper", *WORKERS, "elasticsearch", "redis")
         return [name for name in order if self.managed(name).stop()]
 
     def parts(self) -> list[Part]:
@@ -183,4 +189,6 @@ class LocalStack:
             *(Part(n, f"queue {s.key_prefix}.{q}", self.managed(n).log_file, state(n))
               for n, q in zip(WORKERS, ("parse", "enrich", "index"))),
             Part("watcher", str(s.drop_folder), self.managed("watcher").log_file, state("watcher")),
+            Part("sweeper", f"redrives after {s.stalled_after_s:.0f} s idle", self.managed("sweeper").log_file,
+                 state("sweeper")),
         ]

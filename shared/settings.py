@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     retry_backoff_s: float = 1.0
     retry_backoff_max_s: float = 60.0
     visibility_timeout_s: int = 3600
+    stalled_after_s: float = Field(default=30.0, description="idle pipeline + no progress this long: redrive")
+    sweep_interval_s: float = 5.0
     bulk_max_docs: int = 200
     bulk_max_bytes: int = 5 * 1024 * 1024
     bulk_flush_interval_s: float = 0.5

@@ -87,6 +87,9 @@ class StatusStore:
         pipe.hdel(self._key("file", raw_id), "reason")
         pipe.execute()
 
+    def touch(self, raw_id: str) -> None:
+        self.r.hset(self._key("file", raw_id), "updated_at", self._now())
+
     def set_parsed(self, raw_id: str, article_ids: list[str]) -> None:
         pipe = self.r.pipeline()
         if article_ids:
@@ -98,9 +101,12 @@ class StatusStore:
         """Record one article's progress and settle the file's state when all are done."""
         if kind not in ARTICLE_SETS[1:]:
             raise ValueError(f"unknown article state {kind!r}")
-        self.r.sadd(self._key("file", raw_id, kind), article_id)
+        pipe = self.r.pipeline()
+        pipe.sadd(self._key("file", raw_id, kind), article_id)
+        pipe.hset(self._key("file", raw_id), "updated_at", self._now())  # progress, for the sweeper
         if kind == "failed" and reason:
-            self.r.hset(self._key("file", raw_id), "reason", reason)
+            pipe.hset(self._key("file", raw_id), "reason", reason)
+        pipe.execute()
         self._settle(raw_id)
 
     def _settle(self, raw_id: str) -> None:

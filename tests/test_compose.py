@@ -24,7 +24,7 @@ def compose() -> dict:
 
 
 def test_stack_has_every_production_service(compose):
-    expected = {"redis", "elasticsearch", "kibana", "kibana-setup", "parser", "enricher", "indexer", "watcher", "flower"}
+    expected = {"redis", "elasticsearch", "kibana", "kibana-setup", "parser", "enricher", "indexer", "watcher", "sweeper", "flower"}
     assert expected <= set(compose["services"])
 
 

@@ -14,6 +14,9 @@ normalises every mention surface here before grouping:
   the name has in news ("U.S." -> ("United States", "place"));
 * ``key`` is the comparison key used for grouping (case- and dot-insensitive).
 
+Both string functions are memoised: the same few names recur hundreds of times
+per batch, and they run on every mention.
+
     >>> clean_surface("the Pentagon's")
     'Pentagon'
     >>> strip_honorific("Mr. Kim")
@@ -25,6 +28,7 @@ normalises every mention surface here before grouping:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
 _POSSESSIVE = re.compile(r"\s?['\u2019]s?$")
@@ -69,11 +73,13 @@ for _canonical, _type, _variants in [
 _CASE_SENSITIVE = {"who": "WHO", "us": "US", "un": "UN"}
 
 
+@lru_cache(maxsize=8192)
 def key(name: str) -> str:
     """Comparison key: lower case, no dots, single spaces."""
     return _SPACES.sub(" ", name.replace(".", "").replace("\u2019", "'")).strip().lower()
 
 
+@lru_cache(maxsize=8192)
 def clean_surface(text: str) -> str:
     """Strip leading article, possessive and edge punctuation from a mention."""
     previous = None

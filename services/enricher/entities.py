@@ -98,7 +98,7 @@ def load_model(name: str = MODEL_NAME):
     """Load the spaCy pipeline with only the named-entity recogniser."""
     import spacy
 
-    nlp = spacy.load(name, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+    nlp = spacy.load(name, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
     return nlp
 
 

@@ -144,7 +144,8 @@ class Gazetteer:
         if k in self._areas:
             return True
         floor = _STRICT_PLACE_POPULATION if strict else _PLACE_POPULATION
-        return any(c.population >= floor for c in self._cities.get(k, []))
+        cities = self._cities.get(k) or self._alt_cities.get(k, [])  # "Ryazan" is "Ryazan'" in GeoNames
+        return any(c.population >= floor for c in cities)
 
     def _candidates(self, name: str) -> list[_Candidate]:
         k = _place_key(name)

@@ -33,21 +33,19 @@ _STOP = frozenset(
     mr mrs ms dr monday tuesday wednesday thursday friday saturday sunday week weeks month months day days
     today yesterday tomorrow time percent per cent including told added""".split()
 )
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*[A-Za-z]|[A-Za-z]|[0-9][0-9.,]*|[^\sA-Za-z0-9]")
+# Words (possessive dropped) or any other non-space run, which breaks a phrase.
+_TOKEN = re.compile(r"([a-z](?:[a-z-]|'(?!s\b))*[a-z]|[a-z])(?:'s\b)?|\S")
 _MAX_WORDS = 3
 _LENGTH_WEIGHT = {n: n**0.7 for n in range(1, _MAX_WORDS + 1)}
 
 
 def _phrases(text: str) -> list[tuple[str, ...]]:
     phrases, current = [], []
-    for token in _TOKEN.findall(text):
-        word = token.lower().replace("\u2019", "'")
-        if word.endswith("'s"):
-            word = word[:-2]
-        if not word[0].isalpha() or word in _STOP or len(word) < 2:
+    for word in _TOKEN.findall(text.lower().replace("\u2019", "'")):
+        if not word or len(word) < 2 or word in _STOP:
             if current:
                 phrases.append(tuple(current))
-            current = []
+                current = []
             continue
         current.append(word)
         if len(current) == _MAX_WORDS:
@@ -62,10 +60,10 @@ def extract(title: str, body: str, top: int = 10) -> list[str]:
     """The ``top`` best keyword phrases, lower case, best first."""
     title_words = {w for phrase in _phrases(title) for w in phrase}
     counts: Counter[tuple[str, ...]] = Counter()
-    for run in _phrases(body):
-        for n in range(1, len(run) + 1):
-            for i in range(len(run) - n + 1):
-                counts[run[i : i + n]] += 1
+    for run in _phrases(body):  # runs have at most _MAX_WORDS (3) words
+        counts.update(zip(run))
+        counts.update(zip(run, run[1:]))
+        counts.update(zip(run, run[1:], run[2:]))
     scored: dict[tuple[str, ...], float] = {}
     for gram, count in counts.items():
         if len(gram) > 1 and count < 2:

@@ -5,8 +5,8 @@ model download, ~1 ms per article) with normalised probabilities, so the
 confidence is a probability in [0, 1] rather than a raw log score. The title
 is included because short bodies (teasers, related-article blurbs) carry too
 few features on their own. Only the first ``SAMPLE_CHARS`` characters are
-classified (see the constant for why). The language a page declares is kept separately on
-the ``Article``; this is what the text itself says.
+classified (see the constant for why). The language a page declares is kept
+separately on the ``Article``; this is what the text itself says.
 
     >>> detect("Delegations from Russia and Ukraine gathered in Turkiye on Monday.")[0]
     'en'

@@ -115,12 +115,26 @@ class FaultPipeline:
             time.sleep(0.05)
         raise AssertionError(f"fewer than {n} articles indexed after {timeout_s}s")
 
+    def diagnostics(self) -> str:
+        """What a failing test should show: where the missing messages are, and the workers' last words."""
+        from shared.queues import STAGES, queue_name
+
+        prefix = self.settings.key_prefix
+        lines = [f"queue {s}: {self.rt.redis.llen(queue_name(self.settings, s))}" for s in STAGES]
+        lines.append(f"unacked: {self.rt.redis.hlen(prefix + ':unacked')}, mutex: {self.rt.redis.ttl(prefix + ':unacked_mutex')}")
+        lines += [f"{s.filename}: {s.state} {s.counts}" for s in self.rt.status.all() if not s.done]
+        lines += [f"dead letter: {d.stage} {d.reason}" for d in self.rt.dead_letters.list()]
+        for name in ("parser", "enricher", "indexer"):
+            log = self.stack.managed(name).log_file
+            tail = log.read_text(errors="replace").splitlines()[-12:] if log.exists() else []
+            lines += [f"--- {name}.log", *tail]
+        return "\n".join(lines)
+
     def close(self) -> None:
         from services.indexer.es import delete_by_prefix
 
-        for name in ("indexer", "enricher", "parser", "elasticsearch", "redis"):
-            if name in ("indexer", "enricher", "parser") or self.stack.managed(name).running():
-                self.stack.managed(name).stop()
+        for name in ("sweeper", "indexer", "enricher", "parser", "elasticsearch", "redis"):
+            self.stack.managed(name).stop()
         if not self.stack.managed("elasticsearch").running():
             try:
                 delete_by_prefix(self.es(), self.settings.key_prefix)
@@ -178,14 +192,15 @@ def test_elasticsearch_down_for_30_seconds_during_a_500_article_ingest(faults, t
 
 
 def test_redis_restart_during_ingest_loses_nothing(faults, tmp_path):
-    p = faults(own_redis=True)
+    p = faults(own_redis=True, NEWSFLOW_STALLED_AFTER_S="10", NEWSFLOW_SWEEP_INTERVAL_S="1")
+    p.stack.start_sweeper()  # the safety net for the one window where kombu can drop a message
     raw_ids = p.ingest(write_corpus(tmp_path, files=20, per_file=4))
     p.wait_indexed_at_least(raw_ids, 4)
     p.stack.managed("redis").stop()  # SIGTERM: Redis flushes its append-only file
     time.sleep(2)
     p.stack.start_redis()
     statuses = wait_for(p.rt, raw_ids, timeout_s=240)
-    assert all(s.state == "indexed" for s in statuses), [s.as_dict() for s in statuses if s.state != "indexed"]
+    assert all(s.state == "indexed" for s in statuses), p.diagnostics()
     ids = p.indexed_ids()
     assert len(ids) == len(set(ids)) == 80
     assert set(ids) == expected_ids(raw_ids, p.rt)

@@ -58,7 +58,9 @@ def seed_texts() -> dict[str, str]:
 @pytest.fixture(scope="session")
 def seed_enriched(nlp, seed_texts):
     """The seed page's main article and two related ones, enriched in one batch."""
-    stamps = {"seed_main": "3 days ago", "seed_related_kim": "time44 minutes ago", "seed_related_pentagon": "timean hour ago"}
+    stamps = {  # the relative stamps as they appear glued on the seed page
+        "seed_main": "3 days ago", "seed_related_kim": "time44 minutes ago", "seed_related_pentagon": "timean hour ago",
+    }
     articles = [
         make_article(seed_texts[name], article_id=name, published=PageDate(text=stamp, origin="visible-text"))
         for name, stamp in stamps.items()

@@ -21,7 +21,7 @@ def test_gold_document_is_read_with_offsets_and_creation_time():
     assert ["mr umerov", "rustem umerov"] in names and ["istanbul"] in names
 
 
-def test_scores_for_both_systems(nlp, monkeypatch):
+def test_scores_for_both_systems():
     result = enrichment.evaluate(SAMPLE)
     keys = {"entity_precision", "entity_recall", "entity_f1", "date_extent_f1", "date_value_accuracy",
             "date_value_f1", "docs_per_s"}

@@ -35,6 +35,12 @@ def test_weekday_after_a_reporting_verb_is_past_even_with_future_words():
     assert only("The ministry said Monday it will respond.").value == "2025-06-02"
 
 
+def test_future_words_of_a_glued_next_sentence_do_not_count():
+    text = ('Putin, in a call with Trump on Wednesday, warned Russia would respond."It was good," Trump said, '
+            '"but not a conversation that will lead to peace."')
+    assert only(text).value == "2025-06-04"
+
+
 def test_weekday_with_explicit_date_takes_the_date():
     e = only("gathered in Turkiye on Monday (June 2, 2025) for talks")
     assert (e.text, e.value, e.resolution) == ("Monday (June 2, 2025)", "2025-06-02", "absolute")
@@ -94,7 +100,8 @@ def test_day_and_month_take_the_nearest_year():
     [("it happened yesterday", "2025-06-04"), ("three days ago", "2025-06-02"), ("last month", "2025-05"),
      ("next year", "2026"), ("the fourth quarter of 2024", "2024-Q4"), ("in the 1990s", "199"),
      ("in 1998 the firm", "1998"), ("on 7/8/07 at noon", "2007-07-08"), ("on 2025-06-02", "2025-06-02"),
-     ("this weekend", "2025-W23-WE"), ("at the beginning of the year", "2025")],
+     ("this weekend", "2025-W23-WE"), ("at the beginning of the year", "2025"), ("in the fall of 2011", "2011-FA"),
+     ("this summer", "2025-SU")],
 )
 def test_common_news_expressions(text, value):
     assert only(text).value == value
@@ -109,7 +116,8 @@ def test_relative_expressions_without_reference_are_unresolved():
 @pytest.mark.parametrize(
     "text",
     ["They may meet soon.", "North Korea dispatched 10,000-12,000 troops.", "Theresa May spoke.",
-     "a second round of talks", "It costs $2025 per seat.", "Jan Smith arrived."],
+     "a second round of talks", "It costs $2025 per seat.", "Jan Smith arrived.", "after the fall of Kabul",
+     "prices fall again"],
 )
 def test_words_that_only_look_like_dates_are_ignored(text):
     assert find(text) == []

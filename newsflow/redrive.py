@@ -1,0 +1,69 @@
+"""Redrive: the safety net under at-least-once delivery.
+
+Celery's Redis transport can drop a message in one narrow window: a Redis
+restart between a worker popping a message and recording it as unacked. Every
+stage is idempotent (deterministic ids, status kept as sets), so the cure is
+reconciliation rather than a heavier broker: when the pipeline is idle (all
+stage queues empty, nothing unacknowledged) and a file is still not finished
+after ``stalled_after_s`` without progress, its messages are gone, so the file
+is sent through again from the raw store. Nothing is ever redriven while work
+is still queued, so a long backlog is never mistaken for a loss.
+
+``newsflow sweep`` runs this in a loop (a process of the local stack and a
+compose service); ``newsflow sweep --once`` runs one pass.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+
+from celery import Celery
+
+from newsflow.accounting import queue_depths
+from shared.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def pipeline_idle(rt: Runtime) -> bool:
+    unacked = rt.redis.hlen(f"{rt.settings.key_prefix}:unacked")
+    return unacked == 0 and not any(queue_depths(rt).values())
+
+
+def stalled_files(rt: Runtime, stalled_after_s: float) -> list[str]:
+    now = time.time()
+    stalled = []
+    for status in rt.status.all():
+        if status.done or not status.updated_at:
+            continue
+        if now - datetime.fromisoformat(status.updated_at).timestamp() >= stalled_after_s:
+            stalled.append(status.raw_id)
+    return stalled
+
+
+def redrive_once(rt: Runtime, app: Celery, stalled_after_s: float) -> list[str]:
+    """Re-send the files whose messages were lost; returns their raw ids."""
+    from newsflow.ingest import Ingestor
+
+    if not pipeline_idle(rt):
+        return []
+    candidates = stalled_files(rt, stalled_after_s)
+    # Look again after collecting: a message may have been in a worker's hands a moment ago.
+    if not candidates or not pipeline_idle(rt):
+        return []
+    ingestor = Ingestor(rt, app)
+    redriven = [rid for rid in candidates if ingestor.reprocess(rid, keep_progress=True)]
+    for rid in redriven:
+        log.warning("redriving a stalled file whose messages were lost", extra={"raw_id": rid, "stage": "sweep"})
+    return redriven
+
+
+def sweep_forever(rt: Runtime, app: Celery, stalled_after_s: float, interval_s: float) -> None:
+    while True:
+        try:
+            redrive_once(rt, app, stalled_after_s)
+        except Exception:  # noqa: BLE001 - Redis may be restarting; the next pass retries
+            log.exception("sweep pass failed; retrying")
+        time.sleep(interval_s)
