@@ -64,13 +64,16 @@ class StatusStore:
         added = self.r.zadd(self._key("files"), {ref.raw_id: ref.received_at.timestamp()}, nx=True)
         if not added:
             return False
-        self.r.hset(self._key("file", ref.raw_id), mapping={
+        pipe = self.r.pipeline()
+        pipe.delete(self._key("file", ref.raw_id))  # a replayed file starts with a clean record
+        pipe.hset(self._key("file", ref.raw_id), mapping={
             "filename": ref.filename,
             "state": "received",
             "received_at": ref.received_at.isoformat(),
             "updated_at": self._now(),
             "ref": ref.model_dump_json(),
         })
+        pipe.execute()
         return True
 
     def ref(self, raw_id: str) -> RawPageRef | None:

@@ -156,6 +156,13 @@ def faults(tmp_path, base_settings, unique_prefix, redis_service, es_service, re
         pipeline.close()
 
 
+def assert_verified(p: FaultPipeline) -> None:
+    from newsflow.accounting import verify
+
+    result = verify(p.rt, p.es())
+    assert (result.unaccounted, result.in_flight) == (0, 0), result.problems
+
+
 def expected_ids(raw_ids, rt) -> set[str]:
     return {m.decode() for rid in raw_ids for m in rt.redis.smembers(f"{rt.settings.key_prefix}:file:{rid}:expected")}
 
@@ -175,6 +182,7 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(faults, tmp_path
     assert len(ids) == len(set(ids)) == 80
     assert set(ids) == expected_ids(raw_ids, p.rt)
     assert p.rt.dead_letters.count() == 0
+    assert_verified(p)
 
 
 def test_elasticsearch_down_for_30_seconds_during_a_500_article_ingest(faults, tmp_path):
@@ -189,6 +197,7 @@ def test_elasticsearch_down_for_30_seconds_during_a_500_article_ingest(faults, t
     ids = p.indexed_ids()
     assert len(ids) == len(set(ids)) == 500
     assert p.rt.dead_letters.count() == 0
+    assert_verified(p)
 
 
 def test_redis_restart_during_ingest_loses_nothing(faults, tmp_path):
@@ -204,6 +213,7 @@ def test_redis_restart_during_ingest_loses_nothing(faults, tmp_path):
     ids = p.indexed_ids()
     assert len(ids) == len(set(ids)) == 80
     assert set(ids) == expected_ids(raw_ids, p.rt)
+    assert_verified(p)
 
 
 def hostile_corpus(folder) -> dict[str, bytes]:
@@ -253,6 +263,4 @@ def test_hostile_inputs_are_all_accounted_for_and_workers_stay_healthy(faults, t
     assert status.state == "indexed"
     for name in ("parser", "enricher", "indexer"):
         assert p.stack.managed(name).running()
-    from newsflow.accounting import verify
-
-    assert verify(p.rt, p.es()).unaccounted == 0
+    assert_verified(p)
