@@ -85,7 +85,7 @@ def worker(name: str = typer.Argument(..., help="parser, enricher or indexer")) 
         "worker",
         "--queues", queue_name(settings, WORKER_STAGES[name]),
         "--hostname", f"{name}.{settings.key_prefix}@%h",
-        "--concurrency", str(settings.worker_concurrency),
+        "--concurrency", str(getattr(settings, f"{name}_concurrency")),
         "--loglevel", "INFO",
         "--without-gossip", "--without-mingle",
     ])

@@ -129,12 +129,16 @@ class Ingestor:
 
 def wait_for(runtime: Runtime, raw_ids: list[str], timeout_s: float, on_progress=None) -> list[FileStatus]:
     """Poll until every file reached a final state (or time is up); returns the last statuses."""
+    from shared.status import TERMINAL_STATES
+
     deadline = time.monotonic() + timeout_s
     while True:
-        statuses = [runtime.status.get(rid) for rid in raw_ids]
-        known = [s for s in statuses if s is not None]
-        if on_progress:
-            on_progress(known)
-        if all(s is not None and s.done for s in statuses) or time.monotonic() > deadline:
-            return known
-        time.sleep(0.1)
+        states = runtime.status.states(raw_ids)
+        finished = all(state in TERMINAL_STATES for state in states)
+        if on_progress or finished or time.monotonic() > deadline:
+            statuses = [s for s in (runtime.status.get(rid) for rid in raw_ids) if s is not None]
+            if on_progress:
+                on_progress(statuses)
+            if finished or time.monotonic() > deadline:
+                return statuses
+        time.sleep(0.1 if len(raw_ids) < 50 else 0.5)

@@ -44,7 +44,11 @@ class Settings(BaseSettings):
     max_articles_per_page: int = 500
 
     # Workers.
-    worker_concurrency: int = Field(default=1, description="processes per worker; 2 cores here, see docs")
+    # Processes per worker. NER is ~80% of the CPU an article costs (docs/DEVELOPING.md,
+    # "Throughput"), so on 2 cores the enricher gets two processes and the others one.
+    parser_concurrency: int = 1
+    enricher_concurrency: int = 2
+    indexer_concurrency: int = 1
 
     # Delivery.
     task_max_retries: int = Field(default=10, description="with the backoff below: retries span at least ~150 s")

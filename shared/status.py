@@ -154,6 +154,13 @@ class StatusStore:
             counts=self.counts(raw_id),
         )
 
+    def states(self, raw_ids: list[str]) -> list[str | None]:
+        """Just the state of many files in one round trip (cheap enough to poll)."""
+        pipe = self.r.pipeline()
+        for rid in raw_ids:
+            pipe.hget(self._key("file", rid), "state")
+        return [v.decode() if v else None for v in pipe.execute()]
+
     def raw_ids(self) -> list[str]:
         return [m.decode() for m in self.r.zrange(self._key("files"), 0, -1)]
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 from services.enricher.dedup_store import RedisDuplicateIndex
 from services.enricher.pipeline import Enricher
@@ -25,6 +26,11 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> None:
     def enricher() -> Enricher:
         rt = runtime()
         return Enricher(duplicates=RedisDuplicateIndex(rt.redis, prefix=f"{rt.settings.key_prefix}:dedup"))
+
+    @worker_process_init.connect(weak=False)
+    def load_model_at_start(**_) -> None:
+        """Each pool process loads spaCy when it starts, not on its first article."""
+        enricher()
 
     @stage_task(app, runtime, "enrich", Article)
     def enrich(article: Article, ctx: StageContext) -> None:
