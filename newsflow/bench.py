@@ -199,22 +199,16 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
     import redis
 
     from newsflow.ingest import Ingestor
-    from newsflow.stack import WORKERS, LocalStack
+    from newsflow.stack import WORKERS, LocalStack, isolated_pipeline
     from services.indexer import es as es_io
     from shared.queues import STAGES, make_celery, queue_name
     from shared.runtime import Runtime
     from shared.status import TERMINAL_STATES
 
     prefix = unique_bench_prefix()
-    env = {
-        "NEWSFLOW_KEY_PREFIX": prefix,
-        "NEWSFLOW_INDEX_ALIAS": f"{prefix}-articles",
-        "NEWSFLOW_RUNTIME_DIR": str(workdir / prefix),
-        "NEWSFLOW_REDIS_URL": base.redis_url,
-        "NEWSFLOW_ELASTICSEARCH_URL": base.elasticsearch_url,
-        **{f"NEWSFLOW_{w.upper()}_CONCURRENCY": str(getattr(base, f"{w}_concurrency")) for w in ("parser", "enricher", "indexer")},
-    }
-    settings = Settings(**{k.removeprefix("NEWSFLOW_").lower(): v for k, v in env.items()})
+    settings, env = isolated_pipeline(base, prefix, workdir / prefix, **{
+        f"NEWSFLOW_{w.upper()}_CONCURRENCY": str(getattr(base, f"{w}_concurrency")) for w in WORKERS
+    })
     stack = LocalStack(settings, child_env=env)
     rt = Runtime(settings)
     es_client = es_io.make_client(settings)

@@ -26,6 +26,26 @@ WORKERS = ("parser", "enricher", "indexer")
 ES_SCRIPT = PROJECT_ROOT / "tools" / "elasticsearch" / "elasticsearch.sh"
 
 
+def isolated_pipeline(
+    base: Settings, prefix: str, runtime_dir: Path, **extra_env: str
+) -> tuple[Settings, dict[str, str]]:
+    """Settings and the matching NEWSFLOW_* environment for a pipeline of its own on shared servers.
+
+    Its key prefix names its queues, status keys and dead letters; its alias names its index; its
+    runtime folder holds its raw store, pid files and logs. Tests and ``newsflow bench`` use it so
+    that they never touch each other's data or a running stack.
+    """
+    env = {
+        "NEWSFLOW_KEY_PREFIX": prefix,
+        "NEWSFLOW_INDEX_ALIAS": f"{prefix}-articles",
+        "NEWSFLOW_RUNTIME_DIR": str(runtime_dir),
+        "NEWSFLOW_REDIS_URL": base.redis_url,
+        "NEWSFLOW_ELASTICSEARCH_URL": base.elasticsearch_url,
+        **extra_env,
+    }
+    return Settings(**{k.removeprefix("NEWSFLOW_").lower(): v for k, v in env.items()}), env
+
+
 class StackError(RuntimeError):
     pass
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.stack import LocalStack, StackError
+from newsflow.stack import LocalStack, StackError, isolated_pipeline
 from shared.settings import Settings
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -138,17 +138,7 @@ class Pipeline:
 @pytest.fixture
 def isolated(unique_prefix, tmp_path, base_settings) -> tuple[Settings, dict[str, str]]:
     """Settings (and the matching NEWSFLOW_* environment) for a pipeline of this test's own."""
-    base = base_settings
-    env = {
-        "NEWSFLOW_KEY_PREFIX": unique_prefix,
-        "NEWSFLOW_INDEX_ALIAS": f"{unique_prefix}-articles",
-        "NEWSFLOW_RUNTIME_DIR": str(tmp_path / "runtime"),
-        "NEWSFLOW_REDIS_URL": base.redis_url,
-        "NEWSFLOW_ELASTICSEARCH_URL": base.elasticsearch_url,
-        "NEWSFLOW_RETRY_BACKOFF_S": "0.2",
-    }
-    overrides = {k.removeprefix("NEWSFLOW_").lower(): v for k, v in env.items()}
-    return Settings(**overrides), env
+    return isolated_pipeline(base_settings, unique_prefix, tmp_path / "runtime", NEWSFLOW_RETRY_BACKOFF_S="0.2")
 
 
 @pytest.fixture

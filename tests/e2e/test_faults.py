@@ -17,7 +17,7 @@ import time
 import pytest
 
 from newsflow.ingest import wait_for
-from newsflow.stack import LocalStack
+from newsflow.stack import LocalStack, isolated_pipeline
 from shared.runtime import Runtime
 from shared.settings import Settings
 
@@ -61,11 +61,6 @@ class FaultPipeline:
 
     def __init__(self, tmp_path, base: Settings, prefix: str, *, own_redis=False, own_es=False, **extra_env):
         env = {
-            "NEWSFLOW_KEY_PREFIX": prefix,
-            "NEWSFLOW_INDEX_ALIAS": f"{prefix}-articles",
-            "NEWSFLOW_RUNTIME_DIR": str(tmp_path / "runtime"),
-            "NEWSFLOW_REDIS_URL": base.redis_url,
-            "NEWSFLOW_ELASTICSEARCH_URL": base.elasticsearch_url,
             "NEWSFLOW_RETRY_BACKOFF_S": "0.5",
             "NEWSFLOW_RETRY_BACKOFF_MAX_S": "8",
             "NEWSFLOW_TASK_MAX_RETRIES": "30",
@@ -79,8 +74,8 @@ class FaultPipeline:
         if own_es:
             port = free_port()
             env |= {"NEWSFLOW_ELASTICSEARCH_PORT": str(port), "NEWSFLOW_ELASTICSEARCH_URL": f"http://127.0.0.1:{port}"}
-        self.env = env
-        self.settings = Settings(**{k.removeprefix("NEWSFLOW_").lower(): v for k, v in env.items()})
+        self.settings, self.env = isolated_pipeline(base, prefix, tmp_path / "runtime", **env)
+        env = self.env
         self.stack = LocalStack(self.settings, child_env=env)
         if own_redis:
             self.stack.start_redis()
