@@ -75,8 +75,7 @@ class FaultPipeline:
             port = free_port()
             env |= {"NEWSFLOW_ELASTICSEARCH_PORT": str(port), "NEWSFLOW_ELASTICSEARCH_URL": f"http://127.0.0.1:{port}"}
         self.settings, self.env = isolated_pipeline(base, prefix, tmp_path / "runtime", **env)
-        env = self.env
-        self.stack = LocalStack(self.settings, child_env=env)
+        self.stack = LocalStack(self.settings, child_env=self.env)
         if own_redis:
             self.stack.start_redis()
         if own_es:
