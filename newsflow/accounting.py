@@ -56,8 +56,8 @@ def verify(rt: Runtime, es_client) -> Verification:
         if status.state == "failed" and status.raw_id in dead_raw_ids:
             result.failed += 1
             continue
-        expected = sorted(m.decode() for m in rt.redis.smembers(f"{rt.settings.key_prefix}:file:{status.raw_id}:expected"))
-        failed_ids = {m.decode() for m in rt.redis.smembers(f"{rt.settings.key_prefix}:file:{status.raw_id}:failed")}
+        expected = sorted(rt.status.article_ids(status.raw_id, "expected"))
+        failed_ids = rt.status.article_ids(status.raw_id, "failed")
         wanted = [a for a in expected if a not in failed_ids]
         missing = set(wanted) - existing_ids(es_client, rt.settings.index_alias, wanted)
         if missing:

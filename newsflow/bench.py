@@ -281,7 +281,7 @@ def single_page_latency(ingestor, rt, es_client, alias: str, pages, samples: int
         rid = ingestor.ingest_bytes(data, f"latency-{i}-{name}").raw_id
         while not rt.status.get(rid).done:
             time.sleep(0.02)
-        ids = [m.decode() for m in rt.redis.smembers(f"{rt.settings.key_prefix}:file:{rid}:indexed")]
+        ids = sorted(rt.status.article_ids(rid, "indexed"))
         while ids and es_client.count(index=alias, query={"ids": {"values": ids}})["count"] < len(ids):
             time.sleep(0.05)
         out.append(time.perf_counter() - started)

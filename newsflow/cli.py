@@ -27,7 +27,8 @@ from shared.settings import get_settings
 app = typer.Typer(help="newsflow: raw news pages in, searchable articles out.", no_args_is_help=True)
 dlq_app = typer.Typer(help="Inspect and replay dead letters.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
-console = Console()
+# Piped or captured output (make demo, CI logs) gets a readable width instead of rich's 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 130)
 
 WORKER_STAGES = {"parser": "parse", "enricher": "enrich", "indexer": "index"}
 
@@ -186,7 +187,12 @@ def search(
     if json_output:
         _print_json(hits)
         return
-    table = Table("score", "title / snippet", "source", "published", "people · places", show_lines=True)
+    table = Table(show_lines=True)
+    table.add_column("score", no_wrap=True)
+    table.add_column("title / snippet", ratio=4)
+    table.add_column("source", ratio=1)
+    table.add_column("published", no_wrap=True)
+    table.add_column("people · places", ratio=2)
     for hit in hits:
         snippet = escape(hit.get("snippet") or "")
         snippet = snippet.replace("<em>", "[bold yellow]").replace("</em>", "[/bold yellow]")

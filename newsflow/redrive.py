@@ -22,13 +22,14 @@ from datetime import datetime
 from celery import Celery
 
 from newsflow.accounting import queue_depths
+from shared.queues import unacked_key
 from shared.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 
 def pipeline_idle(rt: Runtime) -> bool:
-    unacked = rt.redis.hlen(f"{rt.settings.key_prefix}:unacked")
+    unacked = rt.redis.hlen(unacked_key(rt.settings))
     return unacked == 0 and not any(queue_depths(rt).values())
 
 

@@ -41,5 +41,5 @@ def _reingest(rt: Runtime, app: Celery, letter: DeadLetter) -> bool:
         return False
     if letter.raw_id:
         # Forget the failed record so the same bytes are accepted again.
-        rt.redis.zrem(f"{rt.settings.key_prefix}:files", letter.raw_id)
+        rt.status.forget(letter.raw_id)
     return Ingestor(rt, app).ingest_file(Path(letter.raw_path)).outcome == "queued"

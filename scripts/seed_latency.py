@@ -38,7 +38,7 @@ def main() -> None:
         raw_id = ingestor.ingest_bytes(data, f"seed-latency-{run}.txt").raw_id
         while not rt.status.get(raw_id).done:
             time.sleep(0.02)
-        ids = [m.decode() for m in rt.redis.smembers(f"{settings.key_prefix}:file:{raw_id}:indexed")]
+        ids = sorted(rt.status.article_ids(raw_id, "indexed"))
         while es.count(index=settings.index_alias, query={"ids": {"values": ids}})["count"] < len(ids):
             time.sleep(0.05)
         times.append(time.perf_counter() - started)

@@ -26,6 +26,11 @@ def queue_name(settings: Settings, stage: str) -> str:
     return f"{settings.key_prefix}.{stage}"
 
 
+def unacked_key(settings: Settings) -> str:
+    """Redis hash of messages delivered to a worker and not yet acknowledged."""
+    return f"{settings.key_prefix}:unacked"
+
+
 def make_celery(settings: Settings) -> Celery:
     """Build (without connecting) the Celery app every worker and the CLI use."""
     app = Celery("newsflow", broker=settings.redis_url)
@@ -46,7 +51,7 @@ def make_celery(settings: Settings) -> Celery:
             "unacked_restore_interval": max(1, settings.visibility_timeout_s // 5),
             "unacked_restore_throttle": 1,
             # Per-prefix bookkeeping keys, so isolated pipelines on one Redis never touch each other.
-            "unacked_key": f"{settings.key_prefix}:unacked",
+            "unacked_key": unacked_key(settings),
             "unacked_index_key": f"{settings.key_prefix}:unacked_index",
             "unacked_mutex_key": f"{settings.key_prefix}:unacked_mutex",
         },

@@ -133,6 +133,16 @@ class StatusStore:
             mapping={"state": "failed", "reason": reason, "updated_at": self._now()},
         )
 
+    def article_ids(self, raw_id: str, kind: str) -> set[str]:
+        """The ids of a file's articles in one state (expected, enriched, indexed, failed)."""
+        if kind not in ARTICLE_SETS:
+            raise ValueError(f"unknown article state {kind!r}")
+        return {m.decode() for m in self.r.smembers(self._key("file", raw_id, kind))}
+
+    def forget(self, raw_id: str) -> None:
+        """Drop a file's registration so the same bytes are accepted again (replay after a fix)."""
+        self.r.zrem(self._key("files"), raw_id)
+
     def counts(self, raw_id: str) -> dict[str, int]:
         pipe = self.r.pipeline()
         for kind in ARTICLE_SETS:

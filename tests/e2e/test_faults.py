@@ -158,7 +158,7 @@ def assert_verified(p: FaultPipeline) -> None:
 
 
 def expected_ids(raw_ids, rt) -> set[str]:
-    return {m.decode() for rid in raw_ids for m in rt.redis.smembers(f"{rt.settings.key_prefix}:file:{rid}:expected")}
+    return {aid for rid in raw_ids for aid in rt.status.article_ids(rid, "expected")}
 
 
 @pytest.mark.parametrize("victim", ["parser", "enricher", "indexer"])
