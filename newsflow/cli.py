@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -106,8 +106,6 @@ def ingest(
     from newsflow.ingest import Ingestor, expand_paths, wait_for
 
     if fetched_at is not None and fetched_at.tzinfo is None:
-        from datetime import timezone
-
         fetched_at = fetched_at.replace(tzinfo=timezone.utc)
     rt = runtime()
     ingestor = Ingestor(rt, make_celery(rt.settings))
@@ -326,7 +324,10 @@ def dlq_replay(
     from newsflow.replay import replay
 
     rt = runtime()
-    letters = rt.dead_letters.list() if all_letters else [l for l in map(rt.dead_letters.get, letter_ids or []) if l]
+    if all_letters:
+        letters = rt.dead_letters.list()
+    else:
+        letters = [letter for letter in map(rt.dead_letters.get, letter_ids or []) if letter is not None]
     if stage:
         letters = [letter for letter in letters if letter.stage == stage]
     sent = replay(rt, make_celery(rt.settings), letters)
