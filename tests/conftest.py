@@ -48,25 +48,26 @@ def local_stack(base_settings):
 _started: set[str] = set()
 
 
+def _ensure(name: str, healthy, start) -> None:
+    """Use the running service, or start it (and remember to stop it at the end of the session)."""
+    if healthy():
+        return
+    try:
+        start()
+        _started.add(name)
+    except StackError as exc:
+        _unavailable(f"{name} is needed and could not be started: {exc}")
+
+
 @pytest.fixture(scope="session")
 def redis_service(local_stack) -> str:
-    if not local_stack.redis_ok():
-        try:
-            local_stack.start_redis()
-            _started.add("redis")
-        except StackError as exc:
-            _unavailable(f"Redis is needed and could not be started: {exc}")
+    _ensure("redis", local_stack.redis_ok, local_stack.start_redis)
     return local_stack.settings.redis_url
 
 
 @pytest.fixture(scope="session")
 def es_service(local_stack) -> str:
-    if not local_stack.elasticsearch_ok():
-        try:
-            local_stack.start_elasticsearch()
-            _started.add("elasticsearch")
-        except StackError as exc:
-            _unavailable(f"Elasticsearch is needed and could not be started: {exc}")
+    _ensure("elasticsearch", local_stack.elasticsearch_ok, local_stack.start_elasticsearch)
     return local_stack.settings.elasticsearch_url
 
 
