@@ -61,6 +61,14 @@ def is_transient(exc: BaseException) -> bool:
     except ImportError:  # pragma: no cover - redis is a core dependency
         pass
     try:
+        import kombu.exceptions
+
+        # Publishing to the broker failed (Redis down or restarting): the message may go later.
+        if isinstance(exc, kombu.exceptions.OperationalError):
+            return True
+    except ImportError:  # pragma: no cover - kombu comes with celery
+        pass
+    try:
         import elastic_transport
         import elasticsearch
 
