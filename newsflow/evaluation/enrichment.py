@@ -336,20 +336,16 @@ def command(
         typer.echo(json.dumps(result, indent=2))
         return
     from rich.console import Console
-    from rich.table import Table
+
+    from newsflow.evaluation.report import comparison_table
 
     columns = {
         "entity_precision": "entity P", "entity_recall": "entity R", "entity_f1": "entity F1",
         "date_extent_f1": "date extent F1", "date_value_accuracy": "date value acc", "date_value_f1": "date value F1",
         "docs_per_s": "docs/s",
     }
-    table = Table(title=f"Enrichment on {result['documents']} MEANTIME documents of {dataset}")
-    table.add_column("system")
-    for header in columns.values():
-        table.add_column(header, justify="right")
-    for name in ("newsflow", "baseline"):
-        r = result[name]
-        table.add_row(name, *(f"{r[c]:.1f}" if c == "docs_per_s" else f"{r[c]:.3f}" for c in columns))
+    title = f"Enrichment on {result['documents']} MEANTIME documents of {dataset}"
+    table = comparison_table(title, result, columns, digits={"docs_per_s": 1})
     console = Console(width=max(Console().width, 120))
     console.print(table)
     console.print(

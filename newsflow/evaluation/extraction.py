@@ -152,14 +152,12 @@ def command(
         typer.echo(json.dumps(result, indent=2))
         return
     from rich.console import Console
-    from rich.table import Table
 
-    table = Table(title=f"Article extraction on {result['pages']} pages of {dataset}")
-    for column in ("extractor", "F1", "precision", "recall", "pages/s"):
-        table.add_column(column, justify="right" if column != "extractor" else "left")
-    for name in ("newsflow", "baseline"):
-        r = result[name]
-        table.add_row(name, f"{r['f1']:.4f}", f"{r['precision']:.4f}", f"{r['recall']:.4f}", f"{r['pages_per_s']:.1f}")
+    from newsflow.evaluation.report import comparison_table
+
+    columns = {"f1": "F1", "precision": "precision", "recall": "recall", "pages_per_s": "pages/s"}
+    table = comparison_table(f"Article extraction on {result['pages']} pages of {dataset}", result, columns,
+                             digits={"f1": 4, "precision": 4, "recall": 4, "pages_per_s": 1})
     Console().print(table)
 
 
