@@ -66,6 +66,9 @@ class FaultPipeline:
             "NEWSFLOW_TASK_MAX_RETRIES": "30",
             # Short, so that messages held by a worker killed outright come back within the test.
             "NEWSFLOW_VISIBILITY_TIMEOUT_S": "10",
+            # The sweeper is part of the guarantee (newsflow/redrive.py): it runs here as in the stack.
+            "NEWSFLOW_STALLED_AFTER_S": "10",
+            "NEWSFLOW_SWEEP_INTERVAL_S": "1",
             **extra_env,
         }
         if own_redis:
@@ -81,6 +84,7 @@ class FaultPipeline:
         if own_es:
             self.stack.start_elasticsearch()
         self.stack.start_workers()
+        self.stack.start_sweeper()
         self.rt = Runtime(self.settings)
 
     def ingest(self, paths) -> list[str]:
@@ -195,8 +199,7 @@ def test_elasticsearch_down_for_30_seconds_during_a_500_article_ingest(faults, t
 
 
 def test_redis_restart_during_ingest_loses_nothing(faults, tmp_path):
-    p = faults(own_redis=True, NEWSFLOW_STALLED_AFTER_S="10", NEWSFLOW_SWEEP_INTERVAL_S="1")
-    p.stack.start_sweeper()  # the safety net for the one window where kombu can drop a message
+    p = faults(own_redis=True)
     raw_ids = p.ingest(write_corpus(tmp_path, files=20, per_file=4))
     p.wait_indexed_at_least(raw_ids, 4)
     p.stack.managed("redis").stop()  # SIGTERM: Redis flushes its append-only file
