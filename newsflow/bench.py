@@ -3,12 +3,14 @@
 What it runs, all on the same pages (the article-extraction dev set, replicated
 with distinct content to ``--pages``):
 
-1. **single-stage timings** in this process: parse, NER-only enrichment and
-   bulk indexing per article. With both cores busy the pipeline cannot beat
-   ``2 / (parse + enrich + index seconds per article)``: the *ceiling*.
+1. **single-stage timings** in this process: parse, spaCy NER alone, full
+   enrichment and bulk indexing per article. With both cores busy the pipeline
+   cannot beat ``2 / (parse + NER + index seconds per article)``: the *ceiling*.
 2. **newsflow**: real worker processes on a private key prefix and index; the
    clock runs from the first file handed to ingest to the last article
-   indexed. CPU and peak RSS per worker and queue depths are sampled.
+   indexed. CPU and peak RSS per worker (and CPU of the Redis and
+   Elasticsearch servers, when the local stack runs them) and queue depths are
+   sampled.
 3. **naive baseline**: one process doing trafilatura + the full default spaCy
    pipeline + one index request per article, sequentially.
 4. **latency**: single pages dropped on the warm, idle stack, until searchable.
@@ -138,7 +140,12 @@ def stage_timings(pages: list[tuple[str, bytes]], settings: Settings, es_client,
             continue
     parse_s = time.perf_counter() - started
     enricher = Enricher()
-    enricher.enrich_batch(articles[:2])  # warm-up outside the clock
+    bodies = [a.body for a in articles]
+    list(enricher.nlp.pipe(bodies[:2]))  # warm-up outside the clock
+    started = time.perf_counter()
+    for _ in enricher.nlp.pipe(bodies, batch_size=32):
+        pass
+    ner_s = time.perf_counter() - started
     started = time.perf_counter()
     enriched = []
     for start in range(0, len(articles), 32):
@@ -149,11 +156,13 @@ def stage_timings(pages: list[tuple[str, bytes]], settings: Settings, es_client,
     es_io.write_bulk(es_client, bulk_actions([to_document(e) for e in enriched], alias), settings)
     index_s = time.perf_counter() - started
     n = max(len(articles), 1)
-    per = {"parse": parse_s / n, "enrich": enrich_s / n, "index": index_s / n}
+    # The ceiling counts spaCy NER alone for the enrich stage, as the issue defines it: everything
+    # newsflow adds around NER (dates, names, places, dedup) is overhead the pipeline has to earn.
+    per = {"parse": parse_s / n, "ner": ner_s / n, "index": index_s / n}
     return {
         "articles": len(articles),
-        "s_per_article": per,
-        "articles_per_s": {stage: 1 / s if s else None for stage, s in per.items()},
+        "s_per_article": {**per, "enrich": enrich_s / n},
+        "articles_per_s": {stage: 1 / s if s else None for stage, s in {**per, "enrich": enrich_s / n}.items()},
         "ceiling_articles_per_s": min(2, psutil.cpu_count() or 1) / sum(per.values()),
     }
 
@@ -215,6 +224,8 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
     stack.start_workers()
     try:
         pids = {name: stack.managed(name).process().pid for name in WORKERS}
+        servers = {name: LocalStack(base).managed(name).process() for name in ("redis", "elasticsearch")}
+        pids.update({name: proc.pid for name, proc in servers.items() if proc is not None})
         sampler = Sampler(pids, lambda: {s: rt.redis.llen(queue_name(settings, s)) for s in STAGES})
         ingestor = Ingestor(rt, make_celery(settings))
         warm_up(ingestor, rt, pages)
@@ -249,6 +260,10 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
             "cpu_s": {k: cpu_after[k] - cpu_before.get(k, 0) for k in cpu_after},
             "peak_rss_mb": sampler.peak_rss_mb,
             "peak_rss_mb_at_1000_pages": rss_at_1000 or None,
+            "rss_growth_after_1000_pages": {
+                name: sampler.peak_rss_mb[name] / rss_at_1000[name] - 1
+                for name in WORKERS if rss_at_1000.get(name)
+            } if len(raw_ids) > 1000 else None,
             "max_queue_depth": {s: max((d[s] for d in sampler.depths), default=0) for s in STAGES},
             "drop_to_searchable_s": percentiles(latencies),
         }

@@ -25,9 +25,16 @@ def print_report(console: Console, report: dict) -> None:
         per.add_row(stage, _f(stages["s_per_article"][stage], 4), _f(stages["articles_per_s"][stage], 1),
                     _f(nf["cpu_s"].get(worker), 1), _f(nf["peak_rss_mb"].get(worker), 0),
                     str(nf["max_queue_depth"].get(stage, 0)))
+    per.add_row("(spaCy NER alone)", _f(stages["s_per_article"]["ner"], 4), _f(stages["articles_per_s"]["ner"], 1),
+                "", "", "")
+    for server in ("redis", "elasticsearch"):
+        if server in nf["cpu_s"]:
+            per.add_row(f"({server} server)", "", "", _f(nf["cpu_s"][server], 1), _f(nf["peak_rss_mb"].get(server), 0), "")
     console.print(per)
+    console.print("ceiling = 2 cores / (parse + NER alone + index s/article)")
     lat, fl = nf["drop_to_searchable_s"], nf["file_latency_s"]
     console.print(f"single page drop-to-searchable on a warm idle stack: p50 {_f(lat['p50'])} s, p95 {_f(lat['p95'])} s")
     console.print(f"file latency under load (received -> indexed): p50 {_f(fl['p50'])} s, p95 {_f(fl['p95'])} s")
-    if nf.get("peak_rss_mb_at_1000_pages"):
-        console.print(f"peak RSS at 1,000 pages: {nf['peak_rss_mb_at_1000_pages']}")
+    if nf.get("rss_growth_after_1000_pages"):
+        growth = ", ".join(f"{k} {v:+.1%}" for k, v in nf["rss_growth_after_1000_pages"].items())
+        console.print(f"peak RSS growth from the 1,000th to the last page: {growth}")

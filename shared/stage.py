@@ -88,20 +88,127 @@ def stage_task(
             try:
                 handler(message, ctx)
             except Exception as exc:  # noqa: BLE001 - every failure is classified below
-                attempts = self.request.retries + 1
-                if is_transient(exc) and self.request.retries < rt.settings.task_max_retries:
-                    delay = backoff_s(self.request.retries, rt.settings.retry_backoff_s, rt.settings.retry_backoff_max_s)
-                    log.info("transient failure, retry %d in %.1fs: %s", attempts, delay, exc, extra=extra)
+                delay, reason = settle(rt, exc, self.request.retries)
+                if delay is not None:
+                    log.info("transient failure, retry %d in %.1fs: %s", self.request.retries + 1, delay, exc, extra=extra)
                     raise self.retry(exc=exc, countdown=delay)
-                reason = exc.reason if isinstance(exc, NewsflowError) else f"{type(exc).__name__}: {exc}"
-                if is_transient(exc):
-                    reason = f"gave up after {attempts} attempts: {reason}"
-                _dead_letter(rt, stage, exc, reason, payload, attempts)
+                _dead_letter(rt, stage, exc, reason, payload, self.request.retries + 1)
                 log.warning("dead-lettered: %s", reason, extra=extra)
 
         return task
 
     return decorator
+
+
+def settle(rt: Runtime, exc: BaseException, retries: int) -> tuple[float | None, str]:
+    """What to do after a failed attempt: ``(delay, reason)``.
+
+    ``delay`` is the backoff before the next attempt for a transient fault with
+    retries left; ``None`` means dead-letter with ``reason``.
+    """
+    attempts = retries + 1
+    reason = exc.reason if isinstance(exc, NewsflowError) else f"{type(exc).__name__}: {exc}"
+    if is_transient(exc):
+        if retries < rt.settings.task_max_retries:
+            return backoff_s(retries, rt.settings.retry_backoff_s, rt.settings.retry_backoff_max_s), reason
+        reason = f"gave up after {attempts} attempts: {reason}"
+    return None, reason
+
+
+def stage_batch_task(
+    app: Celery,
+    runtime: Callable[[], Runtime],
+    stage: str,
+    model: type[M],
+    *,
+    flush_every: int,
+    flush_interval_s: float,
+) -> Callable[[Callable[[list[M], StageContext], list[BaseException | None]]], Callable]:
+    """Register ``handler(messages, ctx)`` as a batched Celery task for ``stage`` (celery-batches).
+
+    The worker buffers up to ``flush_every`` messages or ``flush_interval_s``
+    seconds, whichever comes first, and hands them to the handler together
+    (one Elasticsearch bulk request instead of one per article). The handler
+    returns one outcome per message: ``None`` for done, or the exception that
+    message failed with. Each failure is settled on its own, exactly as
+    ``stage_task`` does: a transient one is sent again with backoff and its
+    retry count (a new message, published before this one is acknowledged),
+    anything else is dead-lettered. An exception from the handler itself
+    applies to every message of the batch.
+
+    celery-batches acknowledges the whole batch when the handler returns, even
+    if it raised, so this wrapper never lets an exception out: a message is
+    only acknowledged once it is done, re-sent or dead-lettered. A worker that
+    dies mid-batch acknowledges nothing, and Redis re-delivers the batch.
+    Prefetch must cover a batch, so the worker reserves two of them.
+    """
+    app.conf.worker_prefetch_multiplier = 2 * flush_every
+
+    def decorator(handler: Callable[[list[M], StageContext], list[BaseException | None]]) -> Callable:
+        @app.task(name=TASK_NAMES[stage], base=_reconnect_safe_batches(), flush_every=flush_every, flush_interval=flush_interval_s)
+        def task(requests):
+            rt = runtime()
+            ctx = StageContext(app=app, runtime=rt, task_id=None)
+            valid: list[tuple[object, int, M]] = []
+            for request in requests:
+                payload = request.args[0] if request.args else None
+                retries = int((request.request_dict or {}).get("retries") or 0)
+                try:
+                    valid.append((payload, retries, model.model_validate(payload)))
+                except ValidationError as exc:
+                    reason = f"invalid {model.__name__} message: {exc.errors()[0]['msg']}"
+                    _settle_one(app, rt, stage, InvalidMessageError(reason), payload, retries)
+            if not valid:
+                return
+            try:
+                outcomes = handler([message for _, _, message in valid], ctx)
+            except Exception as exc:  # noqa: BLE001 - classified per message below
+                outcomes = [exc] * len(valid)
+            for (payload, retries, _), outcome in zip(valid, outcomes, strict=True):
+                if outcome is not None:
+                    _settle_one(app, rt, stage, outcome, payload, retries)
+
+        return task
+
+    return decorator
+
+
+def _reconnect_safe_batches() -> type:
+    """celery-batches' ``Batches``, fixed for broker reconnects.
+
+    ``Batches`` starts its flush timer with the first buffered message and
+    forgets it only once the buffer is empty. After a lost broker connection
+    Celery clears the consumer's timer and rebuilds every task's strategy, so
+    that timer is gone while ``Batches`` still believes it runs: buffered
+    messages would wait for ``flush_every`` more to arrive, forever on a quiet
+    queue (caught by tests/e2e/test_faults.py's Redis restart). Rebuilding the
+    strategy therefore forgets the timer, and the next message starts a new one.
+    """
+    from celery_batches import Batches
+
+    class ReconnectSafeBatches(Batches):
+        abstract = True
+
+        def Strategy(self, task, app, consumer):  # noqa: N802 - Celery's name
+            self._tref = None
+            return super().Strategy(task, app, consumer)
+
+    return ReconnectSafeBatches
+
+
+def _settle_one(app: Celery, rt: Runtime, stage: str, exc: BaseException, payload, retries: int) -> None:
+    raw_id, article_id, _ = _identity(payload)
+    extra = {"stage": stage, "raw_id": raw_id, "article_id": article_id}
+    try:
+        delay, reason = settle(rt, exc, retries)
+        if delay is not None:
+            log.info("transient failure, retry %d in %.1fs: %s", retries + 1, delay, exc, extra=extra)
+            app.send_task(TASK_NAMES[stage], args=[payload], countdown=delay, retries=retries + 1)
+            return
+        _dead_letter(rt, stage, exc, reason, payload, retries + 1)
+        log.warning("dead-lettered: %s", reason, extra=extra)
+    except Exception:  # noqa: BLE001 - Redis itself is failing: the sweeper redrives the file later
+        log.exception("could not settle a failed message; the sweeper will redrive its file", extra=extra)
 
 
 def _dead_letter(rt: Runtime, stage: str, exc: BaseException, reason: str, payload, attempts: int) -> None:
