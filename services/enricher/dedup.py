@@ -57,13 +57,23 @@ def _permutations():
     return MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations
 
 
+def load() -> None:
+    """Draw the permutations now rather than on the first ``signature`` (see ``language.load``)."""
+    _permutations()
+
+
 def signature(text: str) -> np.ndarray:
     """MinHash signature (64 uint32) of the word 5-grams of ``text``."""
     from datasketch import MinHash
 
-    words = [w.lower() for w in _WORD.findall(text)]
+    # Lowering the whole text first is the same as lowering each word only for
+    # ASCII ("İ" lowers to two characters, the second not a word character).
+    words = _WORD.findall(text.lower()) if text.isascii() else [w.lower() for w in _WORD.findall(text)]
     n = min(SHINGLE_WORDS, len(words)) or 1
-    shingles = {" ".join(words[i : i + n]).encode("utf-8") for i in range(max(len(words) - n + 1, 1))}
+    if len(words) <= n:  # short text (or none): one shingle of every word
+        shingles = {" ".join(words).encode("utf-8")}
+    else:  # word n-grams by zipping shifted lists: no per-shingle slicing
+        shingles = set(map(str.encode, map(" ".join, zip(*(words[k:] for k in range(n))))))
     mh = MinHash(num_perm=NUM_PERM, seed=1, permutations=_permutations(), scheme="affine32", hashfunc=zlib.crc32)
     mh.update_batch(list(shingles))
     return mh.hashvalues.astype(np.uint32)

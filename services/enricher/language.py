@@ -29,6 +29,11 @@ def _identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def load() -> None:
+    """Load the model now rather than on the first ``detect`` (the enricher does so before ``gc.freeze``)."""
+    _identifier()
+
+
 def detect(text: str) -> tuple[str | None, float | None]:
     """(ISO 639-1 code, probability), or (None, None) for text without letters."""
     sample = text[:SAMPLE_CHARS]

@@ -44,3 +44,21 @@ def test_similarity_estimates_overlap():
     half = dedup.signature(" ".join(words[:200] + [f"x{i}" for i in range(200)]))
     assert dedup.similarity(same, same) == 1.0
     assert 0.15 < dedup.similarity(same, half) < 0.6
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "one", "two words", "exactly five words in here", "İstanbul İzmir and Ankara held talks on Monday again",
+     "The ﬁrst STRASSE straße ran six full words long, then more words followed."],
+)
+def test_signature_shingles_every_word_five_gram_lower_cased(text):
+    """The fast shingling (whole-text lowering for ASCII, zipped n-grams) equals the plain definition."""
+    from datasketch import MinHash
+    import zlib
+
+    words = [w.lower() for w in dedup._WORD.findall(text)]
+    n = min(dedup.SHINGLE_WORDS, len(words)) or 1
+    shingles = {" ".join(words[i : i + n]).encode("utf-8") for i in range(max(len(words) - n + 1, 1))}
+    expected = MinHash(num_perm=dedup.NUM_PERM, seed=1, scheme="affine32", hashfunc=zlib.crc32)
+    expected.update_batch(list(shingles))
+    assert np.array_equal(dedup.signature(text), expected.hashvalues.astype(np.uint32))

@@ -46,3 +46,11 @@ def _app():
     app = typer.Typer()
     app.command()(enrichment.command)
     return app
+
+
+def test_speed_is_measured_in_cpu_time_so_waiting_does_not_count():
+    """Another process taking the CPU (a wait, here) must not lower a system's rate."""
+    import time
+
+    _, rate = enrichment._timed(lambda: time.sleep(0.3) or [], 1)
+    assert rate > 20  # wall time would give ~3 documents per second

@@ -63,3 +63,16 @@ def test_article_without_any_date_reference(enricher, make_article):
 def test_empty_body_is_not_an_error(enricher, make_article):
     (enriched,) = enricher.enrich_batch([make_article("", title="Only a title")])
     assert enriched.entities == [] and enriched.dates == [] and enriched.language in (None, "en")
+
+
+def test_lazily_loaded_tables_are_frozen_out_of_the_cyclic_collector(nlp):
+    """The language model's 100k-entry lists made every full collection ~40 ms slower."""
+    import gc
+
+    from services.enricher import dedup, language
+
+    language._identifier.cache_clear()
+    dedup._permutations.cache_clear()
+    Enricher(nlp=nlp)
+    identifier_lists = {id(language._identifier().tk_output), id(language._identifier()._rowbase)}
+    assert not any(id(o) in identifier_lists for o in gc.get_objects())  # frozen objects are not listed

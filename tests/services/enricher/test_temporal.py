@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from services.enricher import dates
+from services.enricher import date_rules, dates
 
 pytestmark = pytest.mark.unit
 
@@ -135,3 +135,36 @@ def test_seed_monday_june_2(seed_enriched):
     assert found["Monday (June 2, 2025)"].value == "2025-06-02"
     kim = {d.text: d.value for d in seed_enriched["seed_related_kim"].dates}
     assert kim["last fall"] == "2024-FA" and kim["1950-53"] == "1950/1953" and kim["March"] == "2025-03"
+
+
+def _variants(text: str) -> list[str]:
+    # Line breaks and long gaps between words, capitals, and the characters that
+    # match ASCII letters only when case is ignored ("ſ" long s, Kelvin sign).
+    return [text, text.replace(" ", "\n"), text.replace(" ", " " * 40), text.upper(), text.replace("s", "\u017f"),
+            text.replace("k", "\u212a"), text.title()]
+
+
+def test_rules_run_around_anchor_hits_find_exactly_what_a_whole_body_scan_finds(seed_texts):
+    extra = ("Monday, ( 5th of June , 2025 ) and the beginning of the year, early 2011, the 1990s, 3/4/2025, "
+             "2024-05-01, 2010-11, the first quarter of 2011, Q3 2024, the day before yesterday, this morning, "
+             "tonight, earlier last week, five years ago, a two-year-old deal, at 5 p.m., 14:30 GMT, last fall, "
+             "in early spring of 2009, mid-March, Tuesdays.")
+    for text in [*seed_texts.values(), extra]:
+        for variant in _variants(text):
+            windows = dates._anchor_windows(variant, variant.lower())
+            for kind, pattern in dates._PATTERNS:
+                whole = [(m.span(), m.groupdict()) for m in pattern.finditer(variant)]
+                windowed = [(m.span(), m.groupdict()) for m in dates._matches(pattern, variant, windows.get(kind))]
+                assert windowed == whole, (kind, variant[:60])
+            assert dates._durations(variant, windows["duration"]) == dates._durations(variant)
+
+
+def test_tense_is_only_needed_by_the_tense_sensitive_kinds(seed_texts):
+    """Every other kind resolves the same in a future or a past sentence, so its tense is not worked out."""
+    extra = "today, yesterday, 5 days ago, last week, next year, the end of the month, June 18, Monday morning, 2011"
+    for text in [*seed_texts.values(), extra]:
+        for c in dates.scan(text):
+            if c.kind in dates._TENSE_SENSITIVE:
+                continue
+            resolver = date_rules.RESOLVERS[c.kind]
+            assert resolver(c.fields, THU_5_JUNE_2025, True) == resolver(c.fields, THU_5_JUNE_2025, False), c.text
