@@ -278,12 +278,30 @@ def sweep(once: bool = typer.Option(False, "--once", help="One pass, then exit."
 @app.command()
 def reprocess(
     raw_ids: list[str] = typer.Argument(None, help="Raw ids (default: every stored file)."),
+    stage: str = typer.Option("parse", help="parse: from the raw bytes; enrich: from the indexed articles."),
+    outdated: bool = typer.Option(False, "--outdated", help="With --stage enrich: only articles enriched "
+                                  "by another enricher version."),
 ) -> None:
-    """Send stored raw pages through the pipeline again (idempotent: documents are overwritten)."""
+    """Send stored pages, or indexed articles, through the pipeline again (documents are overwritten in place)."""
+    rt = runtime()
+    app_ = make_celery(rt.settings)
+    if stage == "enrich":
+        from newsflow.replay import reenrich
+        from services.enricher.pipeline import ENRICHER_VERSION
+        from services.indexer.es import make_client
+
+        sent = reenrich(rt, app_, make_client(rt.settings), raw_ids=raw_ids or None, outdated_only=outdated,
+                        current_version=ENRICHER_VERSION)
+        scope = f"not enriched by {ENRICHER_VERSION}" if outdated else "indexed"
+        console.print(f"re-sent {sent} {scope} article(s) to enrich")
+        return
+    if stage != "parse":
+        raise typer.BadParameter(f"unknown stage {stage!r}; choose parse or enrich", param_hint="--stage")
+    if outdated:
+        raise typer.BadParameter("--outdated needs --stage enrich", param_hint="--outdated")
     from newsflow.ingest import Ingestor
 
-    rt = runtime()
-    ingestor = Ingestor(rt, make_celery(rt.settings))
+    ingestor = Ingestor(rt, app_)
     targets = raw_ids or rt.status.raw_ids()
     sent = sum(ingestor.reprocess(rid) for rid in targets)
     console.print(f"re-sent {sent} of {len(targets)} file(s) to parse")

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from typing import Any
 
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2  # 2: ``parsed`` keeps the parser's article for enrich-only reprocessing
 
 # Lucene rejects single terms above 32766 bytes; UTF-8 may need 4 bytes a character.
 _MAX_KEYWORD_CHARS = 8191
@@ -166,6 +166,9 @@ def mappings() -> dict[str, Any]:
             "mapping_version": {"type": "integer"},
             # Free-form parser metadata: kept for display, never indexed, never rejected.
             "metadata": {"type": "object", "enabled": False},
+            # The parser's article as it was sent to the enricher (less body and metadata, stored
+            # above): `newsflow reprocess --stage enrich` rebuilds the exact input from it.
+            "parsed": {"type": "object", "enabled": False},
         },
     }
 

@@ -128,3 +128,29 @@ def test_drop_folder_files_move_to_done_only_when_indexed(pipeline, es, tmp_path
     assert (drop / "failed" / "empty.txt.reason.txt").read_text().strip()
     es.indices.refresh(index=pipeline.settings.index_alias)
     assert es.count(index=pipeline.settings.index_alias)["count"] == 4
+
+
+def test_reprocess_enrich_redoes_outdated_enrichments_in_place(pipeline, es):
+    from services.enricher.pipeline import ENRICHER_VERSION
+
+    _ingest_and_wait(pipeline, SEED)
+    alias = pipeline.settings.index_alias
+    before = {d["article_id"]: d for d in _all_docs(es, alias)}
+    stale_id = next(i for i, d in before.items() if d["title"].startswith("Ukraine, Russia meet"))
+    # As an older enricher left it: another version, and the people it had not found.
+    es.update(index=alias, id=stale_id, doc={"enricher_version": "0.0.1", "people": []}, refresh=True)
+
+    out = pipeline.cli("reprocess", "--stage", "enrich", "--outdated").stdout
+    assert "re-sent 1 " in out
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        after = {d["article_id"]: d for d in _all_docs(es, alias)}
+        if after[stale_id]["enricher_version"] == ENRICHER_VERSION:
+            break
+        time.sleep(0.5)
+    assert after[stale_id]["enricher_version"] == ENRICHER_VERSION
+    assert "Rustem Umerov" in after[stale_id]["people"]
+    assert set(after) == set(before)  # overwritten in place: no new document
+    untouched = [i for i in before if i != stale_id]
+    assert all(after[i]["indexed_at"] == before[i]["indexed_at"] for i in untouched)

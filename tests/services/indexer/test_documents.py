@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 import orjson
 import pytest
 
-from services.indexer.documents import bulk_actions, to_action, to_document
+from services.indexer.documents import article_from_document, bulk_actions, to_action, to_document
 from services.indexer.mapping import MAPPING_VERSION, mappings
 from shared.models import GeoPoint, Place, TemporalExpression
 
@@ -145,3 +145,21 @@ def test_same_article_gives_the_same_document(make):
     first = to_document(make.article(), indexed_at=INDEXED_AT)
     again = to_document(make.article(), indexed_at=INDEXED_AT)
     assert first == again
+
+
+def test_the_parsers_article_comes_back_from_the_document_for_enrich_only_reprocessing(make):
+    stamped = datetime(2025, 5, 30, 6, 0, tzinfo=timezone.utc)
+    enriched = _with_page_date(make.article(published=None), make.page_date("3 days ago", stamped, "visible-text"))
+    enriched = enriched.model_copy(update={"article": enriched.article.model_copy(
+        update={"metadata": {"section": "world"}, "fetched_at": stamped, "language": "en"})})
+    # Through JSON, as Elasticsearch stores and returns it.
+    stored = json.loads(orjson.dumps(to_document(enriched, indexed_at=INDEXED_AT)))
+
+    assert article_from_document(stored) == enriched.article
+
+
+def test_a_document_without_the_parsed_article_says_to_reprocess_from_raw(make):
+    stored = to_document(make.article(), indexed_at=INDEXED_AT)
+    del stored["parsed"]
+    with pytest.raises(ValueError, match="reprocess from raw"):
+        article_from_document(stored)
