@@ -84,11 +84,15 @@ class Enricher:
             (i, offset, piece) for i, text in enumerate(texts) for offset, piece in chunks(text, self.max_chunk_chars)
         ]
         spans: list[list[Span]] = [[] for _ in texts]
-        docs = self.nlp.pipe(piece for _, _, piece in pieces)
-        for (i, offset, _), doc in zip(pieces, docs):
-            spans[i].extend(
-                Span(ent.label_, offset + ent.start_char, offset + ent.end_char) for ent in doc.ents
-            )
+        # Every new word a Doc meets stays in the shared Vocab for the life of the process: a worker
+        # reading an endless news stream would grow without bound. A memory zone frees what this
+        # batch added once it ends (spaCy >= 3.8), so only plain offsets may leave the block.
+        with self.nlp.memory_zone():
+            docs = self.nlp.pipe(piece for _, _, piece in pieces)
+            for (i, offset, _), doc in zip(pieces, docs):
+                spans[i].extend(
+                    Span(ent.label_, offset + ent.start_char, offset + ent.end_char) for ent in doc.ents
+                )
         return spans
 
     def enrich_batch(self, articles: list[Article]) -> list[EnrichedArticle]:

@@ -76,3 +76,33 @@ def test_lazily_loaded_tables_are_frozen_out_of_the_cyclic_collector(nlp):
     Enricher(nlp=nlp)
     identifier_lists = {id(language._identifier().tk_output), id(language._identifier()._rowbase)}
     assert not any(id(o) in identifier_lists for o in gc.get_objects())  # frozen objects are not listed
+
+
+def test_the_north_as_a_metonym_is_no_place(enricher, make_article):
+    body = ("Pyongyang fired a missile on Monday, the North's state media said. South Korea condemned the launch. "
+            "Leaders in the West said the North has tested several missiles this year.")
+    [enriched] = enricher.enrich_batch([make_article(body)])
+    places = {p.name for p in enriched.places}
+    assert {"Pyongyang", "South Korea"} <= places
+    assert not places & {"North", "West"}
+    assert not {e.name for e in enriched.entities} & {"North", "West"}
+
+
+def test_a_stream_of_new_words_does_not_grow_the_model_vocabulary(nlp, make_article):
+    """A long-running worker keeps flat memory: words first seen in one article are freed after it."""
+    enricher = Enricher(nlp=nlp)
+
+    def article(i: int):
+        return make_article(" ".join(f"Mayor Zorblat{i}q{j} opened the Quuxville{i}w{j} bridge." for j in range(40)))
+
+    enricher.enrich_batch([article(0)])
+    strings_before = len(nlp.vocab.strings)
+    enriched = enricher.enrich_batch([article(i) for i in range(1, 20)])
+
+    assert len(nlp.vocab.strings) == strings_before
+    # Offsets taken inside the memory zone still point at the right text afterwards.
+    found = [e for a in enriched for e in a.entities]
+    assert found
+    for enriched_article in enriched:
+        body = enriched_article.article.body
+        assert all(body[m.start : m.end] == m.text for e in enriched_article.entities for m in e.mentions)
