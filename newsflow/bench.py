@@ -317,8 +317,9 @@ def run(dataset: Path, n_pages: int, base: Settings, workdir: Path, *, baseline_
     es_client = es_io.make_client(base)
     scratch = unique_bench_prefix()
     try:
-        stages = stage_timings(pages, base, es_client, f"{scratch}-stages")
-        baseline = naive_baseline(pages[: baseline_pages or len(pages)], es_client, f"{scratch}-naive")
+        sample = pages[: baseline_pages or len(pages)]
+        stages = stage_timings(sample, base, es_client, f"{scratch}-stages")
+        baseline = naive_baseline(sample, es_client, f"{scratch}-naive")
     finally:
         es_io.delete_by_prefix(es_client, scratch)
     newsflow = pipeline_run(pages, base, workdir, latency_samples)

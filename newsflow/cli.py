@@ -356,7 +356,7 @@ def dlq_replay(
 def bench(
     dataset: Path = typer.Option(Path("../shared/eval/article-extraction"), help="Folder with html/*.html.gz."),
     pages: int = typer.Option(1000, help="Replicate the dataset's pages (with distinct content) to this many."),
-    baseline_pages: Optional[int] = typer.Option(None, help="Run the naive baseline on the first N pages only."),
+    baseline_pages: Optional[int] = typer.Option(None, help="Time the naive baseline and the single stages on the first N pages only (long runs)."),
     latency_samples: int = typer.Option(10, help="Single pages timed on the warm, idle stack."),
     json_output: bool = typer.Option(False, "--json"),
 ) -> None:

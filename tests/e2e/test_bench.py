@@ -1,0 +1,52 @@
+"""``newsflow bench`` on a few pages: the report a user compares between commits is complete and consistent."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsflow.bench import load_pages, replicate
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+# The evaluation pages live beside the project (``../shared``), never in it.
+DATASET = Path(__file__).resolve().parents[3] / "shared" / "eval" / "article-extraction"
+
+
+@pytest.fixture(autouse=True)
+def dataset_present():
+    if not (DATASET / "html").is_dir():
+        message = f"the article-extraction pages are not at {DATASET}"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+
+
+def test_replicas_are_distinct_pages_with_their_own_canonical_url():
+    pages = replicate(load_pages(DATASET)[:2], 5)
+    assert len({html for _, html in pages}) == 5
+    assert b"https://bench.newsflow.invalid/4" in pages[4][1]
+
+
+def test_bench_json_reports_newsflow_baseline_and_ceiling(redis_service, es_service, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "newsflow.cli", "bench", "--dataset", str(DATASET), "--pages", "6",
+         "--baseline-pages", "3", "--latency-samples", "2", "--json"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout)
+
+    newsflow, baseline = report["newsflow"], report["baseline"]
+    assert newsflow["pages"] == 6 and newsflow["failed_files"] == 0
+    assert newsflow["articles_indexed"] >= 6 and newsflow["articles_per_s"] > 0
+    assert baseline["articles"] == 3 and baseline["articles_per_s"] > 0
+    assert set(report["stages"]["s_per_article"]) == {"parse", "ner", "enrich", "index"}
+    assert report["ceiling_articles_per_s"] > 0
+    assert report["fraction_of_ceiling"] == pytest.approx(newsflow["articles_per_s"] / report["ceiling_articles_per_s"])
+    assert set(newsflow["cpu_s"]) >= {"parser", "enricher", "indexer"}
+    assert all(newsflow["peak_rss_mb"][w] > 0 for w in ("parser", "enricher", "indexer"))
+    assert newsflow["drop_to_searchable_s"]["p95"] > 0
