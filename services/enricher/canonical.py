@@ -69,6 +69,15 @@ for _canonical, _type, _variants in [
     for _variant in _variants:
         _ALIASES[_variant] = (_canonical, _type)
 
+# Compass points and their adjectives. Alone they name no one place: "the North's
+# state media" (North Korea's), "the West" (Western governments) are metonyms,
+# so they are never place or organisation entities; names that merely start
+# with one ("North Korea", "West Bank", "South Africa") are unaffected.
+DIRECTIONS = frozenset(
+    """north south east west northeast northwest southeast southwest north-east north-west south-east south-west
+    northern southern eastern western central""".split()
+)
+
 # "WHO" and "US" are aliases only when written in capitals; "who"/"us" are words.
 _CASE_SENSITIVE = {"who": "WHO", "us": "US", "un": "UN"}
 
@@ -106,6 +115,16 @@ def alias(name: str) -> tuple[str, str] | None:
     if k in _CASE_SENSITIVE and name.replace(".", "") != _CASE_SENSITIVE[k]:
         return None
     return _ALIASES.get(k)
+
+
+def is_direction(name: str) -> bool:
+    """True for a bare compass word, with or without "the": "North", "the West", "Central".
+
+    >>> is_direction("the North"), is_direction("North Korea")
+    (True, False)
+    """
+    k = key(name)
+    return (k[4:] if k.startswith("the ") else k) in DIRECTIONS
 
 
 def initials(name: str) -> str:

@@ -22,7 +22,9 @@ adds article-level evidence on top of the raw spans:
    it holds an organisation word ("Ministry", "Airlines");
 4. the remaining mentions are grouped by name and take the majority label; a
    name the gazetteer knows as a country or a large city becomes a place
-   unless it is a multi-word person name;
+   unless it is a multi-word person name; a bare compass word taken for a
+   place or organisation ("the North's state media", "the West") is dropped:
+   a metonym, not a place (``canonical.DIRECTIONS``);
 5. an all-capitals organisation equal to the initials of another organisation
    joins it ("KCNA" -> "Korean Central News Agency");
 6. every other occurrence of a known surface (and of a known person's
@@ -145,10 +147,15 @@ def extract_entities(body: str, spans: list[Span], is_place: Callable[[str, bool
     mentions.extend(_titled_people(body, mentions))
     mentions = _attach_short_person_names(mentions)
     _vote_types(mentions, is_place)
-    mentions = [m for m in mentions if m.type != "other"]
+    mentions = [m for m in mentions if m.type != "other" and not _metonym(m)]
     _merge_acronyms(mentions)
     mentions = _propagate(body, mentions)
     return _build(mentions)
+
+
+def _metonym(m: _Mention) -> bool:
+    """A bare compass word the model took for a place or organisation ("the North's state media")."""
+    return m.type in ("place", "organization") and canonical.is_direction(m.name)
 
 
 def _titled_people(body: str, mentions: list[_Mention]) -> list[_Mention]:

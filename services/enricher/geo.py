@@ -36,14 +36,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from shared.models import GeoPoint, Place
+from services.enricher import canonical
 from services.enricher.canonical import key
 
 _SUFFIX = re.compile(r"\s+(region|oblast|province|governorate|prefecture|district|county|state|city)$", re.I)
 _CONTEXT_BONUS = 20.0
 _REGION_BONUS = 1000.0
 # Words the NER tags as places ("the North's state media") that name no one place.
-_GENERIC = {"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western", "middle",
-            "downtown", "midwest", "the north", "the south", "the west", "the east"}
+_GENERIC = canonical.DIRECTIONS | {"middle", "downtown", "midwest"}
 _PLACE_POPULATION = 100_000  # a city this large is a place even when NER said ORG
 _STRICT_PLACE_POPULATION = 500_000  # ... and even when NER said PERSON
 

@@ -57,3 +57,12 @@ def test_lower_case_words_are_not_aliases():
 
 def test_initials_of_an_organisation_name():
     assert canonical.initials("Korean Central News Agency") == "KCNA"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("North", True), ("the West", True), ("The South", True), ("north-east", True), ("Central", True),
+     ("North Korea", False), ("West Bank", False), ("Northampton", False), ("Kanye West", False)],
+)
+def test_bare_compass_words(name, expected):
+    assert canonical.is_direction(name) is expected

@@ -130,3 +130,20 @@ def test_seed_mention_offsets_index_the_body(seed_enriched):
             assert entity.first_offset == min(m.start for m in entity.mentions)
             for m in entity.mentions:
                 assert body[m.start : m.end] == m.text
+
+
+def test_bare_compass_words_are_no_places_but_names_starting_with_one_are():
+    body = ("Pyongyang fired a missile, the North's state media said. South Korea and the West condemned it; "
+            "Central Command and North Korea did not comment.")
+    spans = spans_for(body, [("Pyongyang", "GPE"), ("North", "LOC"), ("South Korea", "GPE"), ("West", "LOC"),
+                             ("Central", "ORG"), ("North Korea", "GPE")])
+    found = by_name(extract_entities(body, spans, Gazetteer.shared().is_place))
+    assert "North" not in found and "West" not in found and "Central" not in found
+    assert found["South Korea"].type == found["North Korea"].type == found["Pyongyang"].type == "place"
+
+
+def test_a_person_named_like_a_compass_point_is_kept():
+    body = "Kanye West arrived. West said little."
+    spans = spans_for(body, [("Kanye West", "PERSON"), ("West", "PERSON")])
+    (person,) = extract_entities(body, spans, never_place)
+    assert (person.name, person.count) == ("Kanye West", 2)
