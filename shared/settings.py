@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     bulk_max_bytes: int = 5 * 1024 * 1024
     bulk_flush_interval_s: float = 0.25
 
+    # Enrichment.
+    dedup_ttl_days: float = Field(
+        default=30.0, gt=0, description="near-duplicate fingerprints are forgotten this long after last seen"
+    )
+
     @property
     def raw_dir(self) -> Path:
         return self.raw_store_dir or self.runtime_dir / "raw"

@@ -1,10 +1,13 @@
 """The Redis-backed duplicate index against a real Redis (per-test key prefix, cleaned up)."""
 
+import time
+
 import pytest
 import redis
 
 from services.enricher import dedup
 from services.enricher.dedup_store import RedisDuplicateIndex
+from shared.settings import Settings, get_settings
 
 pytestmark = pytest.mark.integration
 
@@ -40,5 +43,56 @@ def test_redelivery_keeps_the_first_arrival_as_original(client, unique_prefix, s
 def test_all_keys_live_under_the_prefix(client, unique_prefix, seed_texts):
     RedisDuplicateIndex(client, prefix=unique_prefix).find_or_add("x", dedup.signature(seed_texts["seed_main"]))
     keys = [k.decode() for k in client.scan_iter(match=f"{unique_prefix}:*")]
-    assert f"{unique_prefix}:sig" in keys and f"{unique_prefix}:order" in keys
+    assert f"{unique_prefix}:article:x" in keys and f"{unique_prefix}:seq" in keys
     assert sum(k.startswith(f"{unique_prefix}:band:") for k in keys) == dedup.BANDS
+
+
+def test_fingerprints_expire_and_an_expired_original_is_forgotten(client, unique_prefix, seed_texts):
+    story = seed_texts["seed_related_pentagon"]
+    index = RedisDuplicateIndex(client, prefix=unique_prefix, ttl_s=0.5)
+    index.find_or_add("wsj", dedup.signature(story))
+    written = [k for k in client.scan_iter(match=f"{unique_prefix}:*") if not k.endswith(b":seq")]
+    assert len(written) == 1 + dedup.BANDS
+    assert all(0 < client.pttl(k) <= 500 for k in written)
+    time.sleep(0.7)
+    assert index.find_or_add("mint", dedup.signature("(Reuters) By our staff.\n" + story)) is None
+    bands = [k for k in client.scan_iter(match=f"{unique_prefix}:band:*")]
+    assert bands and all(client.smembers(k) == {b"mint"} for k in bands)
+
+
+def test_an_expired_id_still_listed_in_a_band_is_skipped_and_removed(client, unique_prefix, seed_texts):
+    """A band set outlives an article when a newer member renewed it."""
+    story = seed_texts["seed_main"]
+    index = RedisDuplicateIndex(client, prefix=unique_prefix, ttl_s=60)
+    index.find_or_add("old", dedup.signature(story))
+    client.delete(f"{unique_prefix}:article:old")  # as if it had expired
+    assert index.find_or_add("copy", dedup.signature("Updated. " + story)) is None
+    for k in client.scan_iter(match=f"{unique_prefix}:band:*"):
+        assert b"old" not in client.smembers(k)
+
+
+def test_seeing_an_article_again_renews_its_expiry(client, unique_prefix, seed_texts):
+    sig = dedup.signature(seed_texts["seed_main"])
+    index = RedisDuplicateIndex(client, prefix=unique_prefix, ttl_s=60)
+    index.find_or_add("a", sig)
+    client.pexpire(f"{unique_prefix}:article:a", 1000)
+    index.find_or_add("a", sig)
+    assert client.pttl(f"{unique_prefix}:article:a") > 50_000
+
+
+def test_default_expiry_is_the_dedup_ttl_days_setting(client, unique_prefix, seed_texts, monkeypatch):
+    monkeypatch.setenv("NEWSFLOW_DEDUP_TTL_DAYS", "2")
+    get_settings.cache_clear()
+    try:
+        assert get_settings().dedup_ttl_days == 2
+        RedisDuplicateIndex(client, prefix=unique_prefix).find_or_add("x", dedup.signature(seed_texts["seed_main"]))
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert 2 * 86_400 - 60 < client.ttl(f"{unique_prefix}:article:x") <= 2 * 86_400
+    assert Settings().dedup_ttl_days == 30
+
+
+def test_expiry_must_be_positive(client, unique_prefix):
+    with pytest.raises(ValueError):
+        RedisDuplicateIndex(client, prefix=unique_prefix, ttl_s=0)
