@@ -145,6 +145,10 @@ Resolution = Literal[
 ]
 
 
+# TIMEX3 ``mod``: which part of the period is meant ("early 2020", "mid-2011", "late last year").
+Modifier = Literal["START", "MID", "END"]
+
+
 class TemporalExpression(Message):
     text: str
     start: int = Field(ge=0)
@@ -157,6 +161,9 @@ class TemporalExpression(Message):
     range_start: date | None = Field(default=None, description="first calendar day covered")
     range_end: date | None = Field(default=None, description="last calendar day covered")
     resolution: Resolution
+    mod: Modifier | None = Field(
+        default=None, description="part of the period meant (TIMEX3 mod); value and range cover the whole period"
+    )
 
 
 class ResolvedPublication(Message):

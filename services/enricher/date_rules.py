@@ -227,7 +227,7 @@ def _r_part_of_day(f, ref, future):
 
 
 def _r_unit_edge(f, ref, future):
-    """"the end of the month": the month itself (TIMEX3 marks the part with a modifier we do not carry)."""
+    """"the end of the month": the month itself (the part meant is the expression's ``mod``)."""
     rel = f["rel"].lower()
     return _r_relative_unit({"rel": "this" if rel == "the" else rel, "unit": f["unit"], "pre": "edge"}, ref, future)
 

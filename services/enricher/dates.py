@@ -67,19 +67,19 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_ANY})"
         rf"(?:\s*,?\s*(?P<y>{YEAR})\b)?\)?")),
     ("month_year", re.compile(
-        rf"(?=[A-Zeml])\b(?P<mod>(?:early|mid|late)[- ])?(?P<mon>{MONTH_ANY})\s*,?\s+(?:of\s+)?(?P<y>{YEAR})\b")),
+        rf"(?=[A-Zeml])\b(?P<mod>(?:[Ee]arly|[Mm]id|[Ll]ate)[- ])?(?P<mon>{MONTH_ANY})\s*,?\s+(?:of\s+)?(?P<y>{YEAR})\b")),
     ("year_range", re.compile(rf"(?=[12])\b(?P<y>{YEAR})\s?[-\u2013]\s?(?P<y2>\d\d(?:\d\d)?)\b(?![-\u2013/])")),
     ("year", re.compile(
-        r"(?=[12emltT])(?:\b(?P<mod>early|mid|late|the end of|the start of|the beginning of)[- ])?"
+        r"(?=[12emltTEML])(?:\b(?P<mod>[Ee]arly|[Mm]id|[Ll]ate|[Tt]he end of|[Tt]he start of|[Tt]he beginning of)[- ])?"
         rf"\b(?P<y>{YEAR})\b(?![-\u2013/]\d)(?!\s?%)")),
     ("decade", re.compile(
-        r"(?=[t\d'eml])\b(?:the\s+)?(?:(?:early|mid|late)[- ])?(?P<dec>1[6-9]\d0|20[0-9]0|'\d0)s\b")),
+        r"(?=[t\d'emlTEML])\b(?:[Tt]he\s+)?(?:(?P<mod>[Ee]arly|[Mm]id|[Ll]ate)[- ])?(?P<dec>1[6-9]\d0|20[0-9]0|'\d0)s\b")),
     ("month", re.compile(
         r"(?=[A-Za-z])\b(?:(?P<rel>last|next|this|early|late|mid|in|since|until|by|from|before|after|through"
         r"|during|of)[- ])?"
         rf"(?P<mon>{MONTH_FULL})\b(?!\s+\d)")),
     ("season", re.compile(
-        r"(?=[ltnpceiLTNPCEI])\b(?:(?P<rel>last|this|next|past|coming|early|late|in|the)\s+)(?:(?:early|late)\s+)?"
+        r"(?=[ltnpceiLTNPCEI])\b(?:(?P<rel>last|this|next|past|coming|early|late|in|the)\s+)(?:(?P<mod>early|late)\s+)?"
         rf"(?P<season>spring|summer|fall|autumn|winter)\b(?:\s+(?:of\s+)?(?P<y>{YEAR})\b)?"
         r"(?!\s+of\s)", re.I)),  # "the fall of Kabul" is no season
     ("quarter", re.compile(
@@ -96,7 +96,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         r"(?=[tbsemrTBSEMR])\b(?:the\s+)?(?P<edge>beginning|start|end|middle|rest)\s+of\s+"
         r"(?P<rel>the|this|last|next)\s+(?P<unit>year|month|week)\b", re.I)),
     ("relative_unit", re.compile(
-        r"(?=[elptncELPTNC])\b(?P<pre>(?:earlier|later)\s+)?(?P<rel>last|this|next|past|previous|coming)\s+"
+        r"(?=[elmptncELMPTNC])\b(?:(?P<mod>early|mid|late)[- ])?(?P<pre>(?:earlier|later)\s+)?"
+        r"(?P<rel>last|this|next|past|previous|coming)\s+"
         r"(?P<unit>week(?:end)?|month|year|quarter|decade|century)\b", re.I)),
     ("weekday", re.compile(
         r"(?=[lntosubfeMTWFS])\b(?:(?P<rel>last|next|this|on|since|until|by|from|early|late)\s+)?"
@@ -344,6 +345,27 @@ def _plausible_year(body: str, m: re.Match) -> bool:
     return after[:1] in ("", ",", ".", ";", ")", ":", "\n") or after == " -"
 
 
+# Words marking the part of a period meant -> TIMEX3 mod ("early 2020", "mid-March",
+# "late last year", "the end of the month"); "the rest of" has no TIMEX3 mod.
+_MODIFIERS = {
+    "early": "START", "start": "START", "beginning": "START", "the start of": "START", "the beginning of": "START",
+    "mid": "MID", "middle": "MID", "late": "END", "end": "END", "the end of": "END",
+}
+
+
+def modifier(fields: dict) -> str | None:
+    """TIMEX3 mod of a recognised expression, from the rule's captured words.
+
+    >>> modifier({"mod": "mid-", "y": "2011"}), modifier({"rel": "last", "mon": "March"})
+    ('MID', None)
+    """
+    for name in ("mod", "edge", "rel"):
+        word = fields.get(name)
+        if word and (mod := _MODIFIERS.get(" ".join(word.lower().replace("-", " ").split()))):
+            return mod
+    return None
+
+
 def resolve(candidates: list[Candidate], ref: date | None) -> list[TemporalExpression]:
     """Resolve every candidate against the reference date (None: relative ones stay unresolved)."""
     out = []
@@ -358,7 +380,7 @@ def resolve(candidates: list[Candidate], ref: date | None) -> list[TemporalExpre
         out.append(
             TemporalExpression(
                 text=c.text, start=c.start, end=c.end, type=type_, value=value, grain=grain,
-                range_start=start, range_end=end, resolution=resolution,
+                range_start=start, range_end=end, resolution=resolution, mod=modifier(c.fields),
             )
         )
     return out

@@ -168,3 +168,21 @@ def test_tense_is_only_needed_by_the_tense_sensitive_kinds(seed_texts):
                 continue
             resolver = date_rules.RESOLVERS[c.kind]
             assert resolver(c.fields, THU_5_JUNE_2025, True) == resolver(c.fields, THU_5_JUNE_2025, False), c.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Sales peaked in mid-2011.", ("mid-2011", "2011", "MID")),
+     ("Early 2020 was hard.", ("Early 2020", "2020", "START")),
+     ("Prices rose late last year.", ("late last year", "2024", "END")),
+     ("Talks end by the end of the month.", ("the end of the month", "2025-06", "END")),
+     ("The plant opened in the early 1990s.", ("the early 1990s", "199", "START")),
+     ("It was built in early March 2011.", ("early March 2011", "2011-03", "START")),
+     ("Troops left in mid-March.", ("mid-March", "2025-03", "MID")),
+     ("Crops failed in late spring.", ("late spring", "2025-SP", "END")),
+     ("Prices rose last year.", ("last year", "2024", None)),
+     ("Work continues for the rest of the year.", ("the rest of the year", "2025", None))],
+)
+def test_part_of_a_period_is_a_timex_modifier_and_the_value_stays_the_whole_period(text, expected):
+    e = only(text)
+    assert (e.text, e.value, e.mod) == expected
