@@ -291,6 +291,14 @@ def _r_clock(f, ref, future):
     return "time", f"XXXX-XX-XXT{hour:02d}:{minute:02d}", "minute", "unresolved"
 
 
+_REFERENCES = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "recently": "PAST_REF"}
+
+
+def _r_reference(f, ref, future):
+    """"now", "currently", "recently": TimeML's PRESENT_REF / PAST_REF (no calendar range)."""
+    return "date", _REFERENCES[f["word"].lower()], None, "relative_to_publication"
+
+
 def _r_ner(f, ref, future):
     return ("time" if f["label"] == "TIME" else "date"), None, None, "unresolved"
 
@@ -300,5 +308,6 @@ RESOLVERS = {
     "month_year": _r_month_year, "year_range": _r_year_range, "year": _r_year, "decade": _r_decade,
     "month": _r_month, "season": _r_season, "quarter": _r_quarter, "relative_day": _r_relative_day,
     "relative_unit": _r_relative_unit, "ago": _r_ago, "weekday": _r_weekday, "duration": _r_duration,
-    "clock": _r_clock, "part_of_day": _r_part_of_day, "unit_edge": _r_unit_edge, "ner": _r_ner,
+    "clock": _r_clock, "part_of_day": _r_part_of_day, "unit_edge": _r_unit_edge, "reference": _r_reference,
+    "ner": _r_ner,
 }

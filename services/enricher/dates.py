@@ -29,7 +29,11 @@ Resolution rules (reference = publication date):
 * "in March" is the latest March up to the reference (the next one in a
   future-tense sentence); "last fall" the latest autumn already over;
 * "last week", "this year", "earlier this year", "3 days ago", "yesterday" are
-  counted from the reference.
+  counted from the reference;
+* "now", "currently" are TimeML's PRESENT_REF and "recently" PAST_REF: no
+  calendar days, so they feed no date filter;
+* "early 2020", "mid-2011", "late last year", "the end of the month" keep the
+  whole period as value and range, with the part meant as TIMEX3 ``mod``.
 Without a reference date, relative expressions are kept with value None and
 resolution ``unresolved``.
 """
@@ -106,6 +110,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("clock", re.compile(
         r"(?=\d)(?:\b(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?\s*(?P<ap>[ap])\.?m\.?(?!\w)"
         r"|\b(?P<h2>[01]?\d|2[0-3]):(?P<min2>[0-5]\d)\s*(?:GMT|UTC)\b)", re.I)),
+    # TimeML's references to the present or the past, relative to publication; not
+    # the adjective prefix ("the now-cancelled deal").
+    ("reference", re.compile(
+        r"(?=[mncrMNCR])\b(?:(?P<more>more|most)\s+)?(?P<word>now|currently|recently)\b(?![-\u2010\u2011]\w)", re.I)),
 ]
 # Durations and "... ago" are found from their unit word backwards: unit words
 # are rare, so this costs one cheap pass instead of trying every number word at
@@ -157,6 +165,7 @@ _ANCHOR_WORDS = {
     "unit_edge": ("year", "month", "week"),
     "relative_unit": ("week", "month", "year", "quarter", "decade", "centur"),
     "duration": ("second", "minute", "hour", "day", "week", "month", "year", "decade", "centur"),  # _UNIT_WORD
+    "reference": ("now", "currently", "recently"),
 }
 _EVERY_ANCHOR_WORD = frozenset(word for words in _ANCHOR_WORDS.values() for word in words)
 _WORD_ANCHOR_ANY_CASE = {kind: re.compile("|".join(words), re.I) for kind, words in _ANCHOR_WORDS.items()}

@@ -148,7 +148,7 @@ def test_rules_run_around_anchor_hits_find_exactly_what_a_whole_body_scan_finds(
     extra = ("Monday, ( 5th of June , 2025 ) and the beginning of the year, early 2011, the 1990s, 3/4/2025, "
              "2024-05-01, 2010-11, the first quarter of 2011, Q3 2024, the day before yesterday, this morning, "
              "tonight, earlier last week, five years ago, a two-year-old deal, at 5 p.m., 14:30 GMT, last fall, "
-             "in early spring of 2009, mid-March, Tuesdays.")
+             "in early spring of 2009, mid-March, Tuesdays, now, the now-defunct firm, currently, more recently.")
     for text in [*seed_texts.values(), extra]:
         for variant in _variants(text):
             windows = dates._anchor_windows(variant, variant.lower())
@@ -186,3 +186,17 @@ def test_tense_is_only_needed_by_the_tense_sensitive_kinds(seed_texts):
 def test_part_of_a_period_is_a_timex_modifier_and_the_value_stays_the_whole_period(text, expected):
     e = only(text)
     assert (e.text, e.value, e.mod) == expected
+
+
+def test_now_currently_recently_are_timeml_present_and_past_references():
+    found = find("The store currently sells music, and more recently has begun to sell videos. Apple now leads.")
+    assert [(e.text, e.type, e.value, e.resolution) for e in found] == [
+        ("currently", "date", "PRESENT_REF", "relative_to_publication"),
+        ("more recently", "date", "PAST_REF", "relative_to_publication"),
+        ("now", "date", "PRESENT_REF", "relative_to_publication"),
+    ]
+    assert all(e.range_start is None and e.range_end is None for e in found)  # no calendar days to index
+
+
+def test_now_as_an_adjective_prefix_is_no_time_reference():
+    assert find("He spoke against the now-cancelled deal.") == []
