@@ -46,6 +46,7 @@ from datetime import date
 
 from shared.models import TemporalExpression
 from services.enricher import timex
+from services.enricher.date_windows import anchor_windows, matches
 from services.enricher.date_rules import NUMBERS, RESOLVERS
 
 MONTH_FULL = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -71,13 +72,15 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_ANY})"
         rf"(?:\s*,?\s*(?P<y>{YEAR})\b)?\)?")),
     ("month_year", re.compile(
-        rf"(?=[A-Zeml])\b(?P<mod>(?:[Ee]arly|[Mm]id|[Ll]ate)[- ])?(?P<mon>{MONTH_ANY})\s*,?\s+(?:of\s+)?(?P<y>{YEAR})\b")),
+        rf"(?=[A-Zeml])\b(?P<mod>(?:[Ee]arly|[Mm]id|[Ll]ate)[- ])?"
+        rf"(?P<mon>{MONTH_ANY})\s*,?\s+(?:of\s+)?(?P<y>{YEAR})\b")),
     ("year_range", re.compile(rf"(?=[12])\b(?P<y>{YEAR})\s?[-\u2013]\s?(?P<y2>\d\d(?:\d\d)?)\b(?![-\u2013/])")),
     ("year", re.compile(
         r"(?=[12emltTEML])(?:\b(?P<mod>[Ee]arly|[Mm]id|[Ll]ate|[Tt]he end of|[Tt]he start of|[Tt]he beginning of)[- ])?"
         rf"\b(?P<y>{YEAR})\b(?![-\u2013/]\d)(?!\s?%)")),
     ("decade", re.compile(
-        r"(?=[t\d'emlTEML])\b(?:[Tt]he\s+)?(?:(?P<mod>[Ee]arly|[Mm]id|[Ll]ate)[- ])?(?P<dec>1[6-9]\d0|20[0-9]0|'\d0)s\b")),
+        r"(?=[t\d'emlTEML])\b(?:[Tt]he\s+)?(?:(?P<mod>[Ee]arly|[Mm]id|[Ll]ate)[- ])?"
+        r"(?P<dec>1[6-9]\d0|20[0-9]0|'\d0)s\b")),
     ("month", re.compile(
         r"(?=[A-Za-z])\b(?:(?P<rel>last|next|this|early|late|mid|in|since|until|by|from|before|after|through"
         r"|during|of)[- ])?"
@@ -123,7 +126,8 @@ _AMOUNT_BEFORE = re.compile(rf"\b({NUM}|several|a few|few|many|a couple of)$", r
 # The lookaheads on a first-character set are only a speed-up (the regex engine
 # skips most positions at once): the alternatives all start with one of those.
 _FUTURE = re.compile(
-    r"(?=[wsgpediu'])\b(will|won't|'ll|shall|going to|plans? to|planned|planning|scheduled|expected to|expects? to|due to|set to"
+    r"(?=[wsgpediu'])\b(will|won't|'ll|shall|going to|plans? to|planned|planning|scheduled|expected to"
+    r"|expects? to|due to|set to"
     r"|intends? to|upcoming)\b", re.I)
 _REPORTING_BEFORE = re.compile(r"\b(said|says|announced|reported|told|stated|confirmed|added)\s+(on\s+)?$", re.I)
 _LEADING_PREPOSITION = re.compile(r"(?:in|on|since|until|by|from|before|after|through|during|of)\s+", re.I)
@@ -143,124 +147,6 @@ _TRIGGERS = {
     "unit_edge": (" of ",),
     "weekday": ("day",),
 }
-
-# Anchors: every match of these rules contains an anchor hit, at most a few
-# words away from the match's ends, so the rule only needs to run on windows
-# around the hits instead of the whole body (months, weekdays and unit words
-# occur a few times per article; running ten rules over every character was
-# most of the scanning time). Cased rules have a cased anchor; the anchor words
-# of the case-insensitive rules are found by substring search in the lower-cased body.
-_MONTH_ANCHOR = re.compile(r"[JFMASOND](?:an|eb|ar|pr|ay|un|ul|ug|ep|ct|ov|ec)")  # every month name's prefix
-_FOUR_DIGITS = re.compile(r"\d{4}")  # years and ISO dates
-_CASED_ANCHORS: dict[str, re.Pattern | str] = {  # a pattern, or a literal found by substring search
-    "month_day": _MONTH_ANCHOR, "day_month": _MONTH_ANCHOR, "month_year": _MONTH_ANCHOR, "month": _MONTH_ANCHOR,
-    "weekday": "day", "iso": _FOUR_DIGITS, "year_range": _FOUR_DIGITS, "year": _FOUR_DIGITS,
-    "numeric": "/", "decade": "0s",
-}
-_ANCHOR_WORDS = {
-    "season": ("spring", "summer", "fall", "autumn", "winter"),
-    "quarter": ("quarter", "q1", "q2", "q3", "q4"),
-    "relative_day": ("today", "yesterday", "tomorrow"),
-    "part_of_day": ("morning", "afternoon", "evening", "night"),
-    "unit_edge": ("year", "month", "week"),
-    "relative_unit": ("week", "month", "year", "quarter", "decade", "centur"),
-    "duration": ("second", "minute", "hour", "day", "week", "month", "year", "decade", "centur"),  # _UNIT_WORD
-    "reference": ("now", "currently", "recently"),
-}
-_EVERY_ANCHOR_WORD = frozenset(word for words in _ANCHOR_WORDS.values() for word in words)
-_WORD_ANCHOR_ANY_CASE = {kind: re.compile("|".join(words), re.I) for kind, words in _ANCHOR_WORDS.items()}
-# The only characters that match an ASCII letter under re.I without being one
-# (or lower-case to a different length); a body without them can be matched
-# case-insensitively by searching its lower-cased copy.
-_ODD_CASE = ("\u0130", "\u0131", "\u017f", "\u212a")
-# Words a window spans on each side of an anchor hit; the longest rule match
-# ("Monday, ( 5th of June , 2025 )", "the beginning of the year") spans five.
-_WINDOW_WORDS = 8
-
-
-def _window_left(body: str, start: int) -> int:
-    reach = 64
-    while (left := max(0, start - reach)) and len(body[left:start].split()) < _WINDOW_WORDS + 2:
-        reach *= 4
-    return left
-
-
-def _window_right(body: str, end: int) -> int:
-    reach = 64
-    while (right := min(len(body), end + reach)) < len(body) and len(body[end:right].split()) < _WINDOW_WORDS + 2:
-        reach *= 4
-    return right
-
-
-def _windows(body: str, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Disjoint [left, right) spans holding every hit with ``_WINDOW_WORDS`` whole words (or the edge) on each side.
-
-    Hits at most 128 characters apart form a group (their own windows, at
-    least 64 characters on each side, would overlap anyway) whose window has
-    the words before its first hit and after its last, hence around every hit
-    of it: the word counting runs once per group rather than once per hit.
-    """
-    groups: list[list[int]] = []
-    for start, end in sorted(hits):
-        if groups and start - groups[-1][1] <= 128:
-            groups[-1][1] = max(groups[-1][1], end)
-        else:
-            groups.append([start, end])
-    windows: list[list[int]] = []
-    for start, end in groups:
-        left, right = _window_left(body, start), _window_right(body, end)
-        if windows and left <= windows[-1][1]:
-            windows[-1][1] = max(windows[-1][1], right)
-        else:
-            windows.append([left, right])
-    return [(left, right) for left, right in windows]
-
-
-def _find_all(text: str, word: str) -> list[tuple[int, int]]:
-    """Every occurrence of ``word`` (a C-speed substring search per occurrence)."""
-    spans = []
-    pos = text.find(word)
-    while pos >= 0:
-        spans.append((pos, pos + len(word)))
-        pos = text.find(word, pos + 1)
-    return spans
-
-
-def _anchor_windows(body: str, lowered: str) -> dict[str, list[tuple[int, int]]]:
-    """Rule kind -> windows of ``body`` where its matches can be (kinds without an anchor absent)."""
-    hits: dict[str, list[tuple[int, int]]] = {}
-    by_anchor: dict[re.Pattern | str, list[tuple[int, int]]] = {}
-    for kind, anchor in _CASED_ANCHORS.items():
-        if anchor not in by_anchor:
-            by_anchor[anchor] = (
-                _find_all(body, anchor) if isinstance(anchor, str) else [m.span() for m in anchor.finditer(body)]
-            )
-        hits[kind] = by_anchor[anchor]
-    if len(lowered) == len(body) and not any(c in body for c in _ODD_CASE):
-        by_word = {word: _find_all(lowered, word) for word in _EVERY_ANCHOR_WORD}
-        for kind, words in _ANCHOR_WORDS.items():
-            hits[kind] = [span for word in words for span in by_word[word]]
-    else:
-        for kind, anchor in _WORD_ANCHOR_ANY_CASE.items():
-            hits[kind] = [m.span() for m in anchor.finditer(body)]
-    by_hits: dict[int, list[tuple[int, int]]] = {}  # rules sharing an anchor share its windows
-    return {kind: by_hits.get(id(spans)) or by_hits.setdefault(id(spans), _windows(body, spans))
-            for kind, spans in hits.items()}
-
-
-def _matches(pattern: re.Pattern, body: str, windows: list[tuple[int, int]] | None):
-    """``pattern.finditer(body)``, run only on ``windows`` when given.
-
-    Same matches as the whole-body scan: each match lies inside one window with
-    words to spare on both sides, so its lookarounds see the same text, and
-    merged windows never cut a match.
-    """
-    if windows is None:
-        yield from pattern.finditer(body)
-        return
-    for left, right in windows:
-        yield from pattern.finditer(body, left, right)
-
 
 # The kinds whose resolution depends on the tense of the sentence ("Monday",
 # "in March", "last fall", "the first quarter"); the tense is only worked out for
@@ -300,12 +186,12 @@ def scan(body: str, ner_spans: list[tuple[int, int, str]] = ()) -> list[Candidat
     """
     found: list[tuple[int, int, str, dict]] = []
     lowered = body.lower()
-    windows = _anchor_windows(body, lowered)
+    windows = anchor_windows(body, lowered)
     for kind, pattern in _PATTERNS:
         triggers = _TRIGGERS.get(kind)
         if triggers and not any(t in lowered for t in triggers):
             continue
-        for m in _matches(pattern, body, windows.get(kind)):
+        for m in matches(pattern, body, windows.get(kind)):
             if kind == "year" and not _plausible_year(body, m):
                 continue
             if kind == "month" and m["mon"] == "May" and not m["rel"]:
@@ -333,7 +219,7 @@ def scan(body: str, ner_spans: list[tuple[int, int, str]] = ()) -> list[Candidat
 
 def _durations(body: str, windows: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str, dict]]:
     out = []
-    for m in _matches(_UNIT_WORD, body, windows):
+    for m in matches(_UNIT_WORD, body, windows):
         amount = _AMOUNT_BEFORE.search(body, max(0, m.start() - 20), m.start())
         if amount:
             kind = "ago" if m.group(2) else "duration"

@@ -9,7 +9,10 @@ import pytest
 
 pytestmark = pytest.mark.unit
 
-MODULES = ["canonical", "date_rules", "dedup", "geo", "keywords", "language", "pipeline", "publication", "timex"]
+MODULES = [
+    "canonical", "date_rules", "date_windows", "dates", "dedup", "geo", "keywords", "language", "pipeline",
+    "publication", "timex",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

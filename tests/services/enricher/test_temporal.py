@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from services.enricher import date_rules, dates
+from services.enricher import date_rules, date_windows, dates
 
 pytestmark = pytest.mark.unit
 
@@ -151,10 +151,11 @@ def test_rules_run_around_anchor_hits_find_exactly_what_a_whole_body_scan_finds(
              "in early spring of 2009, mid-March, Tuesdays, now, the now-defunct firm, currently, more recently.")
     for text in [*seed_texts.values(), extra]:
         for variant in _variants(text):
-            windows = dates._anchor_windows(variant, variant.lower())
+            windows = date_windows.anchor_windows(variant, variant.lower())
             for kind, pattern in dates._PATTERNS:
                 whole = [(m.span(), m.groupdict()) for m in pattern.finditer(variant)]
-                windowed = [(m.span(), m.groupdict()) for m in dates._matches(pattern, variant, windows.get(kind))]
+                found = date_windows.matches(pattern, variant, windows.get(kind))
+                windowed = [(m.span(), m.groupdict()) for m in found]
                 assert windowed == whole, (kind, variant[:60])
             assert dates._durations(variant, windows["duration"]) == dates._durations(variant)
 
