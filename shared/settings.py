@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     sweep_interval_s: float = 5.0
     bulk_max_docs: int = 200
     bulk_max_bytes: int = 5 * 1024 * 1024
-    bulk_flush_interval_s: float = 0.25
+    bulk_flush_interval_s: float = 0.5
 
     # Enrichment.
     dedup_ttl_days: float = Field(
