@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -213,12 +212,13 @@ def _attach_short_person_names(mentions: list[_Mention]) -> list[_Mention]:
 
 
 def _vote_types(mentions: list[_Mention], is_place: Callable[[str, bool], bool]) -> None:
-    votes: dict[str, Counter] = {}
+    votes: dict[str, dict[str, int]] = {}  # plain dicts: a Counter per name costs more than the counting
     samples: dict[str, str] = {}
     keys = [canonical.key(m.name) for m in mentions]
     for m, k in zip(mentions, keys):
         if not m.fixed:
-            votes.setdefault(k, Counter())[m.type] += 1
+            counter = votes.setdefault(k, {})
+            counter[m.type] = counter.get(m.type, 0) + 1
             samples.setdefault(k, m.name)
     decided: dict[str, str] = {}
     for k, counter in votes.items():
@@ -292,7 +292,9 @@ def _build(mentions: list[_Mention]) -> list[Entity]:
     entities = []
     for (type_, _), group in groups.items():
         group.sort(key=lambda m: m.start)
-        names = Counter(m.name for m in group)
+        names: dict[str, int] = {}
+        for m in group:
+            names[m.name] = names.get(m.name, 0) + 1
         name = max(names, key=lambda n: (names[n], len(n)))
         entities.append(
             Entity(
