@@ -249,6 +249,7 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
         file_latency = [
             (_ts(s.updated_at) - _ts(s.received_at)) for s in statuses if s.updated_at and s.received_at
         ]
+        logged = worker_log_timings(settings.log_dir)  # before the latency probes add their own
         latencies = single_page_latency(ingestor, rt, es_client, settings.index_alias, pages, latency_samples)
         return {
             "pages": len(pages),
@@ -266,6 +267,9 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
             } if len(raw_ids) > 1000 else None,
             "max_queue_depth": {s: max((d[s] for d in sampler.depths), default=0) for s in STAGES},
             "drop_to_searchable_s": percentiles(latencies),
+            "task_seconds": logged["task_seconds"],
+            "bulk_requests": logged["bulk_requests"],
+            "articles_per_bulk": indexed / logged["bulk_requests"] if logged["bulk_requests"] else None,
         }
     finally:
         stack.managed("parser").stop()
@@ -276,6 +280,32 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
         keys = [*r.scan_iter(match=f"{prefix}*", count=1000), *r.scan_iter(match=f"_kombu.binding.{prefix}*")]
         if keys:
             r.delete(*keys)
+
+
+_TASK_DONE = re.compile(r"Task newsflow\.(parse|enrich)\[[^\]]+\] succeeded in ([0-9.]+)s")
+_BULK_DONE = re.compile(r"/_bulk\S* \[status:200 duration:([0-9.]+)s\]")
+
+
+def worker_log_timings(log_dir: Path) -> dict:
+    """Per-stage processing time percentiles and the bulk request count, read from the workers' logs.
+
+    Celery logs every task's run time; the indexer's client logs every bulk request it sends.
+    """
+    durations: dict[str, list[float]] = {"parse": [], "enrich": [], "index_bulk": []}
+    for name in ("parser", "enricher", "indexer"):
+        path = log_dir / f"{name}.log"
+        if not path.exists():
+            continue
+        with path.open(errors="replace") as log:
+            for line in log:
+                if (task := _TASK_DONE.search(line)) is not None:
+                    durations[task[1]].append(float(task[2]))
+                elif (bulk := _BULK_DONE.search(line)) is not None:
+                    durations["index_bulk"].append(float(bulk[1]))
+    return {
+        "task_seconds": {stage: percentiles(values) for stage, values in durations.items()},
+        "bulk_requests": len(durations["index_bulk"]),
+    }
 
 
 def warm_up(ingestor, rt, pages) -> None:

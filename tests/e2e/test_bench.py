@@ -50,3 +50,5 @@ def test_bench_json_reports_newsflow_baseline_and_ceiling(redis_service, es_serv
     assert set(newsflow["cpu_s"]) >= {"parser", "enricher", "indexer"}
     assert all(newsflow["peak_rss_mb"][w] > 0 for w in ("parser", "enricher", "indexer"))
     assert newsflow["drop_to_searchable_s"]["p95"] > 0
+    assert newsflow["task_seconds"]["enrich"]["p50"] > 0 and newsflow["task_seconds"]["parse"]["p95"] > 0
+    assert 1 <= newsflow["bulk_requests"] <= newsflow["articles_indexed"]
