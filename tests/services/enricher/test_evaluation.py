@@ -54,3 +54,37 @@ def test_speed_is_measured_in_cpu_time_so_waiting_does_not_count():
 
     _, rate = enrichment._timed(lambda: time.sleep(0.3) or [], 1)
     assert rate > 20  # wall time would give ~3 documents per second
+
+
+def _burn(seconds: float) -> None:
+    import time
+
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+
+
+def test_interleaved_rates_keep_each_chunks_best_time_and_every_output_in_order():
+    """A burst of load in one round (here: the first call of each chunk is slow) does not count."""
+    seen: set[int] = set()
+
+    def bursty(part: slice) -> list[int]:
+        if part.start not in seen:
+            seen.add(part.start)
+            _burn(0.05)
+        return list(range(25))[part]
+
+    rates, outputs = enrichment._interleaved_rates({"bursty": bursty, "steady": lambda part: []}, 25, rounds=3,
+                                                   chunk=10)
+    assert outputs["bursty"] == list(range(25))
+    assert rates["bursty"] > 10 * 25 / (3 * 0.05)  # the three slow first calls are not what is measured
+
+
+def test_interleaved_rates_run_every_chunk_under_each_system_in_turn():
+    calls: list[tuple[str, int]] = []
+    enrichment._interleaved_rates(
+        {"ner": lambda part: calls.append(("ner", part.start)) or [],
+         "newsflow": lambda part: calls.append(("newsflow", part.start)) or []},
+        20, rounds=2, chunk=10,
+    )
+    assert calls == [("ner", 0), ("newsflow", 0), ("ner", 10), ("newsflow", 10)] * 2
