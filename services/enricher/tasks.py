@@ -7,6 +7,8 @@ enricher process sees what the others have seen.
 
 from __future__ import annotations
 
+import gc
+
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -25,7 +27,9 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> None:
     @lru_cache(maxsize=1)
     def enricher() -> Enricher:
         rt = runtime()
-        return Enricher(duplicates=RedisDuplicateIndex(rt.redis, prefix=f"{rt.settings.key_prefix}:dedup"))
+        return Enricher(duplicates=RedisDuplicateIndex(
+            rt.redis, prefix=f"{rt.settings.key_prefix}:dedup", ttl_s=rt.settings.dedup_ttl_days * 86400
+        ))
 
     @worker_process_init.connect(weak=False)
     def load_model_at_start(**_) -> None:
@@ -52,3 +56,6 @@ def warm_up(enricher: Enricher) -> None:
     """One article through everything (spaCy, date rules, dateparser's time-zone tables: ~0.3 s on
     first use) without touching the shared duplicate index."""
     Enricher(nlp=enricher.nlp).enrich_batch([_WARM_UP])
+    # What first use loaded lives as long as the process: keep full collections from rescanning it.
+    gc.collect()
+    gc.freeze()
