@@ -30,7 +30,7 @@ from services.enricher.entities import Span, extract_entities, load_model
 from services.enricher.geo import Gazetteer
 from services.enricher.publication import resolve_publication
 
-ENRICHER_VERSION = "1.0.0"
+ENRICHER_VERSION = "1.1.0"
 MAX_CHUNK_CHARS = 100_000
 _TEMPORAL_LABELS = {"DATE", "TIME"}
 

@@ -54,6 +54,7 @@ def _date_fields(dates: list[TemporalExpression]) -> dict[str, Any]:
             "type": d.type,
             "value": d.value,
             "grain": d.grain,
+            "mod": d.mod,
             "range_start": _iso(d.range_start),
             "range_end": _iso(d.range_end),
             "resolution": d.resolution,

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from typing import Any
 
-MAPPING_VERSION = 2  # 2: ``parsed`` keeps the parser's article for enrich-only reprocessing
+MAPPING_VERSION = 2  # 2: ``parsed`` (the parser's article, for enrich-only reprocessing), dates.mod
 
 # Lucene rejects single terms above 32766 bytes; UTF-8 may need 4 bytes a character.
 _MAX_KEYWORD_CHARS = 8191
@@ -150,6 +150,7 @@ def mappings() -> dict[str, Any]:
                     "type": _keyword(),
                     "value": _keyword(),
                     "grain": _keyword(),
+                    "mod": _keyword(),  # TimeML START / MID / END: "early 2020", "mid-2011"
                     "range_start": _day(),
                     "range_end": _day(),
                     "resolution": _keyword(),

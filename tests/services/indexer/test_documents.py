@@ -78,7 +78,7 @@ def test_dates_keep_every_expression_and_only_resolved_ones_feed_range_fields(ma
     assert [d["text"] for d in doc["dates"]] == ["last Monday", "March 2024", "three years"]
     monday = doc["dates"][0]
     assert monday == {
-        "text": "last Monday", "type": "date", "value": "2025-06-02", "grain": "day",
+        "text": "last Monday", "type": "date", "value": "2025-06-02", "grain": "day", "mod": None,
         "range_start": "2025-06-02", "range_end": "2025-06-02",
         "resolution": "relative_to_publication", "start_offset": 10, "end_offset": 21,
     }  # fmt: skip
@@ -163,3 +163,12 @@ def test_a_document_without_the_parsed_article_says_to_reprocess_from_raw(make):
     del stored["parsed"]
     with pytest.raises(ValueError, match="reprocess from raw"):
         article_from_document(stored)
+
+
+def test_a_part_of_period_modifier_is_indexed_with_its_expression(make):
+    enriched = make.article()
+    mid = enriched.dates[1].model_copy(update={"text": "mid-March 2024", "mod": "MID"})
+    doc = to_document(enriched.model_copy(update={"dates": [enriched.dates[0], mid]}), indexed_at=INDEXED_AT)
+
+    assert [(d["text"], d["mod"]) for d in doc["dates"]] == [("last Monday", None), ("mid-March 2024", "MID")]
+    _assert_fits_mapping(doc, mappings()["properties"])
