@@ -51,3 +51,18 @@ def test_up_is_idempotent_and_down_leaves_nothing_behind(isolated, redis_service
     assert len(processes_of(settings.runtime_dir)) >= len(PARTS)
     newsflow(env, "down")
     assert processes_of(settings.runtime_dir) == []
+
+
+def test_workers_and_their_pool_processes_run_under_batch_scheduling(pipeline):
+    """CPU-bound workers outnumbering the cores lose ~10% to time-slicing under the default policy."""
+    import os
+
+    from newsflow.stack import LocalStack
+
+    stack = LocalStack(pipeline.settings)
+    for name in ("parser", "enricher", "indexer"):
+        root = stack.managed(name).process()
+        assert root is not None
+        for proc in [root, *root.children(recursive=True)]:
+            assert os.sched_getscheduler(proc.pid) == os.SCHED_BATCH, f"{name} process {proc.pid}"
+    assert os.sched_getscheduler(0) != os.SCHED_BATCH  # the policy is the workers' own, not inherited
