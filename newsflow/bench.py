@@ -159,10 +159,11 @@ def stage_timings(pages: list[tuple[str, bytes]], settings: Settings, es_client,
     # The ceiling counts spaCy NER alone for the enrich stage, as the issue defines it: everything
     # newsflow adds around NER (dates, names, places, dedup) is overhead the pipeline has to earn.
     per = {"parse": parse_s / n, "ner": ner_s / n, "index": index_s / n}
+    measured = {**per, "enrich": enrich_s / n}
     return {
         "articles": len(articles),
-        "s_per_article": {**per, "enrich": enrich_s / n},
-        "articles_per_s": {stage: 1 / s if s else None for stage, s in {**per, "enrich": enrich_s / n}.items()},
+        "s_per_article": measured,
+        "articles_per_s": {stage: 1 / s if s else None for stage, s in measured.items()},
         "ceiling_articles_per_s": min(2, psutil.cpu_count() or 1) / sum(per.values()),
     }
 
@@ -207,10 +208,11 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
     """Drop every page into a private pipeline of real worker processes and time it end to end."""
     import redis
 
+    from newsflow.accounting import queue_depths
     from newsflow.ingest import Ingestor
     from newsflow.stack import WORKERS, LocalStack, isolated_pipeline
     from services.indexer import es as es_io
-    from shared.queues import STAGES, make_celery, queue_name
+    from shared.queues import STAGES, make_celery
     from shared.runtime import Runtime
     from shared.status import TERMINAL_STATES
 
@@ -226,7 +228,7 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
         pids = {name: stack.managed(name).process().pid for name in WORKERS}
         servers = {name: LocalStack(base).managed(name).process() for name in ("redis", "elasticsearch")}
         pids.update({name: proc.pid for name, proc in servers.items() if proc is not None})
-        sampler = Sampler(pids, lambda: {s: rt.redis.llen(queue_name(settings, s)) for s in STAGES})
+        sampler = Sampler(pids, lambda: queue_depths(rt))
         ingestor = Ingestor(rt, make_celery(settings))
         warm_up(ingestor, rt, pages)
         cpu_before = sampler.cpu_s()
@@ -239,7 +241,7 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
             # The probe must not tax the pipeline it measures: queue depths are one cheap call; the
             # state of every pending file (10,000 lookups early in a long run) only every few seconds,
             # or as soon as the queues are empty.
-            queues_empty = not any(rt.redis.llen(queue_name(settings, s)) for s in STAGES)
+            queues_empty = not any(queue_depths(rt).values())
             if queues_empty or time.perf_counter() - last_check > 5:
                 last_check = time.perf_counter()
                 states = rt.status.states(pending)
