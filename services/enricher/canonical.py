@@ -117,14 +117,19 @@ def alias(name: str) -> tuple[str, str] | None:
     return _ALIASES.get(k)
 
 
+def bare_key(name: str) -> str:
+    """``key`` without a leading "the": "the Netherlands" and "Netherlands" name one place."""
+    k = key(name)
+    return k[4:] if k.startswith("the ") else k
+
+
 def is_direction(name: str) -> bool:
     """True for a bare compass word, with or without "the": "North", "the West", "Central".
 
     >>> is_direction("the North"), is_direction("North Korea")
     (True, False)
     """
-    k = key(name)
-    return (k[4:] if k.startswith("the ") else k) in DIRECTIONS
+    return bare_key(name) in DIRECTIONS
 
 
 def initials(name: str) -> str:

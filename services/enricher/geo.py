@@ -37,7 +37,6 @@ from functools import lru_cache
 
 from shared.models import GeoPoint, Place
 from services.enricher import canonical
-from services.enricher.canonical import key
 
 _SUFFIX = re.compile(r"\s+(region|oblast|province|governorate|prefecture|district|county|state|city)$", re.I)
 _CONTEXT_BONUS = 20.0
@@ -73,11 +72,6 @@ def _centroid(points: list[tuple[float, float, int]]) -> tuple[float, float] | N
     return math.degrees(math.asin(z / norm)), math.degrees(math.atan2(y, x))
 
 
-def _place_key(name: str) -> str:
-    k = key(name)
-    return k[4:] if k.startswith("the ") else k
-
-
 def _bonus(c: _Candidate, countries: set, regions: set) -> float:
     if (c.country_code, c.admin1) in regions:
         return _REGION_BONUS
@@ -107,25 +101,25 @@ class Gazetteer:
                 int(c["geonameid"]), c["name"], c["countrycode"], point[0], point[1], point[2], "city",
                 c.get("admin1code"),
             )
-            self._cities.setdefault(_place_key(c["name"]), []).append(cand)
-            for alt_key in {_place_key(a) for a in c["alternatenames"] if a.isascii() and a[:1].isupper()}:
+            self._cities.setdefault(canonical.bare_key(c["name"]), []).append(cand)
+            for alt_key in {canonical.bare_key(a) for a in c["alternatenames"] if a.isascii() and a[:1].isupper()}:
                 self._alt_cities.setdefault(alt_key, []).append(cand)
 
         for cont in gc.get_continents().values():
-            self._areas[_place_key(cont["name"])] = _Candidate(
+            self._areas[canonical.bare_key(cont["name"])] = _Candidate(
                 int(cont["geonameId"]), cont["name"], None, float(cont["lat"]), float(cont["lng"]),
                 int(cont.get("population") or 0), "continent",
             )
         for state in gc.get_us_states().values():
             centre = _centroid(by_state.get(state["code"], []))
             if centre:
-                self._areas.setdefault(_place_key(state["name"]), _Candidate(
+                self._areas.setdefault(canonical.bare_key(state["name"]), _Candidate(
                     int(state["geonameid"]), state["name"], "US", *centre, 0, "state", state["code"]))
         for country in gc.get_countries().values():
             centre = _centroid(by_country.get(country["iso"], []))
             if centre:
                 # Countries overwrite states of the same name ("Georgia").
-                self._areas[_place_key(country["name"])] = _Candidate(
+                self._areas[canonical.bare_key(country["name"])] = _Candidate(
                     int(country["geonameid"]), country["name"], country["iso"], *centre,
                     int(country["population"]), "country",
                 )
@@ -138,7 +132,7 @@ class Gazetteer:
 
     def is_place(self, name: str, strict: bool = False) -> bool:
         """True for a continent, country, US state, or a large city of that exact name."""
-        k = _place_key(name)
+        k = canonical.bare_key(name)
         if k in _GENERIC:
             return False
         if k in self._areas:
@@ -148,7 +142,7 @@ class Gazetteer:
         return any(c.population >= floor for c in cities)
 
     def _candidates(self, name: str) -> list[_Candidate]:
-        k = _place_key(name)
+        k = canonical.bare_key(name)
         if k in _GENERIC:
             return []
         for attempt in (k, _SUFFIX.sub("", k)):
