@@ -48,6 +48,22 @@ class FileStatus:
         }
 
 
+def settled_state(counts: dict[str, int]) -> str | None:
+    """A file's final state once every expected article is indexed or failed, else None.
+
+    >>> settled_state({"expected": 2, "enriched": 2, "indexed": 1, "failed": 1})
+    'partial'
+    >>> settled_state({"expected": 2, "enriched": 2, "indexed": 1, "failed": 0}) is None
+    True
+    """
+    expected, done = counts["expected"], counts["indexed"] + counts["failed"]
+    if expected == 0 or done < expected:
+        return None
+    if counts["failed"] == 0:
+        return "indexed"
+    return "failed" if counts["indexed"] == 0 else "partial"
+
+
 class StatusStore:
     def __init__(self, client: redis.Redis, prefix: str):
         self.r = client
@@ -102,29 +118,41 @@ class StatusStore:
 
     def mark_article(self, raw_id: str, article_id: str, kind: str, reason: str | None = None) -> None:
         """Record one article's progress and settle the file's state when all are done."""
+        self.mark_articles([(raw_id, article_id)], kind, reason=reason)
+
+    def mark_articles(self, articles: list[tuple[str, str]], kind: str, reason: str | None = None) -> None:
+        """``mark_article`` for a batch of ``(raw_id, article_id)``: at most three round trips, not three per article."""
         if kind not in ARTICLE_SETS[1:]:
             raise ValueError(f"unknown article state {kind!r}")
-        pipe = self.r.pipeline()
-        pipe.sadd(self._key("file", raw_id, kind), article_id)
-        pipe.hset(self._key("file", raw_id), "updated_at", self._now())  # progress, for the sweeper
-        if kind == "failed" and reason:
-            pipe.hset(self._key("file", raw_id), "reason", reason)
-        pipe.execute()
-        self._settle(raw_id)
-
-    def _settle(self, raw_id: str) -> None:
-        counts = self.counts(raw_id)
-        expected = counts["expected"]
-        done = counts["indexed"] + counts["failed"]
-        if expected == 0 or done < expected:
+        if not articles:
             return
-        if counts["failed"] == 0:
-            state = "indexed"
-        elif counts["indexed"] == 0:
-            state = "failed"
-        else:
-            state = "partial"
-        self.r.hset(self._key("file", raw_id), mapping={"state": state, "updated_at": self._now()})
+        now = self._now()
+        raw_ids = list(dict.fromkeys(raw_id for raw_id, _ in articles))
+        pipe = self.r.pipeline()
+        for raw_id, article_id in articles:
+            pipe.sadd(self._key("file", raw_id, kind), article_id)
+        for raw_id in raw_ids:
+            pipe.hset(self._key("file", raw_id), "updated_at", now)  # progress, for the sweeper
+            if kind == "failed" and reason:
+                pipe.hset(self._key("file", raw_id), "reason", reason)
+        pipe.execute()
+        if kind != "enriched":  # only indexed and failed articles settle a file
+            self._settle(raw_ids)
+
+    def _settle(self, raw_ids: list[str]) -> None:
+        """Give each file whose articles are all indexed or failed its final state."""
+        pipe = self.r.pipeline()
+        for raw_id in raw_ids:
+            for kind in ARTICLE_SETS:
+                pipe.scard(self._key("file", raw_id, kind))
+        sizes = pipe.execute()
+        now = self._now()
+        for i, raw_id in enumerate(raw_ids):
+            counts = dict(zip(ARTICLE_SETS, sizes[i * len(ARTICLE_SETS) : (i + 1) * len(ARTICLE_SETS)]))
+            state = settled_state(counts)
+            if state:
+                pipe.hset(self._key("file", raw_id), mapping={"state": state, "updated_at": now})
+        pipe.execute()
 
     def mark_failed(self, raw_id: str, reason: str) -> None:
         """The whole file failed (e.g. it could not be parsed)."""

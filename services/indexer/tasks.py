@@ -43,12 +43,14 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> None:
     def index(batch: list[EnrichedArticle], ctx: StageContext) -> list[Exception | None]:
         report = es.write_bulk(client(), bulk_actions([to_document(e) for e in batch], settings.index_alias), settings)
         outcomes: list[Exception | None] = []
+        indexed: list[tuple[str, str]] = []
         for enriched, outcome in zip(batch, report.outcomes, strict=True):
             if outcome.status == "indexed":
-                ctx.runtime.status.mark_article(enriched.article.raw_id, enriched.article.article_id, "indexed")
+                indexed.append((enriched.article.raw_id, enriched.article.article_id))
                 outcomes.append(None)
             elif outcome.status == "retryable":
                 outcomes.append(TransientError(f"Elasticsearch asked to retry: {outcome.reason}"))
             else:
                 outcomes.append(PermanentError(f"Elasticsearch rejected the document: {outcome.reason}"))
+        ctx.runtime.status.mark_articles(indexed, "indexed")
         return outcomes

@@ -54,3 +54,20 @@ def test_dead_letters_round_trip_and_refailing_overwrites(redis_client, unique_p
     (letter,) = letters.list()
     assert (letter.reason, letter.attempts, letter.raw_id) == ("empty file", 2, RAW)
     assert letters.get(letter.dead_letter_id) == letter
+
+
+def test_a_batch_of_articles_from_several_files_settles_each_file(redis_client, unique_prefix):
+    store = StatusStore(redis_client, unique_prefix)
+    other = "b" * 64
+    for raw_id, name in ((RAW, "a.html"), (other, "b.html")):
+        store.register(RawPageRef(raw_id=raw_id, filename=name, size_bytes=3, received_at=utc_now()))
+    store.set_parsed(RAW, ["a1", "a2"])
+    store.set_parsed(other, ["b1", "b2"])
+    store.mark_articles([(RAW, "a1"), (other, "b1"), (RAW, "a2")], "enriched")
+    assert (store.get(RAW).state, store.counts(RAW)["enriched"]) == ("parsed", 2)  # enriched is not done
+    store.mark_articles([(RAW, "a1"), (other, "b1"), (RAW, "a2"), (RAW, "a1")], "indexed")
+    assert store.get(RAW).state == "indexed"
+    assert store.counts(RAW)["indexed"] == 2
+    assert store.get(other).state == "parsed"  # b2 is still on its way
+    store.mark_articles([(other, "b2")], "failed", reason="rejected")
+    assert (store.get(other).state, store.get(other).reason) == ("partial", "rejected")
