@@ -99,6 +99,26 @@ class Enricher:
         all_spans = self.ner_spans([a.body for a in articles])
         return [self._enrich(article, spans) for article, spans in zip(articles, all_spans)]
 
+    def enrich_each(self, articles: list[Article]) -> list[EnrichedArticle | Exception]:
+        """``enrich_batch``, but an article that fails costs only itself: one outcome per article.
+
+        The batch runs as one; only if it raises are its articles enriched again one by one, so
+        the failure lands on the article that caused it and the rest go on. Enriching again is
+        safe: the duplicate index ignores an article's own earlier entry.
+        """
+        try:
+            return list(self.enrich_batch(articles))
+        except Exception as exc:  # noqa: BLE001 - isolated below, classified by the stage runner
+            if len(articles) == 1:
+                return [exc]
+        outcomes: list[EnrichedArticle | Exception] = []
+        for article in articles:
+            try:
+                outcomes.extend(self.enrich_batch([article]))
+            except Exception as exc:  # noqa: BLE001
+                outcomes.append(exc)
+        return outcomes
+
     def _enrich(self, article: Article, spans: list[Span]) -> EnrichedArticle:
         body = article.body
         entities = extract_entities(body, spans, self.gazetteer.is_place)

@@ -1,7 +1,13 @@
-"""Enrich task: one ``Article`` in, one ``EnrichedArticle`` to the ``index`` queue.
+"""Enrich task: ``Article`` messages in, one ``EnrichedArticle`` each to the ``index`` queue.
 
-The spaCy pipeline is loaded once per worker process (first task), never per
-message. Duplicate detection shares its MinHash index through Redis so every
+Articles arrive in batches (celery-batches, via ``shared.stage.stage_batch_task``:
+up to ``enrich_batch_size``, or whatever came within ``enrich_batch_interval_s``):
+one spaCy pass and one memory zone per batch, and the status bookkeeping in
+a few Redis round trips instead of a few per article. An article
+that fails is settled on its own; the rest of its batch goes on.
+
+The spaCy pipeline is loaded once per worker process, when it starts, never
+per message. Duplicate detection shares its MinHash index through Redis so every
 enricher process sees what the others have seen.
 """
 
@@ -17,13 +23,16 @@ from celery.signals import worker_process_init
 
 from services.enricher.dedup_store import RedisDuplicateIndex
 from services.enricher.pipeline import Enricher
-from shared.models import Article, PageDate
+from shared.models import Article, EnrichedArticle, PageDate
 from shared.queues import send
 from shared.runtime import Runtime
-from shared.stage import StageContext, stage_task
+from shared.settings import get_settings
+from shared.stage import StageContext, stage_batch_task
 
 
 def register(app: Celery, runtime: Callable[[], Runtime]) -> None:
+    settings = get_settings()
+
     @lru_cache(maxsize=1)
     def enricher() -> Enricher:
         rt = runtime()
@@ -36,11 +45,17 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> None:
         """Each pool process loads spaCy and pays every first-use cost when it starts, not on its first article."""
         warm_up(enricher())
 
-    @stage_task(app, runtime, "enrich", Article)
-    def enrich(article: Article, ctx: StageContext) -> None:
-        (enriched,) = enricher().enrich_batch([article])
-        ctx.runtime.status.mark_article(article.raw_id, article.article_id, "enriched")
-        send(ctx.app, "index", enriched.model_dump(mode="json"))
+    @stage_batch_task(
+        app, runtime, "enrich", Article,
+        flush_every=settings.enrich_batch_size, flush_interval_s=settings.enrich_batch_interval_s,
+    )
+    def enrich(batch: list[Article], ctx: StageContext) -> list[Exception | None]:
+        outcomes = enricher().enrich_each(batch)
+        done = [e for e in outcomes if isinstance(e, EnrichedArticle)]
+        ctx.runtime.status.mark_articles([(e.article.raw_id, e.article.article_id) for e in done], "enriched")
+        for enriched in done:
+            send(ctx.app, "index", enriched.model_dump(mode="json"))
+        return [outcome if isinstance(outcome, Exception) else None for outcome in outcomes]
 
 
 _WARM_UP = Article(

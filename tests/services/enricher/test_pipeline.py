@@ -106,3 +106,24 @@ def test_a_stream_of_new_words_does_not_grow_the_model_vocabulary(nlp, make_arti
     for enriched_article in enriched:
         body = enriched_article.article.body
         assert all(body[m.start : m.end] == m.text for e in enriched_article.entities for m in e.mentions)
+
+
+def test_a_failing_article_costs_only_itself_in_a_batch(nlp, make_article, seed_texts):
+    """enrich_each: the batch worker settles the failure on that article and indexes the rest."""
+    from services.enricher.dedup import MemoryDuplicateIndex
+
+    class FailsOn(MemoryDuplicateIndex):
+        def find_or_add(self, article_id, sig):
+            if article_id == "bad":
+                raise ConnectionError("duplicate index unreachable")
+            return super().find_or_add(article_id, sig)
+
+    enricher = Enricher(nlp=nlp, duplicates=FailsOn())
+    body = seed_texts["seed_main"]
+    batch = [make_article(body, article_id="first"), make_article("Other news from Kyiv today.", article_id="bad"),
+             make_article(body, article_id="copy")]
+    first, bad, copy = enricher.enrich_each(batch)
+    assert isinstance(bad, ConnectionError)
+    assert (first.article.article_id, first.duplicate_of) == ("first", None)
+    assert (copy.article.article_id, copy.duplicate_of) == ("copy", "first")  # enriched again, not twice-seen
+    assert enricher.enrich_each([make_article(body, article_id="next")])[0].duplicate_of == "first"
