@@ -80,7 +80,7 @@ def worker(name: str = typer.Argument(..., help="parser, enricher or indexer")) 
         raise typer.BadParameter(f"unknown worker {name!r}; choose from {', '.join(WORKER_STAGES)}")
     configure_logging()
     settings = get_settings()
-    batch_scheduling()
+    apply_scheduling(getattr(settings, f"{name}_scheduling"))
     celery_app = make_celery(settings)
     importlib.import_module(f"services.{name}.tasks").register(celery_app, runtime)
     celery_app.worker_main([
@@ -93,23 +93,40 @@ def worker(name: str = typer.Argument(..., help="parser, enricher or indexer")) 
     ])
 
 
-def batch_scheduling() -> None:
-    """Run this worker (and the pool processes it forks) under Linux's SCHED_BATCH policy.
+def apply_scheduling(policy: str) -> None:
+    """Run this worker (and the pool processes it forks) under a Linux scheduling policy.
 
     Parser and enricher processes are CPU-bound and, on a small machine, outnumber the
-    cores. Under the default policy every wake-up preempts a running worker and the
-    time-slicing thrashes the caches: three spaCy processes on two cores cost 172-178 ms
-    of CPU per article against 145 ms for two, and 156-166 ms under SCHED_BATCH (longer
-    slices, no wake-up preemption), about 10% more throughput. Redis and Elasticsearch keep
-    the default policy, so they still get the CPU at once when a request arrives.
+    cores. Three spaCy-sized processes time-slicing two cores thrash the caches: 172-178 ms
+    of CPU per article against 145 ms for two (docs/DEVELOPING.md, "Throughput").
+
+    * ``batch`` (enricher, indexer): longer slices, no wake-up preemption; 156-166 ms in
+      that test.
+    * ``idle`` (parser): the process runs only on a core nothing else wants. The parser is
+      a quarter of the enricher's cost per article, so it fills the moments an enricher
+      waits for work and never competes with two busy enrichers; on an idle stack it gets
+      a whole core at once, so single-page latency does not change.
+
+    Redis and Elasticsearch keep the default policy, so they still get the CPU at once
+    when a request arrives.
     """
     import os
 
-    if hasattr(os, "SCHED_BATCH"):
-        try:
-            os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
-        except OSError:  # a sandbox may forbid it; scheduling is an optimisation, not a requirement
-            pass
+    policies = {"batch": getattr(os, "SCHED_BATCH", None), "idle": getattr(os, "SCHED_IDLE", None)}
+    if policies.get(policy) is None:
+        return
+    try:
+        os.sched_setscheduler(0, policies[policy], os.sched_param(0))
+        if policy == "idle":
+            # With autogroup scheduling (on by default in most distributions' kernels) the
+            # kernel first shares the CPU between sessions, and every worker `newsflow up`
+            # starts is a session of its own: the parser's session would get as much CPU as
+            # both enricher processes together, whatever its policy inside it (measured: parser
+            # 0.65 core, enrichers 0.95 while both had work). The lowest session weight
+            # makes the policy hold between sessions too.
+            Path("/proc/self/autogroup").write_text("19")
+    except OSError:  # a sandbox may forbid it; scheduling is an optimisation, not a requirement
+        pass
 
 
 # -- ingest ----------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,6 +50,12 @@ class Settings(BaseSettings):
     parser_concurrency: int = 1
     enricher_concurrency: int = 2
     indexer_concurrency: int = 1
+    # Linux scheduling policy per worker (docs/DEVELOPING.md, "Throughput"): the parser
+    # only takes a core the enrichers leave free, so two cores never run three CPU-bound
+    # processes; "normal" turns a policy off (e.g. a host shared with other work).
+    parser_scheduling: Literal["idle", "batch", "normal"] = "idle"
+    enricher_scheduling: Literal["idle", "batch", "normal"] = "batch"
+    indexer_scheduling: Literal["idle", "batch", "normal"] = "batch"
 
     # Delivery.
     task_max_retries: int = Field(default=10, description="with the backoff below: retries span at least ~150 s")
@@ -60,6 +67,10 @@ class Settings(BaseSettings):
     bulk_max_docs: int = 200
     bulk_max_bytes: int = 5 * 1024 * 1024
     bulk_flush_interval_s: float = 0.5
+    # The enricher takes articles in batches too (one spaCy pass, one memory zone and a few
+    # Redis round trips per batch), waiting at most this long for a batch to fill.
+    enrich_batch_size: int = Field(default=8, ge=1)
+    enrich_batch_interval_s: float = 0.05
 
     # Enrichment.
     dedup_ttl_days: float = Field(

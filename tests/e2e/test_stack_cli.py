@@ -53,16 +53,22 @@ def test_up_is_idempotent_and_down_leaves_nothing_behind(isolated, redis_service
     assert processes_of(settings.runtime_dir) == []
 
 
-def test_workers_and_their_pool_processes_run_under_batch_scheduling(pipeline):
-    """CPU-bound workers outnumbering the cores lose ~10% to time-slicing under the default policy."""
+def test_the_parser_only_takes_cpu_the_enrichers_leave_and_the_others_run_under_batch_scheduling(pipeline):
+    """Three CPU-bound workers on two cores: the parser yields (SCHED_IDLE, and the lowest weight
+    for its session under autogroup), enricher and indexer take long slices (SCHED_BATCH)."""
     import os
+    from pathlib import Path
 
     from newsflow.stack import LocalStack
 
     stack = LocalStack(pipeline.settings)
-    for name in ("parser", "enricher", "indexer"):
+    expected = {"parser": os.SCHED_IDLE, "enricher": os.SCHED_BATCH, "indexer": os.SCHED_BATCH}
+    for name, policy in expected.items():
         root = stack.managed(name).process()
         assert root is not None
         for proc in [root, *root.children(recursive=True)]:
-            assert os.sched_getscheduler(proc.pid) == os.SCHED_BATCH, f"{name} process {proc.pid}"
-    assert os.sched_getscheduler(0) != os.SCHED_BATCH  # the policy is the workers' own, not inherited
+            assert os.sched_getscheduler(proc.pid) == policy, f"{name} process {proc.pid}"
+            autogroup = Path(f"/proc/{proc.pid}/autogroup")
+            if autogroup.exists():  # kernels built with autogroup scheduling
+                assert autogroup.read_text().split()[-1] == ("19" if name == "parser" else "0"), name
+    assert os.sched_getscheduler(0) == os.SCHED_OTHER  # the policy is the workers' own, not inherited
