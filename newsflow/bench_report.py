@@ -31,7 +31,11 @@ def print_report(console: Console, report: dict) -> None:
         if server in nf["cpu_s"]:
             per.add_row(f"({server} server)", "", "", _f(nf["cpu_s"][server], 1), _f(nf["peak_rss_mb"].get(server), 0), "")
     console.print(per)
-    console.print("ceiling = 2 cores / (parse + NER alone + index s/article)")
+    console.print("ceiling = 2 cores / (parse + NER alone + index s/article), stages timed alone before and "
+                  "after the pipeline run and averaged")
+    if stages.get("drift"):
+        console.print("machine drift, after vs before: " + ", ".join(
+            f"{stage} {change:+.0%}" for stage, change in stages["drift"].items()))
     tasks = nf.get("task_seconds") or {}
     if tasks:
         console.print("processing time per message (worker logs): " + ", ".join(
@@ -39,6 +43,7 @@ def print_report(console: Console, report: dict) -> None:
         console.print(f"Elasticsearch bulk requests: {nf['bulk_requests']} "
                       f"({_f(nf['articles_per_bulk'], 1)} articles each, "
                       f"{_f(nf['articles_indexed'] / nf['seconds'] if nf['seconds'] else None)} articles/s overall)")
+        console.print(f"enrich batches: {_f(nf.get('articles_per_enrich_batch'), 1)} articles each")
     lat, fl = nf["drop_to_searchable_s"], nf["file_latency_s"]
     console.print(f"single page drop-to-searchable on a warm idle stack: p50 {_f(lat['p50'])} s, p95 {_f(lat['p95'])} s")
     console.print(f"file latency under load (received -> indexed): p50 {_f(fl['p50'])} s, p95 {_f(fl['p95'])} s")
