@@ -58,3 +58,9 @@ def test_compose_runs_the_pinned_elastic_stack_version(compose):
 
     for name in ("elasticsearch", "kibana"):
         assert compose["services"][name]["image"].rsplit(":", 1)[1] == ELASTIC_STACK_VERSION
+
+
+def test_the_parser_container_yields_the_cpu_to_the_enrichers(compose):
+    """Equal cgroup weights would let one parser take as much CPU as every enricher process together."""
+    services = compose["services"]
+    assert int(services["parser"]["cpu_shares"]) < int(services["enricher"].get("cpu_shares", 1024))
