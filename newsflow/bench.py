@@ -156,30 +156,33 @@ def stage_timings(pages: list[tuple[str, bytes]], settings: Settings, es_client,
     es_io.write_bulk(es_client, bulk_actions([to_document(e) for e in enriched], alias), settings)
     index_s = time.perf_counter() - started
     n = max(len(articles), 1)
-    # The ceiling counts spaCy NER alone for the enrich stage, as the issue defines it: everything
-    # newsflow adds around NER (dates, names, places, dedup) is overhead the pipeline has to earn.
-    per = {"parse": parse_s / n, "ner": ner_s / n, "index": index_s / n}
-    measured = {**per, "enrich": enrich_s / n}
+    return stage_figures(len(articles), {
+        "parse": parse_s / n, "ner": ner_s / n, "index": index_s / n, "enrich": enrich_s / n,
+    })
+
+
+def stage_figures(articles: int, s_per_article: dict[str, float]) -> dict:
+    """Seconds per article per stage, their rates and the stage-limited ceiling they give.
+
+    The ceiling counts spaCy NER alone for the enrich stage, as the issue defines it: everything
+    newsflow adds around NER (dates, names, places, dedup) is overhead the pipeline has to earn.
+    """
+    ceiling_stages = s_per_article["parse"] + s_per_article["ner"] + s_per_article["index"]
     return {
-        "articles": len(articles),
-        "s_per_article": measured,
-        "articles_per_s": {stage: 1 / s if s else None for stage, s in measured.items()},
-        "ceiling_articles_per_s": min(2, psutil.cpu_count() or 1) / sum(per.values()),
+        "articles": articles,
+        "s_per_article": s_per_article,
+        "articles_per_s": {stage: 1 / s if s else None for stage, s in s_per_article.items()},
+        "ceiling_articles_per_s": min(2, psutil.cpu_count() or 1) / ceiling_stages,
     }
 
 
 def average_timings(before: dict, after: dict) -> dict:
     """Stage timings measured before and after the pipeline run, averaged, with the ceiling they give."""
-    per = {stage: (before["s_per_article"][stage] + after["s_per_article"][stage]) / 2
-           for stage in before["s_per_article"]}
-    cores = min(2, psutil.cpu_count() or 1)
+    sides = before["s_per_article"], after["s_per_article"]
+    per = {stage: (sides[0][stage] + sides[1][stage]) / 2 for stage in sides[0]}
     return {
-        "articles": before["articles"],
-        "s_per_article": per,
-        "articles_per_s": {stage: 1 / s if s else None for stage, s in per.items()},
-        "ceiling_articles_per_s": cores / (per["parse"] + per["ner"] + per["index"]),
-        "drift": {stage: after["s_per_article"][stage] / before["s_per_article"][stage] - 1
-                  for stage in per if before["s_per_article"][stage]},
+        **stage_figures(before["articles"], per),
+        "drift": {stage: sides[1][stage] / sides[0][stage] - 1 for stage in per if sides[0][stage]},
     }
 
 

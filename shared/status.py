@@ -141,14 +141,9 @@ class StatusStore:
 
     def _settle(self, raw_ids: list[str]) -> None:
         """Give each file whose articles are all indexed or failed its final state."""
-        pipe = self.r.pipeline()
-        for raw_id in raw_ids:
-            for kind in ARTICLE_SETS:
-                pipe.scard(self._key("file", raw_id, kind))
-        sizes = pipe.execute()
         now = self._now()
-        for i, raw_id in enumerate(raw_ids):
-            counts = dict(zip(ARTICLE_SETS, sizes[i * len(ARTICLE_SETS) : (i + 1) * len(ARTICLE_SETS)]))
+        pipe = self.r.pipeline()
+        for raw_id, counts in zip(raw_ids, self._counts(raw_ids)):
             state = settled_state(counts)
             if state:
                 pipe.hset(self._key("file", raw_id), mapping={"state": state, "updated_at": now})
@@ -172,10 +167,17 @@ class StatusStore:
         self.r.zrem(self._key("files"), raw_id)
 
     def counts(self, raw_id: str) -> dict[str, int]:
+        return self._counts([raw_id])[0]
+
+    def _counts(self, raw_ids: list[str]) -> list[dict[str, int]]:
+        """Article counts per set for each file, in one round trip."""
         pipe = self.r.pipeline()
-        for kind in ARTICLE_SETS:
-            pipe.scard(self._key("file", raw_id, kind))
-        return dict(zip(ARTICLE_SETS, pipe.execute()))
+        for raw_id in raw_ids:
+            for kind in ARTICLE_SETS:
+                pipe.scard(self._key("file", raw_id, kind))
+        sizes = pipe.execute()
+        step = len(ARTICLE_SETS)
+        return [dict(zip(ARTICLE_SETS, sizes[i : i + step])) for i in range(0, len(sizes), step)]
 
     def get(self, raw_id: str) -> FileStatus | None:
         data = self.r.hgetall(self._key("file", raw_id))
