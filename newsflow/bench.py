@@ -152,13 +152,35 @@ def stage_timings(pages: list[tuple[str, bytes]], settings: Settings, es_client,
         enriched.extend(enricher.enrich_batch(articles[start : start + 32]))
     enrich_s = time.perf_counter() - started
     es_io.ensure_index(es_client, alias)
-    started = time.perf_counter()
-    es_io.write_bulk(es_client, bulk_actions([to_document(e) for e in enriched], alias), settings)
-    index_s = time.perf_counter() - started
+    index_s = _index_cost_s(es_client, alias, lambda: es_io.write_bulk(
+        es_client, bulk_actions([to_document(e) for e in enriched], alias), settings), settings)
     n = max(len(articles), 1)
     return stage_figures(len(articles), {
         "parse": parse_s / n, "ner": ner_s / n, "index": index_s / n, "enrich": enrich_s / n,
     })
+
+
+def _index_cost_s(es_client, alias: str, write, settings: Settings) -> float:
+    """Core-seconds the index stage spends on ``write``: this process plus the Elasticsearch server.
+
+    The bulk call's wall time would leave out what the server does on other threads and after
+    it answers (the refresh that makes the documents searchable), so where the local stack runs
+    the server, its CPU is measured with the refresh included. A remote server: wall time.
+    """
+    from newsflow.stack import LocalStack
+
+    server = LocalStack(settings).managed("elasticsearch").process()
+    processes = [psutil.Process(), *([server] if server is not None else [])]
+
+    def cpu() -> float:
+        return sum(t.user + t.system for t in (p.cpu_times() for p in processes))
+
+    wall, cpu_before = time.perf_counter(), cpu()
+    write()
+    if server is None:
+        return time.perf_counter() - wall
+    es_client.indices.refresh(index=alias)
+    return cpu() - cpu_before
 
 
 def stage_figures(articles: int, s_per_article: dict[str, float]) -> dict:
@@ -209,6 +231,26 @@ def naive_baseline(pages: list[tuple[str, bytes]], es_client, index: str) -> dic
     return {"articles": n, "seconds": elapsed, "articles_per_s": n / elapsed if elapsed else None}
 
 
+def _own_cpu_s() -> float:
+    """CPU seconds of this process alone (it ingests the pages), not of the workers it started."""
+    times = psutil.Process().cpu_times()
+    return times.user + times.system
+
+
+def machine_use(before, after, elapsed_s: float) -> dict[str, float]:
+    """How busy the whole machine was between two ``psutil.cpu_times()`` readings.
+
+    ``cores_busy`` counts every process (workers, servers, this one, anything else) and
+    ``cores_idle`` what nobody used; ``cores_stolen`` is time the hypervisor gave to other
+    guests, which neither the pipeline nor the ceiling can use.
+    """
+    delta = {field: getattr(after, field) - getattr(before, field) for field in after._fields}
+    idle = delta["idle"] + delta.get("iowait", 0.0)
+    stolen = delta.get("steal", 0.0)
+    busy = sum(delta.values()) - idle - stolen - delta.get("guest", 0.0) - delta.get("guest_nice", 0.0)
+    return {"cores_busy": busy / elapsed_s, "cores_idle": idle / elapsed_s, "cores_stolen": stolen / elapsed_s}
+
+
 def percentiles(values: list[float]) -> dict[str, float | None]:
     if not values:
         return {"p50": None, "p95": None}
@@ -249,7 +291,7 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
         sampler = Sampler(pids, lambda: queue_depths(rt))
         ingestor = Ingestor(rt, make_celery(settings))
         warm_up(ingestor, rt, pages)
-        cpu_before = sampler.cpu_s()
+        cpu_before, machine_before, own_before = sampler.cpu_s(), psutil.cpu_times(), _own_cpu_s()
         sampler.start()
         started = time.perf_counter()
         raw_ids = [ingestor.ingest_bytes(data, name).raw_id for name, data in pages]
@@ -272,6 +314,8 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
         elapsed = time.perf_counter() - started
         sampler.stop()
         cpu_after = sampler.cpu_s()
+        cpu_after["bench (ingest, probes)"] = _own_cpu_s() - own_before
+        machine = machine_use(machine_before, psutil.cpu_times(), elapsed)
         statuses = [rt.status.get(rid) for rid in raw_ids]
         indexed = sum(s.counts["indexed"] for s in statuses)
         file_latency = [
@@ -287,6 +331,7 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
             "articles_per_s": indexed / elapsed if elapsed else None,
             "file_latency_s": percentiles(file_latency),
             "cpu_s": {k: cpu_after[k] - cpu_before.get(k, 0) for k in cpu_after},
+            "machine": machine,
             "peak_rss_mb": sampler.peak_rss_mb,
             "peak_rss_mb_at_1000_pages": rss_at_1000 or None,
             "rss_growth_after_1000_pages": {

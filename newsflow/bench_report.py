@@ -44,9 +44,33 @@ def print_report(console: Console, report: dict) -> None:
                       f"({_f(nf['articles_per_bulk'], 1)} articles each, "
                       f"{_f(nf['articles_indexed'] / nf['seconds'] if nf['seconds'] else None)} articles/s overall)")
         console.print(f"enrich batches: {_f(nf.get('articles_per_enrich_batch'), 1)} articles each")
+    _print_budget(console, report)
     lat, fl = nf["drop_to_searchable_s"], nf["file_latency_s"]
     console.print(f"single page drop-to-searchable on a warm idle stack: p50 {_f(lat['p50'])} s, p95 {_f(lat['p95'])} s")
     console.print(f"file latency under load (received -> indexed): p50 {_f(fl['p50'])} s, p95 {_f(fl['p95'])} s")
     if nf.get("rss_growth_after_1000_pages"):
         growth = ", ".join(f"{k} {v:+.1%}" for k, v in nf["rss_growth_after_1000_pages"].items())
         console.print(f"peak RSS growth from the 1,000th to the last page: {growth}")
+
+
+def _print_budget(console: Console, report: dict) -> None:
+    """Where the core-seconds of each article went in the pipeline, beside what the ceiling counts."""
+    nf, alone = report["newsflow"], report["stages"]["s_per_article"]
+    articles, machine = nf["articles_indexed"], nf.get("machine")
+    if not articles or not machine or not nf["articles_per_s"]:
+        return
+    per = {name: cpu / articles for name, cpu in nf["cpu_s"].items()}
+    budget = Table("", "pipeline", "ceiling counts", title="core-seconds per article")
+    budget.add_row("parse (parser processes)", _f(per.get("parser"), 4), _f(alone["parse"], 4))
+    budget.add_row("enrich (enricher processes)", _f(per.get("enricher"), 4),
+                   f"{_f(alone['ner'], 4)} (NER alone; full enrichment {_f(alone['enrich'], 4)})")
+    index = sum(per.get(name, 0.0) for name in ("indexer", "elasticsearch", "redis"))
+    budget.add_row("index, Elasticsearch and Redis", _f(index, 4), _f(alone["index"], 4))
+    budget.add_row("ingest (this process)", _f(per.get("bench (ingest, probes)"), 4), "-")
+    cores = machine["cores_busy"] + machine["cores_idle"] + machine["cores_stolen"]
+    available = cores / nf["articles_per_s"]
+    budget.add_row("idle, stolen or other processes", _f(available - sum(per.values()), 4), "-")
+    budget.add_row("total", _f(available, 4), _f(alone["parse"] + alone["ner"] + alone["index"], 4))
+    console.print(budget)
+    console.print(f"machine during the run: {_f(machine['cores_busy'])} cores busy, {_f(machine['cores_idle'])} idle, "
+                  f"{_f(machine['cores_stolen'])} stolen by the hypervisor")

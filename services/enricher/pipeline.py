@@ -21,9 +21,11 @@ and the offsets are shifted back, so every offset indexes ``article.body``.
 from __future__ import annotations
 
 import gc
+from contextlib import nullcontext
 from datetime import date
 
 from shared.models import Article, EnrichedArticle, utc_now
+from shared.settings import Settings
 from services.enricher import dates, dedup, keywords, language
 from services.enricher.dedup import DuplicateIndex
 from services.enricher.entities import Span, extract_entities, load_model
@@ -33,6 +35,7 @@ from services.enricher.publication import resolve_publication
 ENRICHER_VERSION = "1.1.0"
 MAX_CHUNK_CHARS = 100_000
 _TEMPORAL_LABELS = {"DATE", "TIME"}
+DEFAULT_VOCAB_LIMIT: int = Settings.model_fields["enrich_vocab_limit"].default
 
 
 def chunks(text: str, limit: int = MAX_CHUNK_CHARS) -> list[tuple[int, str]]:
@@ -58,11 +61,21 @@ class Enricher:
     """Holds the loaded spaCy model, the gazetteer and the duplicate index."""
 
     def __init__(
-        self, *, duplicates: DuplicateIndex | None = None, nlp=None, max_chunk_chars: int = MAX_CHUNK_CHARS
+        self,
+        *,
+        duplicates: DuplicateIndex | None = None,
+        nlp=None,
+        max_chunk_chars: int = MAX_CHUNK_CHARS,
+        vocab_limit: int = DEFAULT_VOCAB_LIMIT,
     ) -> None:
-        """``nlp`` lets tests and benchmarks share one loaded model; by default it is loaded here."""
+        """``nlp`` lets tests and benchmarks share one loaded model; by default it is loaded here.
+
+        ``vocab_limit``: the model's vocabulary keeps the words it meets until its string store
+        holds this many strings (``NEWSFLOW_ENRICH_VOCAB_LIMIT``); see ``ner_spans``.
+        """
         self.nlp = nlp if nlp is not None else load_model()
         self.max_chunk_chars = max_chunk_chars
+        self.vocab_limit = vocab_limit
         self.nlp.max_length = max(self.nlp.max_length, max_chunk_chars + 1)
         self.gazetteer = Gazetteer.shared()
         self.duplicates = duplicates
@@ -84,16 +97,30 @@ class Enricher:
             (i, offset, piece) for i, text in enumerate(texts) for offset, piece in chunks(text, self.max_chunk_chars)
         ]
         spans: list[list[Span]] = [[] for _ in texts]
-        # Every new word a Doc meets stays in the shared Vocab for the life of the process: a worker
-        # reading an endless news stream would grow without bound. A memory zone frees what this
-        # batch added once it ends (spaCy >= 3.8), so only plain offsets may leave the block.
-        with self.nlp.memory_zone():
+        with self._vocabulary_scope():
             docs = self.nlp.pipe(piece for _, _, piece in pieces)
             for (i, offset, _), doc in zip(pieces, docs):
                 spans[i].extend(
                     Span(ent.label_, offset + ent.start_char, offset + ent.end_char) for ent in doc.ents
                 )
         return spans
+
+    def _vocabulary_scope(self):
+        """Where the words this batch adds to the shared Vocab go: kept, or freed when it ends.
+
+        Every new word a Doc meets becomes a lexeme (and its tokenizer cache entry) in the
+        Vocab for the life of the process, so a worker reading an endless news stream would
+        grow without bound. A memory zone (spaCy >= 3.8) frees what a batch added once it
+        ends, but then every batch builds again the lexemes of all words the model did not
+        ship with (it ships ~760 lexemes, no "said", no "minister"): ~10% of NER time
+        measured (docs/DEVELOPING.md, "Throughput"). So the vocabulary keeps what it meets
+        until it holds ``vocab_limit`` strings, the common words of the stream arriving
+        first; from then on each batch runs in a memory zone. Memory stays bounded (limit
+        plus one batch), and only plain offsets leave the block either way.
+        """
+        if len(self.nlp.vocab.strings) < self.vocab_limit:
+            return nullcontext()
+        return self.nlp.memory_zone()
 
     def enrich_batch(self, articles: list[Article]) -> list[EnrichedArticle]:
         all_spans = self.ner_spans([a.body for a in articles])

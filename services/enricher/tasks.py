@@ -36,9 +36,12 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> None:
     @lru_cache(maxsize=1)
     def enricher() -> Enricher:
         rt = runtime()
-        return Enricher(duplicates=RedisDuplicateIndex(
-            rt.redis, prefix=f"{rt.settings.key_prefix}:dedup", ttl_s=rt.settings.dedup_ttl_days * 86400
-        ))
+        return Enricher(
+            duplicates=RedisDuplicateIndex(
+                rt.redis, prefix=f"{rt.settings.key_prefix}:dedup", ttl_s=rt.settings.dedup_ttl_days * 86400
+            ),
+            vocab_limit=rt.settings.enrich_vocab_limit,
+        )
 
     @worker_process_init.connect(weak=False)
     def load_model_at_start(**_) -> None:

@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psutil
 import pytest
 
-from newsflow.bench import load_pages, replicate
+from newsflow.bench import load_pages, machine_use, replicate
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -29,6 +30,17 @@ def test_replicas_are_distinct_pages_with_their_own_canonical_url():
     pages = replicate(load_pages(DATASET)[:2], 5)
     assert len({html for _, html in pages}) == 5
     assert b"https://bench.newsflow.invalid/4" in pages[4][1]
+
+
+def test_machine_use_splits_core_time_into_busy_idle_and_stolen():
+    from collections import namedtuple
+
+    Times = namedtuple("Times", "user nice system idle iowait irq softirq steal guest guest_nice")
+    before = Times(100, 0, 20, 500, 5, 0, 1, 2, 0, 0)
+    # 10 s on 2 cores: 14 s of work (2 of them guest time, already inside user), 4 idle, 2 stolen.
+    after = Times(112, 0, 22, 503, 6, 0, 1, 4, 2, 0)
+    use = machine_use(before, after, 10.0)
+    assert use == pytest.approx({"cores_busy": 1.4, "cores_idle": 0.4, "cores_stolen": 0.2})
 
 
 def test_bench_json_reports_newsflow_baseline_and_ceiling(redis_service, es_service, tmp_path):
@@ -55,3 +67,9 @@ def test_bench_json_reports_newsflow_baseline_and_ceiling(redis_service, es_serv
     assert newsflow["task_seconds"]["enrich_batch"]["p50"] > 0 and newsflow["task_seconds"]["parse"]["p95"] > 0
     assert 1 <= newsflow["bulk_requests"] <= newsflow["articles_indexed"]
     assert 1 <= newsflow["articles_per_enrich_batch"] <= 8
+    # The budget of the run: the ingesting process is counted, and busy + idle + stolen is the machine.
+    assert newsflow["cpu_s"]["bench (ingest, probes)"] > 0
+    machine = newsflow["machine"]
+    assert 0 < machine["cores_busy"] <= psutil.cpu_count()
+    assert machine["cores_busy"] + machine["cores_idle"] + machine["cores_stolen"] == pytest.approx(
+        psutil.cpu_count(), rel=0.15)

@@ -88,12 +88,17 @@ def test_the_north_as_a_metonym_is_no_place(enricher, make_article):
     assert not {e.name for e in enriched.entities} & {"North", "West"}
 
 
-def test_a_stream_of_new_words_does_not_grow_the_model_vocabulary(nlp, make_article):
-    """A long-running worker keeps flat memory: words first seen in one article are freed after it."""
-    enricher = Enricher(nlp=nlp)
+def _unseen_words_article(make_article, tag: str, i: int):
+    return make_article(" ".join(f"Mayor Zorblat{tag}{i}q{j} opened the Quuxville{tag}{i}w{j} bridge." for j in range(40)))
+
+
+def test_past_the_vocabulary_limit_a_stream_of_new_words_does_not_grow_it(nlp, make_article):
+    """A long-running worker keeps flat memory: once the vocabulary is full, words first seen in
+    a batch are freed after it."""
+    enricher = Enricher(nlp=nlp, vocab_limit=0)
 
     def article(i: int):
-        return make_article(" ".join(f"Mayor Zorblat{i}q{j} opened the Quuxville{i}w{j} bridge." for j in range(40)))
+        return _unseen_words_article(make_article, "full", i)
 
     enricher.enrich_batch([article(0)])
     strings_before = len(nlp.vocab.strings)
@@ -106,6 +111,23 @@ def test_a_stream_of_new_words_does_not_grow_the_model_vocabulary(nlp, make_arti
     for enriched_article in enriched:
         body = enriched_article.article.body
         assert all(body[m.start : m.end] == m.text for e in enriched_article.entities for m in e.mentions)
+
+
+def test_the_vocabulary_keeps_new_words_up_to_its_limit_then_stops_growing(nlp, make_article):
+    """Below the limit the words stay (no lexeme is built twice); the limit bounds the growth."""
+    limit = len(nlp.vocab.strings) + 300  # one of these articles adds ~160 strings
+    enricher = Enricher(nlp=nlp, vocab_limit=limit)
+    start = len(nlp.vocab.strings)
+
+    enricher.enrich_batch([_unseen_words_article(make_article, "kept", 0)])
+    after_one = len(nlp.vocab.strings)
+    assert after_one > start
+    for i in range(1, 10):
+        enricher.enrich_batch([_unseen_words_article(make_article, "kept", i)])
+    full = len(nlp.vocab.strings)
+    assert limit <= full < limit + (after_one - start)  # it stops at most one batch past the limit
+    enricher.enrich_batch([_unseen_words_article(make_article, "kept", 99)])
+    assert len(nlp.vocab.strings) == full
 
 
 def test_a_failing_article_costs_only_itself_in_a_batch(nlp, make_article, seed_texts):
