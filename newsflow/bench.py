@@ -4,13 +4,16 @@ What it runs, all on the same pages (the article-extraction dev set, replicated
 with distinct content to ``--pages``):
 
 1. **single-stage timings** in this process: parse, spaCy NER alone, full
-   enrichment and bulk indexing per article. With both cores busy the pipeline
-   cannot beat ``2 / (parse + NER + index seconds per article)``: the *ceiling*.
+   enrichment and bulk indexing per article (indexing in core-seconds of this
+   process and the local Elasticsearch server, refresh included). With both
+   cores busy the pipeline cannot beat ``2 / (parse + NER + index seconds per
+   article)``: the *ceiling*.
 2. **newsflow**: real worker processes on a private key prefix and index; the
    clock runs from the first file handed to ingest to the last article
    indexed. CPU and peak RSS per worker (and CPU of the Redis and
-   Elasticsearch servers, when the local stack runs them) and queue depths are
-   sampled.
+   Elasticsearch servers, when the local stack runs them, and of this process,
+   which ingests), the whole machine's busy, idle and stolen time and queue
+   depths are sampled.
 3. **naive baseline**: one process doing trafilatura + the full default spaCy
    pipeline + one index request per article, sequentially.
 4. **latency**: single pages dropped on the warm, idle stack, until searchable.
