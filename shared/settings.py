@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     bulk_max_docs: int = 200
     bulk_max_bytes: int = 5 * 1024 * 1024
     bulk_flush_interval_s: float = 0.5
-    # The enricher takes articles in batches too (one spaCy pass, one memory zone and a few
+    # The enricher takes articles in batches too (one spaCy pass and a few
     # Redis round trips per batch), waiting at most this long for a batch to fill.
     enrich_batch_size: int = Field(default=8, ge=1)
     enrich_batch_interval_s: float = 0.05

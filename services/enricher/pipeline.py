@@ -112,7 +112,7 @@ class Enricher:
         Vocab for the life of the process, so a worker reading an endless news stream would
         grow without bound. A memory zone (spaCy >= 3.8) frees what a batch added once it
         ends, but then every batch builds again the lexemes of all words the model did not
-        ship with (it ships ~760 lexemes, no "said", no "minister"): ~10% of NER time
+        ship with (it ships ~760 lexemes, no "said", no "minister"): 8-16% of NER time
         measured (docs/DEVELOPING.md, "Throughput"). So the vocabulary keeps what it meets
         until it holds ``vocab_limit`` strings, the common words of the stream arriving
         first; from then on each batch runs in a memory zone. Memory stays bounded (limit

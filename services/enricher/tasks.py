@@ -2,7 +2,7 @@
 
 Articles arrive in batches (celery-batches, via ``shared.stage.stage_batch_task``:
 up to ``enrich_batch_size``, or whatever came within ``enrich_batch_interval_s``):
-one spaCy pass and one memory zone per batch, and the status bookkeeping in
+one spaCy pass per batch, and the status bookkeeping in
 a few Redis round trips instead of a few per article. An article
 that fails is settled on its own; the rest of its batch goes on.
 
