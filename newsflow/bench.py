@@ -38,6 +38,8 @@ from shared.settings import Settings
 _CANONICAL = re.compile(rb"<(?:link|meta)\b[^>]*(?:rel=[\"']?canonical|og:url)[^>]*>", re.IGNORECASE)
 _HEAD = re.compile(rb"<head\b[^>]*>", re.IGNORECASE)
 _BODY_END = re.compile(rb"</(?:article|main|body)>", re.IGNORECASE)
+# ``cpu_s`` entry for this process: it ingests the pages (and polls for completion).
+INGEST_CPU_KEY = "bench (ingest, probes)"
 
 
 def load_pages(dataset: Path) -> list[tuple[str, bytes]]:
@@ -62,6 +64,18 @@ def replicate(pages: list[tuple[str, bytes]], n: int) -> list[tuple[str, bytes]]
     return out
 
 
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    """User + system CPU seconds of these processes so far (any that ended count nothing)."""
+    total = 0.0
+    for proc in processes:
+        try:
+            times = proc.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
 @dataclass
 class Sampler:
     """Samples CPU seconds and RSS of worker process trees, and queue depths, in a thread."""
@@ -82,17 +96,7 @@ class Sampler:
             return []
 
     def cpu_s(self) -> dict[str, float]:
-        totals = {}
-        for name, pid in self.pids.items():
-            total = 0.0
-            for proc in self._tree(pid):
-                try:
-                    times = proc.cpu_times()
-                    total += times.user + times.system
-                except psutil.NoSuchProcess:
-                    continue
-            totals[name] = total
-        return totals
+        return {name: cpu_seconds(self._tree(pid)) for name, pid in self.pids.items()}
 
     def _sample(self) -> None:
         for name, pid in self.pids.items():
@@ -174,16 +178,12 @@ def _index_cost_s(es_client, alias: str, write, settings: Settings) -> float:
 
     server = LocalStack(settings).managed("elasticsearch").process()
     processes = [psutil.Process(), *([server] if server is not None else [])]
-
-    def cpu() -> float:
-        return sum(t.user + t.system for t in (p.cpu_times() for p in processes))
-
-    wall, cpu_before = time.perf_counter(), cpu()
+    wall, cpu_before = time.perf_counter(), cpu_seconds(processes)
     write()
     if server is None:
         return time.perf_counter() - wall
     es_client.indices.refresh(index=alias)
-    return cpu() - cpu_before
+    return cpu_seconds(processes) - cpu_before
 
 
 def stage_figures(articles: int, s_per_article: dict[str, float]) -> dict:
@@ -232,12 +232,6 @@ def naive_baseline(pages: list[tuple[str, bytes]], es_client, index: str) -> dic
         n += 1
     elapsed = time.perf_counter() - started
     return {"articles": n, "seconds": elapsed, "articles_per_s": n / elapsed if elapsed else None}
-
-
-def _own_cpu_s() -> float:
-    """CPU seconds of this process alone (it ingests the pages), not of the workers it started."""
-    times = psutil.Process().cpu_times()
-    return times.user + times.system
 
 
 def machine_use(before, after, elapsed_s: float) -> dict[str, float]:
@@ -294,7 +288,10 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
         sampler = Sampler(pids, lambda: queue_depths(rt))
         ingestor = Ingestor(rt, make_celery(settings))
         warm_up(ingestor, rt, pages)
-        cpu_before, machine_before, own_before = sampler.cpu_s(), psutil.cpu_times(), _own_cpu_s()
+        # This process ingests the pages: counted alone, not with the workers it started.
+        own = [psutil.Process()]
+        cpu_before = {**sampler.cpu_s(), INGEST_CPU_KEY: cpu_seconds(own)}
+        machine_before = psutil.cpu_times()
         sampler.start()
         started = time.perf_counter()
         raw_ids = [ingestor.ingest_bytes(data, name).raw_id for name, data in pages]
@@ -316,8 +313,7 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
                 time.sleep(0.25)
         elapsed = time.perf_counter() - started
         sampler.stop()
-        cpu_after = sampler.cpu_s()
-        cpu_after["bench (ingest, probes)"] = _own_cpu_s() - own_before
+        cpu_after = {**sampler.cpu_s(), INGEST_CPU_KEY: cpu_seconds(own)}
         machine = machine_use(machine_before, psutil.cpu_times(), elapsed)
         statuses = [rt.status.get(rid) for rid in raw_ids]
         indexed = sum(s.counts["indexed"] for s in statuses)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from newsflow.bench import INGEST_CPU_KEY
+
 
 def _f(value, digits=2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
@@ -66,7 +68,7 @@ def _print_budget(console: Console, report: dict) -> None:
                    f"{_f(alone['ner'], 4)} (NER alone; full enrichment {_f(alone['enrich'], 4)})")
     index = sum(per.get(name, 0.0) for name in ("indexer", "elasticsearch", "redis"))
     budget.add_row("index, Elasticsearch and Redis", _f(index, 4), _f(alone["index"], 4))
-    budget.add_row("ingest (this process)", _f(per.get("bench (ingest, probes)"), 4), "-")
+    budget.add_row("ingest (this process)", _f(per.get(INGEST_CPU_KEY), 4), "-")
     cores = machine["cores_busy"] + machine["cores_idle"] + machine["cores_stolen"]
     available = cores / nf["articles_per_s"]
     budget.add_row("idle, stolen or other processes", _f(available - sum(per.values()), 4), "-")
