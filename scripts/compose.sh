@@ -228,7 +228,12 @@ cmd_up() {
     say "engine: docker"
   fi
   local started=$SECONDS
-  run_compose up -d --build "${services[@]}"
+  # Every newsflow service shares one image (newsflow:latest): build it once, through one of
+  # them, instead of once per service as `up --build` does; then the third-party stand-ins.
+  local builds=(parser)
+  [ "$eng" = podman ] && builds+=(redis elasticsearch flower)
+  run_compose build "${builds[@]}"
+  run_compose up -d "${services[@]}"
   wait_healthy
   say "stack up and healthy in $((SECONDS - started)) s (project $COMPOSE_PROJECT_NAME, drop folder $NEWSFLOW_HOST_DROP_DIR)"
 }

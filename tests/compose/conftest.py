@@ -67,8 +67,9 @@ class ComposeStack:
         return [c for c in self.compose("ps", "-q", service).stdout.split() if c]
 
     def state(self, container: str) -> tuple[str, str]:
-        out = self.docker("inspect", "-f", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}",
-                          container).stdout.split()
+        # podman reports an empty health status for a container without a health check.
+        health = '{{if .State.Health}}{{or .State.Health.Status "none"}}{{else}}none{{end}}'
+        out = self.docker("inspect", "-f", "{{.State.Status}} " + health, container).stdout.split()
         return out[0], out[1]
 
     def newsflow(self, *args: str) -> str:
