@@ -75,9 +75,9 @@ class ComposeStack:
     def newsflow(self, *args: str) -> str:
         return self.compose("exec", "-T", "sweeper", "newsflow", *args).stdout
 
-    def es(self, path: str, body: dict | None = None) -> dict:
+    def es(self, path: str, body: dict | None = None, method: str | None = None) -> dict:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"http://127.0.0.1:{ES_PORT}{path}", data=data,
+        request = urllib.request.Request(f"http://127.0.0.1:{ES_PORT}{path}", data=data, method=method,
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())
@@ -85,7 +85,7 @@ class ComposeStack:
     def urls(self, prefix: str) -> list[str]:
         """Every indexed article URL starting with ``prefix`` (one per document: duplicates show)."""
         try:
-            self.es(f"/{ALIAS}/_refresh", {})
+            self.es(f"/{ALIAS}/_refresh", method="POST")
             hits = self.es(f"/{ALIAS}/_search", {"size": 1000, "_source": ["url"],
                                                  "query": {"prefix": {"url": prefix}}})["hits"]["hits"]
         except urllib.error.HTTPError as exc:
