@@ -11,7 +11,7 @@ core returned them), its canonical name and the mention texts it has are found
 in the body as whole words, so the page still marks what it can.
 
     >>> segs = segments("Kim met Moon on Monday.", [
-    ...     Span(0, 3, "person", "Kim Jong Un"), Span(15, 21, "date", "2025-06-02")])
+    ...     Span(0, 3, "person", "Kim Jong Un"), Span(16, 22, "date", "2025-06-02")])
     >>> [(s.kind, s.text) for s in segs]
     [('person', 'Kim'), (None, ' met Moon on '), ('date', 'Monday'), (None, '.')]
 """
