@@ -86,8 +86,16 @@ def entity_spans(body: str, entities: Iterable[Mapping[str, Any]]) -> list[Span]
         offsets = [(m["start"], m["end"]) for m in mentions if "start" in m and "end" in m]
         if not offsets:
             offsets = _find_all(body, [name, *(m.get("text", "") for m in mentions)])
-        spans += [Span(start, end, kind, name) for start, end in offsets]
+        spans += [Span(start, _word_end(body, end), kind, name) for start, end in offsets]
     return spans
+
+
+def _word_end(body: str, end: int) -> int:
+    """A mark never ends inside a word: an offset guessed from a name's length ("Turkey" over
+    "Turkiye") would otherwise mark half a word."""
+    while 0 < end < len(body) and body[end - 1].isalnum() and body[end].isalnum():
+        end += 1
+    return end
 
 
 def describe_date(date: Mapping[str, Any]) -> str:

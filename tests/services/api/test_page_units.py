@@ -88,3 +88,9 @@ def test_highlights_escape_page_text_but_keep_the_marks():
 def test_entity_links_are_filtered_searches():
     assert entity_url("person", "Kim Jong Un") == "/?person=Kim+Jong+Un"
     assert entity_url("org", "United Nations") == "/?org=United+Nations"
+
+
+def test_a_mark_never_ends_inside_a_word():
+    article = {"body": "Talks in Turkiye today.",
+               "entities": [{"type": "place", "name": "Turkey", "mentions": [{"start": 9, "end": 15, "text": "Turkiy"}]}]}
+    assert [s.text for s in marked_body(article) if s.kind] == ["Turkiye"]

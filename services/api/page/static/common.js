@@ -21,6 +21,14 @@ NF.searchUrl = (changes, add) => {
   return "/" + (q ? "?" + q : "");
 };
 
+// Ticks on whole days, weeks, months, years; labelled as days (or months, years when zoomed out).
+const DAY_INCRS = [1, 2, 7, 14, 30, 61, 91, 182, 365, 730, 1826, 3652, 7305, 18262, 36525].map((d) => d * DAY_S);
+function dayLabel(ts, i, all) {
+  const iso = new Date(ts * 1000).toISOString();
+  const step = all && all.length > 1 ? all[1] - all[0] : DAY_S;
+  return step >= 365 * DAY_S ? iso.slice(0, 4) : step >= 28 * DAY_S ? iso.slice(0, 7) : iso.slice(0, 10);
+}
+
 // Days [{day, count}] -> continuous uPlot columns (missing days are zero-height bars).
 function columns(days) {
   const byTs = new Map(days.map((d) => [NF.dayToTs(d.day), d.count]));
@@ -45,13 +53,14 @@ NF.timeline = (el, days, { onRange, height = 130, color = "#1f5fbf", label = "ar
     el.appendChild(p); return null;
   }
   const data = columns(days);
-  const pad = DAY_S * Math.max(1, Math.ceil((data[0][data[0].length - 1] - data[0][0]) / DAY_S / 30));
+  const first = data[0][0], last = data[0][data[0].length - 1];
+  const pad = DAY_S * Math.max(1, Math.ceil((last - first) / DAY_S / 30));
   const opts = {
     width: Math.max(200, el.clientWidth), height,
     legend: { show: false },
     cursor: { drag: { x: !!onRange, y: false, setScale: false }, points: { show: false } },
-    scales: { x: { time: true, range: (u, min, max) => [min - pad, max + pad] }, y: { range: (u, min, max) => [0, Math.max(1, max)] } },
-    axes: [{ size: 30, font: "11px system-ui" }, { size: 36, font: "11px system-ui", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 10000] }],
+    scales: { x: { time: true, range: () => [first - pad, last + pad] }, y: { range: (u, min, max) => [0, Math.max(1, max)] } },
+    axes: [{ size: 30, font: "11px system-ui", space: 80, incrs: DAY_INCRS, values: (u, splits) => splits.map((t, i) => dayLabel(t, i, splits)) }, { size: 36, font: "11px system-ui", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 10000] }],
     series: [{}, { label, stroke: color, fill: color + "cc", width: 0, paths: uPlot.paths.bars({ size: [0.8, 24] }) }],
     hooks: {
       setSelect: [(u) => {
@@ -63,6 +72,7 @@ NF.timeline = (el, days, { onRange, height = 130, color = "#1f5fbf", label = "ar
     },
   };
   const plot = new uPlot(opts, data, el);
+  el._plot = plot; // for the browser tests, which drag across it by day
   el.setAttribute("data-first-day", days[0].day);
   el.setAttribute("data-last-day", days[days.length - 1].day);
   let width = el.clientWidth;
