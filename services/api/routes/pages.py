@@ -88,16 +88,17 @@ async def post_page(
     settings = state.settings
     limit = settings.max_raw_bytes
     await run_in_threadpool(_check_backlog, state)
+    content_type = request.headers.get("content-type", "")
+    multipart = content_type.lower().startswith("multipart/form-data")
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
+    if not multipart and declared and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)  # said up front: refuse before reading a byte
     name = filename or x_filename or "upload"
     when = fetched_at or x_fetched_at
     if when is not None and when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     source_url = url or x_url
-    content_type = request.headers.get("content-type", "")
-    if content_type.lower().startswith("multipart/form-data"):
+    if multipart:
         return await _post_multipart(request, state, content_type, when)
     try:
         blob = await read_body(request.stream(), state.runtime.raw_store, limit)
