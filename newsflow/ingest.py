@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import logging
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -22,8 +23,11 @@ from shared.dead_letters import build_dead_letter
 from shared.errors import LimitExceededError
 from shared.models import RawPageRef, utc_now
 from shared.queues import send
+from shared.raw_store import StoredBlob
 from shared.runtime import Runtime
 from shared.status import FileStatus
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,39 @@ class Ingestor:
             seen_as = first.filename if first else "?"
             return IngestResult(filename, rid, "duplicate", f"same bytes as {seen_as!r}, already ingested")
         send(self.app, "parse", ref.model_dump(mode="json"))
+        return IngestResult(filename, rid, "queued")
+
+    def accept_stored(
+        self, blob: StoredBlob, filename: str, *, fetched_at: datetime | None = None, url: str | None = None
+    ) -> IngestResult:
+        """Record and queue bytes already in the raw store (``RawStore.incoming``: a streamed HTTP body).
+
+        All or nothing: when the status cannot be recorded or the message cannot be sent, the
+        registration and the bytes this call stored are taken back and the error is raised, so the
+        sender can simply try again. (If even that fails, Redis is down: the file stays registered
+        as received and the sweeper sends it once the pipeline is idle again.)
+        """
+        rid = blob.raw_id
+        ref = RawPageRef(raw_id=rid, filename=filename, size_bytes=blob.size_bytes, received_at=utc_now(),
+                         fetched_at=fetched_at, url=url)
+        registered = False
+        try:
+            registered = self.rt.status.register(ref)
+            if not registered:
+                first = self.rt.status.get(rid)
+                seen_as = first.filename if first else "?"
+                return IngestResult(filename, rid, "duplicate", f"same bytes as {seen_as!r}, already ingested")
+            send(self.app, "parse", ref.model_dump(mode="json"))
+        except Exception:
+            try:
+                if registered:
+                    self.rt.status.unregister(rid)
+                if blob.created:
+                    self.rt.raw_store.delete(rid)
+            except Exception:  # noqa: BLE001 - the original error is the one to report
+                log.warning("could not take back a failed ingest; the sweeper will redrive it",
+                            extra={"stage": "ingest", "raw_id": rid})
+            raise
         return IngestResult(filename, rid, "queued")
 
     def ingest_file(self, path: Path, *, fetched_at: datetime | None = None) -> IngestResult:

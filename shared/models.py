@@ -55,6 +55,7 @@ class RawPageRef(Message):
         default=None,
         description="when the page was crawled; reference time for relative stamps",
     )
+    url: str | None = Field(default=None, description="where the page was fetched from, when the sender said")
 
     _aware = field_validator("received_at", "fetched_at")(_require_aware)
 
