@@ -98,11 +98,11 @@ def _sentence(exc: Exception) -> str:
 class CoreBackend:
     """The page's ``Backend`` over the real stores; one per app, clients built lazily."""
 
-    def __init__(self, settings: Settings, tokens: Callable[[], Iterable[str]]):
+    def __init__(self, settings: Settings, tokens: Callable[[], Iterable[str]], *, es=None, runtime: Runtime | None = None):
         self.settings = settings
         self._tokens = tokens
-        self._client = None
-        self.runtime = Runtime(settings)
+        self._client = es
+        self.runtime = runtime or Runtime(settings)
 
     @property
     def client(self):

@@ -9,8 +9,7 @@ Errors a user can cause or meet (a malformed query, an unknown article, a store
 that is down) are one sentence on the page with the right status code; the
 traceback goes to the log, never to the browser.
 
-    >>> app = FastAPI()                                           # doctest: +SKIP
-    >>> app.include_router(make_router(backend))                  # doctest: +SKIP
+    >>> app.include_router(make_router(lambda request: backend))  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -18,12 +17,15 @@ from __future__ import annotations
 import logging
 import math
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from services.api.auth import token_is_valid
+
 from . import assets, views
 from .session import COOKIE, SESSION_MAX_AGE_S, safe_next, session_value, valid_session
 from .state import FACETS, MAX_PAGE, PAGE_SIZE, SORTS, PageError, SearchState
@@ -49,7 +51,8 @@ def _environment() -> Environment:
     return env
 
 
-def make_router(backend: Backend) -> APIRouter:
+def make_router(backend_for: Callable[[Request], Backend]) -> APIRouter:
+    """The page's routes; ``backend_for(request)`` gives the backend of the app serving it."""
     router = APIRouter(include_in_schema=False)
     env = _environment()
 
@@ -60,7 +63,7 @@ def make_router(backend: Backend) -> APIRouter:
 
     def signed_in(request: Request) -> bool:
         try:
-            return valid_session(request.cookies.get(COOKIE), backend.tokens())
+            return valid_session(request.cookies.get(COOKIE), backend_for(request).tokens())
         except Exception:  # noqa: BLE001 - the token source failing must not hide the sign-in form
             log.exception("could not read the API tokens")
             return False
@@ -86,7 +89,7 @@ def make_router(backend: Backend) -> APIRouter:
     @router.post("/login")
     def login(request: Request, token: str = Form(""), next: str = Form("/")) -> Response:
         token = token.strip()
-        if not token or not valid_session(session_value(token), backend.tokens()):
+        if not token_is_valid(token, backend_for(request).tokens()):
             return render(request, "login.html", 401, next=safe_next(next), signed_in=False,
                           error="That token is not one the API accepts.")
         response = RedirectResponse(safe_next(next), status_code=303)
@@ -105,7 +108,7 @@ def make_router(backend: Backend) -> APIRouter:
         def handler() -> Response:
             state = SearchState.from_query(request.url.query)
             offset = (state.page - 1) * PAGE_SIZE
-            result = views.search_view(backend.search(state, size=PAGE_SIZE, offset=offset))
+            result = views.search_view(backend_for(request).search(state, size=PAGE_SIZE, offset=offset))
             reachable = min(result["total"], MAX_PAGE * PAGE_SIZE)
             pages = max(1, math.ceil(reachable / PAGE_SIZE))
             return render(
@@ -124,7 +127,7 @@ def make_router(backend: Backend) -> APIRouter:
     @router.get("/articles/{article_id}", response_class=HTMLResponse)
     def article_page(request: Request, article_id: str) -> Response:
         def handler() -> Response:
-            article = backend.article(article_id)
+            article = backend_for(request).article(article_id)
             if article is None:
                 raise PageError("No article has that id; it may have been removed or never indexed.", 404)
             return render(request, "article.html", nav="search", **views.article_view(article))
@@ -133,7 +136,7 @@ def make_router(backend: Backend) -> APIRouter:
 
     def pipeline_context(request: Request) -> dict[str, Any]:
         verify = request.query_params.get("verify") == "1"
-        return {"p": views.pipeline_view(backend.pipeline(verify=verify)), "refresh_s": PIPELINE_REFRESH_S}
+        return {"p": views.pipeline_view(backend_for(request).pipeline(verify=verify)), "refresh_s": PIPELINE_REFRESH_S}
 
     @router.get("/pipeline", response_class=HTMLResponse)
     def pipeline_page(request: Request) -> Response:
@@ -148,7 +151,7 @@ def make_router(backend: Backend) -> APIRouter:
     def export(request: Request) -> Response:
         def handler() -> Response:
             state = SearchState.from_query(request.url.query.replace("hide_duplicates=false", "dups=show"))
-            return StreamingResponse(backend.export_csv(state), media_type="text/csv; charset=utf-8",
+            return StreamingResponse(backend_for(request).export_csv(state), media_type="text/csv; charset=utf-8",
                                      headers={"Content-Disposition": 'attachment; filename="newsflow-export.csv"'})
 
         return guarded(request, handler)

@@ -94,18 +94,12 @@ def _free_port() -> int:
 
 
 def _app(settings, token: str):
-    """The API's own app when it exists (the page is one of its routers); else the page alone."""
-    try:
-        from services.api.app import create_app
-    except ImportError:
-        from fastapi import FastAPI
+    """The API's own app, exactly as ``newsflow api`` serves it (the page is one of its routers)."""
+    from pydantic import SecretStr
 
-        from services.api.page import page_router
+    from services.api.app import create_app
 
-        app = FastAPI()
-        app.include_router(page_router(settings, lambda: [token]))
-        return app
-    return create_app(settings.model_copy(update={"api_tokens": token}))
+    return create_app(settings.model_copy(update={"api_tokens": SecretStr(token)}))
 
 
 @pytest.fixture(scope="module")
