@@ -28,7 +28,7 @@ from services.api.auth import token_is_valid
 
 from . import assets, views
 from .session import COOKIE, SESSION_MAX_AGE_S, safe_next, session_value, valid_session
-from .state import FACETS, MAX_PAGE, PAGE_SIZE, SORTS, PageError, SearchState
+from .state import FACETS, MAX_HITS, PAGE_SIZES, SORTS, PageError, SearchState
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -107,12 +107,12 @@ def make_router(backend_for: Callable[[Request], Backend]) -> APIRouter:
     def search_page(request: Request) -> Response:
         def handler() -> Response:
             state = SearchState.from_query(request.url.query)
-            offset = (state.page - 1) * PAGE_SIZE
-            result = views.search_view(backend_for(request).search(state, size=PAGE_SIZE, offset=offset))
-            reachable = min(result["total"], MAX_PAGE * PAGE_SIZE)
-            pages = max(1, math.ceil(reachable / PAGE_SIZE))
+            offset = (state.page - 1) * state.size
+            result = views.search_view(backend_for(request).search(state, size=state.size, offset=offset))
+            reachable = min(result["total"], MAX_HITS)
+            pages = max(1, math.ceil(reachable / state.size))
             return render(
-                request, "search.html", nav="search", state=state, result=result, sorts=SORTS,
+                request, "search.html", nav="search", state=state, result=result, sorts=SORTS, sizes=PAGE_SIZES,
                 facet_labels=FACETS, chips=state.chips(), clear_url=SearchState(q=state.q).url(),
                 export_url="/export.csv?" + urlencode(state.api_params()),
                 first_rank=offset + 1, pages=pages, capped=result["total"] > reachable,

@@ -37,7 +37,9 @@ RANGES: dict[str, str] = {
 }
 SORTS = ("relevance", "newest", "oldest")
 PAGE_SIZE = 20
-MAX_PAGE = 500  # past this, the export is the way to read everything (no silent cap: the page says so)
+PAGE_SIZES = (5, 10, 20, 50, 100)
+MAX_HITS = 10_000  # the core pages this deep (then its cursor, or the export, which has no cap: the page says so)
+MAX_PAGE = MAX_HITS // min(PAGE_SIZES)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -61,13 +63,14 @@ class SearchState:
     sort: str = "relevance"
     page: int = 1
     show_duplicates: bool = False
+    size: int = PAGE_SIZE
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> SearchState:
         q = ""
         filters: dict[str, list[str]] = {}
         ranges: dict[str, str] = {}
-        sort, page, dups = "relevance", 1, False
+        sort, page, dups, size = "relevance", 1, False, PAGE_SIZE
         for key, raw in pairs:
             value = raw.strip()
             if not value:
@@ -87,11 +90,17 @@ class SearchState:
                 sort = value
             elif key == "page":
                 if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
-                    raise StateError(f"Pages run from 1 to {MAX_PAGE}; use “export CSV” to read every match.")
+                    raise StateError(f"Pages start at 1; “{value}” is not a page number.")
                 page = int(value)
+            elif key == "size":
+                if not value.isdigit() or int(value) not in PAGE_SIZES:
+                    raise StateError(f"Show {', '.join(map(str, PAGE_SIZES))} results a page, not “{value}”.")
+                size = int(value)
             elif key == "dups":
                 dups = value in ("1", "show", "true")
-        return cls(q, {k: tuple(v) for k, v in filters.items()}, ranges, sort, page, dups)
+        if page * size > MAX_HITS:
+            raise StateError(f"The page lists the first {MAX_HITS:,} matches; use “export CSV” to read every match.")
+        return cls(q, {k: tuple(v) for k, v in filters.items()}, ranges, sort, page, dups, size)
 
     @classmethod
     def from_query(cls, query: str) -> SearchState:
@@ -109,6 +118,8 @@ class SearchState:
             out.append(("sort", self.sort))
         if self.show_duplicates:
             out.append(("dups", "show"))
+        if self.size != PAGE_SIZE:
+            out.append(("size", str(self.size)))
         if paging and self.page > 1:
             out.append(("page", str(self.page)))
         return out
@@ -156,5 +167,5 @@ class SearchState:
 
     def api_params(self) -> list[tuple[str, str]]:
         """The same search as ``/v1/search`` / ``/v1/export`` parameters (no paging)."""
-        pairs = [(k, v) for k, v in self.pairs(paging=False) if k != "dups"]
+        pairs = [(k, v) for k, v in self.pairs(paging=False) if k not in ("dups", "size")]
         return pairs + [("hide_duplicates", "false" if self.show_duplicates else "true")]

@@ -62,6 +62,11 @@ def stack(redis_service, es_service, base_settings, tmp_path_factory):
     )  # fmt: skip
     empty = folder / "empty.html"
     empty.write_bytes(b"")
+    # The same story syndicated under another address: a near-duplicate of the Courier's article.
+    copy = folder / "river-barrier-syndicated.html"
+    original = (ROOT / "tests/fixtures/parser/news_article.html").read_text(encoding="utf-8")
+    copy.write_text(original.replace("courier.example/news/2025/01/15/river-barrier", "wire.example/river-barrier"),
+                    encoding="utf-8")
     workers = LocalStack(settings, child_env=env)
     try:
         try:
@@ -69,7 +74,7 @@ def stack(redis_service, es_service, base_settings, tmp_path_factory):
         except StackError as exc:
             pytest.fail(f"workers did not start: {exc}", pytrace=False)
         result = subprocess.run(
-            [sys.executable, "-m", "newsflow.cli", "ingest", *map(str, PAGES), str(empty), "--wait"],
+            [sys.executable, "-m", "newsflow.cli", "ingest", *map(str, PAGES), str(copy), str(empty), "--wait"],
             env={**os.environ, **env}, capture_output=True, text=True, timeout=600, cwd=ROOT,
         )  # fmt: skip
         assert "indexed" in result.stdout, result.stdout + result.stderr
@@ -323,15 +328,39 @@ def test_export_csv_has_every_match_of_the_current_filters(visit):
     assert lines[0].startswith("article_id,") and len(lines) - 1 == total
 
 
-def test_paging_and_the_duplicate_switch_keep_the_rest_of_the_state(visit):
-    visit.go("/?lang=en")
-    total = visit.total()
-    show = visit.page.locator("#show-dups")
-    show.click()
+def test_near_duplicates_are_hidden_until_one_click_shows_them_marked(visit):
+    visit.go("/?q=river+barrier")
+    assert visit.total() == 1 and visit.page.locator(".dup-mark").count() == 0
+    visit.page.locator("#show-dups").click()
     visit.page.wait_for_load_state("networkidle")
-    assert visit.params() == {"lang": ["en"], "dups": ["show"]}
-    assert visit.total() >= total
-    assert visit.page.get_by_role("link", name="hide them").count() == 1
+    assert visit.params() == {"q": ["river barrier"], "dups": ["show"]}
+    assert visit.total() == 2
+    duplicate = visit.page.locator(".hit.duplicate")
+    assert duplicate.count() == 1 and duplicate.locator(".dup-mark").inner_text() == "near-duplicate"
+    # Each copy's article page names the other.
+    duplicate.locator("h3 a").click()
+    visit.page.wait_for_load_state("networkidle")
+    panel = visit.page.get_by_role("complementary", name="About this article")
+    assert panel.get_by_role("heading", name="Near-duplicates").count() == 1
+    assert "River barrier" in panel.locator("section", has_text="Near-duplicates").inner_text()
+
+
+def test_paging_keeps_the_filters_and_never_repeats_a_hit(visit):
+    visit.go("/?lang=en&size=5")
+    total = visit.total()
+    assert total > 10
+    seen: list[str] = []
+    pages = 0
+    while True:
+        pages += 1
+        seen += visit.page.locator(".hit h3 a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        following = visit.page.get_by_role("link", name="Next →")
+        if not following.count():
+            break
+        following.click()
+        visit.page.wait_for_load_state("networkidle")
+        assert visit.params()["lang"] == ["en"] and visit.params()["size"] == ["5"]
+    assert pages == -(-total // 5) and len(seen) == len(set(seen)) == total
 
 
 # -- the article ------------------------------------------------------------------------------
@@ -376,7 +405,7 @@ def test_kim_jong_un_is_a_person_linked_to_a_search(visit):
 # -- the pipeline -----------------------------------------------------------------------------
 def test_the_pipeline_shows_files_queues_and_dead_letters_and_refreshes(visit):
     visit.go("/pipeline")
-    assert visit.page.locator('[data-state="indexed"] td').inner_text() == str(len(PAGES))
+    assert visit.page.locator('[data-state="indexed"] td').inner_text() == str(len(PAGES) + 1)
     assert visit.page.locator('[data-state="failed"] td').inner_text() == "1"
     assert visit.page.locator('[data-queue="parse"] td').inner_text() == "0"
     dead = visit.page.locator("table.dead tbody tr")
@@ -387,7 +416,7 @@ def test_the_pipeline_shows_files_queues_and_dead_letters_and_refreshes(visit):
         "before => [...document.querySelectorAll('#pipeline time')].pop().dateTime !== before",
         arg=before, timeout=30_000,
     )
-    assert visit.page.locator('[data-state="indexed"] td').inner_text() == str(len(PAGES))
+    assert visit.page.locator('[data-state="indexed"] td').inner_text() == str(len(PAGES) + 1)
 
 
 # -- errors are a sentence --------------------------------------------------------------------

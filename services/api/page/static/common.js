@@ -58,6 +58,7 @@ NF.timeline = (el, days, { onRange, height = 130, color = "#1f5fbf", label = "ar
   const opts = {
     width: Math.max(200, el.clientWidth), height,
     legend: { show: false },
+    padding: [8, 24, 0, 0], // room for the last day's label
     cursor: { drag: { x: !!onRange, y: false, setScale: false }, points: { show: false } },
     scales: { x: { time: true, range: () => [first - pad, last + pad] }, y: { range: (u, min, max) => [0, Math.max(1, max)] } },
     axes: [{ size: 30, font: "11px system-ui", space: 80, incrs: DAY_INCRS, values: (u, splits) => splits.map((t, i) => dayLabel(t, i, splits)) }, { size: 36, font: "11px system-ui", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 10000] }],
@@ -127,3 +128,14 @@ NF.placeMap = async (el, places, { selected = [] } = {}) => {
   el.setAttribute("data-ready", "1");
   return map;
 };
+
+// The query form leaves empty and default fields out of the URL, so a shared link says only what was chosen.
+document.querySelectorAll("form.query").forEach((form) => {
+  form.addEventListener("submit", () => {
+    for (const field of form.elements) {
+      if (!field.name) continue;
+      const isDefault = (field.name === "sort" && field.value === "relevance") || (field.name === "size" && field.value === "20");
+      if (field.value === "" || isDefault) field.disabled = true;
+    }
+  });
+});
