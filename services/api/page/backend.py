@@ -119,6 +119,8 @@ class CoreBackend:
         from services.indexer.es import search_page
         from services.indexer.search import build_search, query_notice
 
+        from elasticsearch import NotFoundError
+
         from services.indexer.query_language import QueryError
 
         query, filters = core_arguments(state)
@@ -128,6 +130,11 @@ class CoreBackend:
             answer = search_page(self.client, self.settings.index_alias, body, query_notice(query))
         except QueryError as exc:
             raise PageError(_sentence(exc)) from exc
+        except NotFoundError as exc:
+            if exc.error != "index_not_found_exception":
+                raise
+            return {"total": 0, "hits": [], "facets": {}, "histograms": {}, "places_map": [],
+                    "notice": "Nothing has been indexed yet: ingest some pages and they will appear here."}
         answer["facets"] = {FACET_PARAMS[k]: v for k, v in answer.get("facets", {}).items() if k in FACET_PARAMS}
         # The same query, asked once more for the map (see the module docstring).
         places = self.client.search(index=self.settings.index_alias, query=body["query"], size=0,

@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright import sync_api as playwright_api
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -41,7 +42,6 @@ PAGES = [
 ]
 WIDTHS = (1280, 390)
 
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 
 # -- the stack: one pipeline and one server for the whole module ------------------------------
@@ -449,6 +449,8 @@ def test_screenshots_at_both_widths(browser, server, width):
         v.go(path)
         if v.page.locator("#map").count():
             v.page.wait_for_selector("#map[data-ready]")
+        if name == "article":  # show one date's explanation, as hovering does
+            v.page.locator("time.mark.date").first.focus()
         # Readable at this width: nothing wider than the window (no sideways scrolling).
         assert v.page.evaluate("document.documentElement.scrollWidth") <= width, name
         target = OUTPUT / f"{name}-{width}.png"
