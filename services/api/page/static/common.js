@@ -23,10 +23,10 @@ NF.searchUrl = (changes, add) => {
 
 // Ticks on whole days, weeks, months, years; labelled as days (or months, years when zoomed out).
 const DAY_INCRS = [1, 2, 7, 14, 30, 61, 91, 182, 365, 730, 1826, 3652, 7305, 18262, 36525].map((d) => d * DAY_S);
-function dayLabel(ts, i, all) {
-  const iso = new Date(ts * 1000).toISOString();
-  const step = all && all.length > 1 ? all[1] - all[0] : DAY_S;
-  return step >= 365 * DAY_S ? iso.slice(0, 4) : step >= 28 * DAY_S ? iso.slice(0, 7) : iso.slice(0, 10);
+function dayLabels(u, splits) {
+  const span = (u.scales.x.max - u.scales.x.min) / DAY_S;
+  const chars = span > 3 * 365 ? 4 : span > 60 ? 7 : 10; // years, months or days, by how much is shown
+  return splits.map((ts) => new Date(ts * 1000).toISOString().slice(0, chars));
 }
 
 // Days [{day, count}] -> continuous uPlot columns (missing days are zero-height bars).
@@ -61,7 +61,7 @@ NF.timeline = (el, days, { onRange, height = 130, color = "#1f5fbf", label = "ar
     padding: [8, 24, 0, 0], // room for the last day's label
     cursor: { drag: { x: !!onRange, y: false, setScale: false }, points: { show: false } },
     scales: { x: { time: true, range: () => [first - pad, last + pad] }, y: { range: (u, min, max) => [0, Math.max(1, max)] } },
-    axes: [{ size: 30, font: "11px system-ui", space: 80, incrs: DAY_INCRS, values: (u, splits) => splits.map((t, i) => dayLabel(t, i, splits)) }, { size: 36, font: "11px system-ui", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 10000] }],
+    axes: [{ size: 30, font: "11px system-ui", space: 80, incrs: DAY_INCRS, values: dayLabels }, { size: 36, font: "11px system-ui", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 10000] }],
     series: [{}, { label, stroke: color, fill: color + "cc", width: 0, paths: uPlot.paths.bars({ size: [0.8, 24] }) }],
     hooks: {
       setSelect: [(u) => {
@@ -96,7 +96,7 @@ async function worldOutline() {
 
 // Places [{name, lat, lon, count, url}] as circles sized by count; clicking one (or Enter on it) opens its url.
 NF.placeMap = async (el, places, { selected = [] } = {}) => {
-  const map = L.map(el, { worldCopyJump: false, attributionControl: true, zoomSnap: 0.25, minZoom: 1, maxZoom: 9 });
+  const map = L.map(el, { worldCopyJump: false, attributionControl: true, zoomSnap: 0.25, minZoom: 0, maxZoom: 9 });
   map.attributionControl.setPrefix(false).addAttribution("Natural Earth");
   map.fitBounds([[-50, -160], [72, 170]]);
   try {
