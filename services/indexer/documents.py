@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from shared.models import Article, EnrichedArticle, EntityType, TemporalExpression, utc_now
+from shared.documents import PARSED_ELSEWHERE
+from shared.models import EnrichedArticle, EntityType, TemporalExpression, utc_now
 
 from .mapping import MAPPING_VERSION
 
@@ -155,25 +156,8 @@ def to_document(enriched: EnrichedArticle, *, indexed_at: datetime | None = None
         "enricher_version": enriched.enricher_version,
         "mapping_version": MAPPING_VERSION,
         "metadata": dict(article.metadata),
-        "parsed": article.model_dump(mode="json", exclude=_PARSED_ELSEWHERE),
+        "parsed": article.model_dump(mode="json", exclude=PARSED_ELSEWHERE),
     }
-
-
-# Article fields the document already stores verbatim, left out of ``parsed``.
-_PARSED_ELSEWHERE = frozenset({"body", "metadata"})
-
-
-def article_from_document(source: dict[str, Any]) -> Article:
-    """The parser's article a document was enriched from (for ``reprocess --stage enrich``).
-
-    >>> doc = {"parsed": {"article_id": "a1", "raw_id": "r" * 64, "position": 0, "source_format": "html",
-    ...        "title": "T"}, "body": "B", "metadata": {}}
-    >>> article_from_document(doc).body
-    'B'
-    """
-    if not isinstance(source.get("parsed"), dict):
-        raise ValueError("document has no parsed article (indexed before mapping version 2); reprocess from raw")
-    return Article.model_validate({**source["parsed"], **{k: source.get(k) for k in _PARSED_ELSEWHERE}})
 
 
 @dataclass(frozen=True)

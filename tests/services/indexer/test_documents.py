@@ -6,8 +6,9 @@ from datetime import date, datetime, timezone
 import orjson
 import pytest
 
-from services.indexer.documents import article_from_document, bulk_actions, to_action, to_document
+from services.indexer.documents import bulk_actions, to_action, to_document
 from services.indexer.mapping import MAPPING_VERSION, mappings
+from shared.documents import article_from_document
 from shared.models import GeoPoint, Place, TemporalExpression
 
 pytestmark = pytest.mark.unit
