@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from services.enricher import timex
+from services.enricher import date_kinds, timex
 
 _MONTHS = {
     name: i + 1
@@ -89,11 +89,16 @@ def _r_month_day(f, ref, future):
         return "date", date(int(f["y"]), month, day).isoformat(), "day", "absolute"
     if ref is None:
         return "date", None, "day", "unresolved"
-    year = nearest_year_for(ref, month, day, f.get("wd"))
+    year = nearest_year_for(ref, month, day, f.get("wd"), future)
     return "date", date(year, month, day).isoformat(), "day", "relative_to_publication"
 
 
-def nearest_year_for(ref: date, month: int, day: int, weekday: str | None) -> int:
+def nearest_year_for(ref: date, month: int, day: int, weekday: str | None, future: bool | None = None) -> int:
+    """Year of a day of the month written without one: the weekday decides, else the nearest.
+
+    The tense (``future``) is not used: measured on TimeBank, deadlines ("by Jan. 14") and
+    participles ("the reduced dividend is payable Jan. 2") mislead it more than it helps.
+    """
     if weekday:  # "Thursday, June 5": the year where that day is a Thursday, if near
         for year in (ref.year, ref.year - 1, ref.year + 1):
             try:
@@ -311,3 +316,55 @@ RESOLVERS = {
     "clock": _r_clock, "part_of_day": _r_part_of_day, "unit_edge": _r_unit_edge, "reference": _r_reference,
     "ner": _r_ner,
 }
+
+
+def _r_offset(f, ref, future, seen):
+    """"two days later", "a year earlier": anchored on the last mention (``date_kinds.resolve_offset``)."""
+    n = _number(f["n"])
+    unit = f["unit"].lower().rstrip("s").replace("centurie", "century")
+    if n is None or n != int(n) or unit in ("second", "minute", "hour"):
+        return _r_duration(f, ref, future)
+    return date_kinds.resolve_offset(f, ref, future, seen, int(n), unit)
+
+
+def _r_ner_kinds(f, ref, future):
+    """A spaCy DATE/TIME span no rule recognised: a vague duration ("recent years": PXY), else unresolved."""
+    if code := date_kinds.vague_duration(f.get("text", "")):
+        return "duration", code, None, "absolute"
+    return _r_ner(f, ref, future)
+
+
+RESOLVERS.update({
+    "ner": _r_ner_kinds, "holiday": date_kinds.resolve_holiday, "set": date_kinds.resolve_set,
+    "future_ref": date_kinds.resolve_future_ref,
+})
+# Kinds anchored on what the story mentioned before them: called with the ``Mentions`` so far.
+ANAPHORIC = {
+    "anaphoric": date_kinds.resolve_anaphoric, "year_ago": date_kinds.resolve_year_ago, "offset": _r_offset,
+    "day_time": date_kinds.resolve_day_time,
+}
+NotAnExpression = date_kinds.NotAnExpression
+
+# How sure a resolution is, by how it was reached: written out in full; counted from publication by
+# the expression's own words; directed by the clause's tense (or the news default when the clause has
+# none); anchored on an earlier mention; or looked up in a holiday table.
+_TENSE_KINDS = frozenset({"weekday", "month", "season", "quarter", "holiday"})
+
+
+def confidence(kind: str, resolution: str, future: bool | None) -> float | None:
+    """0-1 confidence of a resolution; None when nothing was resolved.
+
+    >>> confidence("iso", "absolute", None), confidence("weekday", "weekday_anchored", None)
+    (0.95, 0.7)
+    """
+    if resolution == "unresolved":
+        return None
+    if resolution == "absolute":
+        return 0.95 if kind not in ("duration", "set", "ner") else 0.85
+    if resolution == "relative_to_mention":
+        return 0.7
+    if kind in _TENSE_KINDS or resolution == "weekday_anchored":
+        return 0.8 if future is not None else 0.7
+    if resolution == "calendar_table":
+        return 0.85
+    return 0.85 if kind in ("relative_day", "relative_unit", "ago", "unit_edge", "reference", "part_of_day") else 0.75

@@ -46,8 +46,10 @@ from datetime import date
 
 from shared.models import TemporalExpression
 from services.enricher import timex
+from services.enricher.date_context import tense
 from services.enricher.date_windows import anchor_windows, matches
-from services.enricher.date_rules import NUMBERS, RESOLVERS
+from services.enricher.date_kinds import PATTERNS as _KIND_PATTERNS, TRIGGERS as _KIND_TRIGGERS, Mentions
+from services.enricher.date_rules import ANAPHORIC, NUMBERS, RESOLVERS, NotAnExpression, confidence
 
 MONTH_FULL = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 MONTH_ANY = r"(?:" + MONTH_FULL + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)(?![a-z])"
@@ -91,7 +93,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         r"(?!\s+of\s)", re.I)),  # "the fall of Kabul" is no season
     ("quarter", re.compile(
         r"(?=[tfsl1234pcqTFSL])(?:\b(?:the\s+)?"
-        r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|final|previous|current)\s+quarter"
+        r"(?:fiscal\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|final|previous|current)"
+        r"[\s-]+(?:fiscal\s+)?quarter(?!s)"
         rf"(?:\s+of\s+(?P<y>{YEAR}))?\b|\bQ(?P<q>[1-4])\s+(?P<y2>{YEAR})\b)", re.I)),
     ("relative_day", re.compile(
         r"(?=[ty])\b(?P<word>today|yesterday|tomorrow|the day before yesterday|the day after tomorrow)\b", re.I)),
@@ -118,18 +121,12 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("reference", re.compile(
         r"(?=[mncrMNCR])\b(?:(?P<more>more|most)\s+)?(?P<word>now|currently|recently)\b(?![-\u2010\u2011]\w)", re.I)),
 ]
+_PATTERNS += _KIND_PATTERNS
 # Durations and "... ago" are found from their unit word backwards: unit words
 # are rare, so this costs one cheap pass instead of trying every number word at
 # every word start.
-_UNIT_WORD = re.compile(rf"[- ]({UNIT})(?:[- ]long|[- ]old)?\b(\s+ago\b)?", re.I)
+_UNIT_WORD = re.compile(rf"[- ]({UNIT})(?:[- ]long|[- ]old)?\b(\s+(?:ago|later|earlier)\b)?", re.I)
 _AMOUNT_BEFORE = re.compile(rf"\b({NUM}|several|a few|few|many|a couple of)$", re.I)
-# The lookaheads on a first-character set are only a speed-up (the regex engine
-# skips most positions at once): the alternatives all start with one of those.
-_FUTURE = re.compile(
-    r"(?=[wsgpediu'])\b(will|won't|'ll|shall|going to|plans? to|planned|planning|scheduled|expected to"
-    r"|expects? to|due to|set to"
-    r"|intends? to|upcoming)\b", re.I)
-_REPORTING_BEFORE = re.compile(r"\b(said|says|announced|reported|told|stated|confirmed|added)\s+(on\s+)?$", re.I)
 _LEADING_PREPOSITION = re.compile(r"(?:in|on|since|until|by|from|before|after|through|during|of)\s+", re.I)
 # A sentence ends at . ! ? (possibly inside a closing quote) before a space or a
 # new quote, or at a line break; scraped text often glues sentences ('media."It').
@@ -146,12 +143,13 @@ _TRIGGERS = {
     "relative_day": ("today", "yesterday", "tomorrow"), "part_of_day": ("morning", "afternoon", "evening", "night"),
     "unit_edge": (" of ",),
     "weekday": ("day",),
+    **_KIND_TRIGGERS,
 }
 
 # The kinds whose resolution depends on the tense of the sentence ("Monday",
 # "in March", "last fall", "the first quarter"); the tense is only worked out for
 # these (a sentence search per expression is a fifth of the scanning time).
-_TENSE_SENSITIVE = frozenset({"weekday", "month", "season", "quarter"})
+_TENSE_SENSITIVE = frozenset({"weekday", "month", "season", "quarter", "month_day", "day_month", "holiday", "day_time"})
 
 
 @dataclass(frozen=True)
@@ -163,19 +161,9 @@ class Candidate:
     text: str
     kind: str
     fields: dict
-    future: bool  # the sentence speaks of the future; only looked at for ``_TENSE_SENSITIVE`` kinds (else False)
-
-
-def _is_future(body: str, start: int, end: int) -> bool:
-    """Does the sentence around [start, end) speak of the future?"""
-    left = max(0, start - 300)
-    for m in _SENTENCE_END.finditer(body, left, start):
-        left = m.end()
-    m = _SENTENCE_END.search(body, end)
-    right = m.start() + 1 if m else len(body)
-    if _REPORTING_BEFORE.search(body[max(left, start - 25) : start]):
-        return False
-    return bool(_FUTURE.search(body, left, right))
+    # True: the clause speaks of the future, False: of the past, None: it does not say (or the kind
+    # does not depend on it: only ``_TENSE_SENSITIVE`` kinds are looked at).
+    future: bool | None
 
 
 def scan(body: str, ner_spans: list[tuple[int, int, str]] = ()) -> list[Candidate]:
@@ -206,15 +194,20 @@ def scan(body: str, ner_spans: list[tuple[int, int, str]] = ()) -> list[Candidat
     for start, end, label in ner_spans:
         text = body[start:end]
         if all(end <= c[0] or start >= c[1] for c in chosen) and _TEMPORAL_WORD.search(text):
-            chosen.append((start, end, "ner", {"label": label}))
+            chosen.append((start, end, "ner", {"label": label, "text": text}))
     chosen.sort()
     out = []
     for s, e, k, f in chosen:
         lead = _LEADING_PREPOSITION.match(body, s, e)
         if lead and lead.end() < e:
             s = lead.end()
-        out.append(Candidate(s, e, body[s:e], k, f, k in _TENSE_SENSITIVE and _is_future(body, s, e)))
+        out.append(Candidate(s, e, body[s:e], k, f, _future(body, s, e) if k in _TENSE_SENSITIVE else None))
     return out
+
+
+def _future(body: str, start: int, end: int) -> bool | None:
+    found = tense(body, start, end)
+    return None if found is None else found == "future"
 
 
 def _durations(body: str, windows: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str, dict]]:
@@ -222,8 +215,9 @@ def _durations(body: str, windows: list[tuple[int, int]] | None = None) -> list[
     for m in matches(_UNIT_WORD, body, windows):
         amount = _AMOUNT_BEFORE.search(body, max(0, m.start() - 20), m.start())
         if amount:
-            kind = "ago" if m.group(2) else "duration"
-            out.append((amount.start(), m.end(), kind, {"n": amount.group(1), "unit": m.group(1)}))
+            word = (m.group(2) or "").strip().lower()
+            kind = {"": "duration", "ago": "ago"}.get(word, "offset")
+            out.append((amount.start(), m.end(), kind, {"n": amount.group(1), "unit": m.group(1), "dir": word}))
     return out
 
 
@@ -262,20 +256,33 @@ def modifier(fields: dict) -> str | None:
 
 
 def resolve(candidates: list[Candidate], ref: date | None) -> list[TemporalExpression]:
-    """Resolve every candidate against the reference date (None: relative ones stay unresolved)."""
+    """Resolve every candidate against the reference date (None: relative ones stay unresolved).
+
+    Candidates are read in text order, as a reader meets them: "that day", "two days later"
+    and "the year-earlier quarter" anchor on the last date of their grain mentioned before.
+    """
     out = []
+    seen = Mentions()
     for c in candidates:
         try:
-            type_, value, grain, resolution = RESOLVERS[c.kind](c.fields, ref, c.future)
+            if c.kind in ANAPHORIC:
+                seen.cursor = c.start
+                type_, value, grain, resolution = ANAPHORIC[c.kind](c.fields, ref, c.future, seen)
+            else:
+                type_, value, grain, resolution = RESOLVERS[c.kind](c.fields, ref, c.future)
+        except NotAnExpression:
+            continue
         except (ValueError, KeyError, OverflowError):
             type_, value, grain, resolution = "date", None, None, "unresolved"
         if value is None and resolution != "unresolved":
             resolution = "unresolved"
+        seen.note(type_, value, c.end)
         start, end = timex.value_range(value) if type_ == "date" else (None, None)
         out.append(
             TemporalExpression(
                 text=c.text, start=c.start, end=c.end, type=type_, value=value, grain=grain,
                 range_start=start, range_end=end, resolution=resolution, mod=modifier(c.fields),
+                confidence=confidence(c.kind, resolution, c.future),
             )
         )
     return out
