@@ -51,11 +51,11 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("holiday", re.compile(
         r"(?=[A-Z])\b(?P<name>Thanksgiving(?: Day)?|Christmas(?: Day| Eve)?|New Year's(?: Day| Eve)?|Easter(?: Sunday)?"
         r"|Good Friday|Memorial Day|Labor Day|Independence Day|Columbus Day|Veterans Day|Election Day"
-        r"|Martin Luther King(?: Jr\.?)? Day|Presidents'? Day|Valentine's Day|Halloween|Black Monday)"
+        r"|Martin Luther King(?: Jr\.?)? Day|Presidents'? Day|Valentine's Day|Halloween|Black Monday)\b"
         r"(?P<week> week)?(?:,?\s+(?P<y>1[6-9]\d\d|20\d\d)\b)?")),
     ("set", re.compile(
         r"(?=[edwmahqnyDWMAHQNYEt0-9%p])(?:\b(?P<every>every|each)\s+(?P<unit>day|week|month|year|quarter|morning|night"
-        r"|evening|" + _WEEKDAY + r")\b|\b(?P<adv>daily|weekly|monthly|annually|hourly|quarterly|nightly|yearly)\b"
+        r"|evening|" + _WEEKDAY + r")\b|\b(?P<adv>daily|weekly|monthly|hourly|nightly|yearly)\b"
         r"|(?:(?<=\d )|(?<=% )|(?<=times )|(?<=percent ))(?:a|per)\s+(?P<per>year|month|week|day)\b)")),
     ("day_time", re.compile(
         r"(?=[nmoNMO])\b(?P<word>noon|midday|midnight|overnight|mid-?afternoon|mid-?morning)\b"
@@ -70,7 +70,7 @@ TRIGGERS = {
     "year_ago": ("year-",), "holiday": ("thanksgiving", "christmas", "new year", "easter", "good friday", "memorial",
                                          "labor day", "independence", "columbus", "veterans", "election day", "king",
                                          "presidents", "valentine", "halloween", "black monday"),
-    "set": ("every", "each", "daily", "weekly", "monthly", "annually", "hourly", "quarterly", "nightly", "yearly",
+    "set": ("every", "each", "daily", "weekly", "monthly", "hourly", "nightly", "yearly",
             " a ", " per "),
     "day_time": ("noon", "midday", "midnight", "overnight", "afternoon", "morning"),
     "future_ref": ("future", "term", "the past"),
@@ -142,7 +142,8 @@ def resolve_anaphoric(f: dict, ref: date | None, future: bool | None, seen: Ment
         elif ref is None:
             return "date", None, "quarter", "unresolved"
         else:  # the quarter the story is about: the one under way if it speaks of the future, else the last one over
-            y, m = timex.shift_months(ref.year, ref.month, 0 if future or adj == "current" else -3)
+            ahead = adj == "current" or (future and adj not in ("latest", "most recent"))
+            y, m = timex.shift_months(ref.year, ref.month, 0 if ahead else -3)
             q, how = timex.quarter_of(m), "relative_to_publication"
         y, month = timex.shift_months(y, 3 * q - 2, 3 * step - (12 if year_back else 0))
         return "date", f"{y}-Q{timex.quarter_of(month)}", "quarter", how

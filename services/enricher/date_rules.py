@@ -334,6 +334,25 @@ def _r_ner_kinds(f, ref, future):
     return _r_ner(f, ref, future)
 
 
+def _r_ago_in_story(f, ref, future, seen):
+    """"a year ago" after the story named a quarter is that quarter a year back ("up from $5 million a year ago")."""
+    n = _number(f["n"])
+    unit = f["unit"].lower().rstrip("s")
+    if seen.quarter and unit == "year" and n is not None and n == int(n):
+        return "date", f"{seen.quarter[0] - int(n)}-Q{seen.quarter[1]}", "quarter", "relative_to_mention"
+    return _r_ago(f, ref, future)
+
+
+def _r_clock_on_day(f, ref, future, seen):
+    """"10:35 a.m.": on the day just mentioned (same sentence, close by), else the story's day."""
+    type_, value, grain, resolution = _r_clock(f, ref, future)
+    if seen.day and 0 <= seen.cursor - seen.day_end <= 40:
+        return type_, seen.day.isoformat() + value[10:], grain, "relative_to_mention"
+    if ref is None:
+        return type_, value, grain, resolution
+    return type_, ref.isoformat() + value[10:], grain, "relative_to_publication"
+
+
 RESOLVERS.update({
     "ner": _r_ner_kinds, "holiday": date_kinds.resolve_holiday, "set": date_kinds.resolve_set,
     "future_ref": date_kinds.resolve_future_ref,
@@ -341,7 +360,7 @@ RESOLVERS.update({
 # Kinds anchored on what the story mentioned before them: called with the ``Mentions`` so far.
 ANAPHORIC = {
     "anaphoric": date_kinds.resolve_anaphoric, "year_ago": date_kinds.resolve_year_ago, "offset": _r_offset,
-    "day_time": date_kinds.resolve_day_time,
+    "day_time": date_kinds.resolve_day_time, "clock": _r_clock_on_day, "ago": _r_ago_in_story,
 }
 NotAnExpression = date_kinds.NotAnExpression
 

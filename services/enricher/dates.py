@@ -125,7 +125,9 @@ _PATTERNS += _KIND_PATTERNS
 # Durations and "... ago" are found from their unit word backwards: unit words
 # are rare, so this costs one cheap pass instead of trying every number word at
 # every word start.
-_UNIT_WORD = re.compile(rf"[- ]({UNIT})(?:[- ]long|[- ]old)?\b(\s+(?:ago|later|earlier)\b)?", re.I)
+# An age ("a 6-year-old boy", "52 years old") is no time the story talks about: TimeML leaves it out.
+_UNIT_WORD = re.compile(rf"[- ]({UNIT})(?:[- ]long|(?P<old>[- ]old))?\b(\s+(?:ago|later|earlier)\b)?", re.I)
+_AGE = re.compile(r"(?:year|month|week|day)s?[- ]old\b", re.I)
 _AMOUNT_BEFORE = re.compile(rf"\b({NUM}|several|a few|few|many|a couple of)$", re.I)
 _LEADING_PREPOSITION = re.compile(r"(?:in|on|since|until|by|from|before|after|through|during|of)\s+", re.I)
 # A sentence ends at . ! ? (possibly inside a closing quote) before a space or a
@@ -193,7 +195,7 @@ def scan(body: str, ner_spans: list[tuple[int, int, str]] = ()) -> list[Candidat
             chosen.append(item)
     for start, end, label in ner_spans:
         text = body[start:end]
-        if all(end <= c[0] or start >= c[1] for c in chosen) and _TEMPORAL_WORD.search(text):
+        if all(end <= c[0] or start >= c[1] for c in chosen) and _TEMPORAL_WORD.search(text) and not _AGE.search(text):
             chosen.append((start, end, "ner", {"label": label, "text": text}))
     chosen.sort()
     out = []
@@ -214,8 +216,8 @@ def _durations(body: str, windows: list[tuple[int, int]] | None = None) -> list[
     out = []
     for m in matches(_UNIT_WORD, body, windows):
         amount = _AMOUNT_BEFORE.search(body, max(0, m.start() - 20), m.start())
-        if amount:
-            word = (m.group(2) or "").strip().lower()
+        if amount and not m["old"]:
+            word = (m.group(3) or "").strip().lower()
             kind = {"": "duration", "ago": "ago"}.get(word, "offset")
             out.append((amount.start(), m.end(), kind, {"n": amount.group(1), "unit": m.group(1), "dir": word}))
     return out
@@ -276,7 +278,8 @@ def resolve(candidates: list[Candidate], ref: date | None) -> list[TemporalExpre
             type_, value, grain, resolution = "date", None, None, "unresolved"
         if value is None and resolution != "unresolved":
             resolution = "unresolved"
-        seen.note(type_, value, c.end)
+        if resolution != "relative_to_mention":  # "a year earlier" compares; the story's own time stays the anchor
+            seen.note(type_, value, c.end)
         start, end = timex.value_range(value) if type_ == "date" else (None, None)
         out.append(
             TemporalExpression(

@@ -207,3 +207,52 @@ def test_now_currently_recently_are_timeml_present_and_past_references():
 
 def test_now_as_an_adjective_prefix_is_no_time_reference():
     assert find("He spoke against the now-cancelled deal.") == []
+
+
+# --- Reading like a reader: tense, anaphora, named days, ages, confidence -------------------------
+
+def _values(text: str, ref: date = THU_5_JUNE_2025) -> dict[str, str | None]:
+    return {e.text: e.value for e in find(text, ref)}
+
+
+def test_the_verb_governing_a_weekday_decides_its_direction_not_any_verb_of_the_sentence():
+    found = _values("Cuba predicted Wednesday that the boy will return on Friday.")
+    assert found == {"Wednesday": "2025-06-04", "Friday": "2025-06-06"}
+    assert _values("The ruling was announced Friday.")["Friday"] == "2025-05-30"
+
+
+def test_anaphoric_expressions_anchor_on_the_last_date_mentioned():
+    found = _values("The crash happened on March 3, 2021. Two days later the airline grounded its fleet; "
+                    "later that year it was sold.")
+    assert found["Two days later"] == "2021-03-05" and found["later that year"] == "2021"
+
+
+def test_earnings_report_quarters_and_their_year_ago_comparisons():
+    found = _values("Third-quarter profit rose 5% to $10 million, up from $8 million a year ago. "
+                    "The year-earlier quarter included a gain.", date(1989, 11, 2))
+    assert found == {"Third-quarter": "1989-Q3", "a year ago": "1988-Q3", "The year-earlier quarter": "1988-Q3"}
+
+
+def test_holidays_come_from_the_holiday_table_in_the_direction_of_the_tense():
+    assert _values("She will fly home for Thanksgiving.")["Thanksgiving"] == "2025-11-27"
+    assert _values("Sales were weak at Christmas.")["Christmas"] == "2024-12-25"
+    (e,) = find("Stocks crashed on Black Monday.")
+    assert (e.value, e.resolution) == ("1987-10-19", "calendar_table")
+
+
+def test_names_and_ages_are_not_dates():
+    assert find("China Eastern Airlines bought jets.") == []
+    assert find("A 6-year-old boy and his 52-year-old father arrived.") == []
+
+
+def test_sets_vague_durations_and_day_times():
+    assert _values("The paper is printed daily and audited every month.") == {"daily": "P1D", "every month": "P1M"}
+    (e,) = find("Trading stopped at noon.")
+    assert (e.type, e.value) == ("time", "2025-06-05T12:00")
+
+
+def test_every_resolution_says_how_and_how_sure():
+    by_text = {e.text: e for e in find("On June 2, 2025 talks began; they resumed Monday and will end next week.")}
+    assert by_text["June 2, 2025"].confidence > by_text["Monday"].confidence > 0
+    assert by_text["Monday"].resolution == "weekday_anchored"
+    assert all(e.confidence is not None for e in by_text.values())
