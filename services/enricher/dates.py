@@ -20,20 +20,25 @@ that no rule recognises are kept as ``unresolved`` so a reader still sees them.
 ``dateparser`` is still used where it is good: one free-form publication stamp
 per article (``publication``).
 
-Resolution rules (reference = publication date):
+Resolution rules (reference = publication date, or the story's last mention of a date):
 * explicit dates are ``absolute``; a day and month without a year take the year
   that puts them nearest the reference (``relative_to_publication``);
-* "Monday" is the latest Monday on or before the reference, or the next one when
-  the sentence speaks of the future ("will", "is scheduled to", "next"), which is
-  how news uses bare weekdays (``weekday_anchored``);
-* "in March" is the latest March up to the reference (the next one in a
-  future-tense sentence); "last fall" the latest autumn already over;
+* the tense of the clause decides direction (``date_context``: the tense marker
+  nearest the expression, not any verb of the sentence): "Monday" is the latest
+  Monday on or before the reference, or the next one in a future clause ("will
+  meet on Friday"); likewise "in March", "last fall", "the third quarter",
+  "Thanksgiving" (``weekday_anchored``, ``calendar_table``);
 * "last week", "this year", "earlier this year", "3 days ago", "yesterday" are
   counted from the reference;
-* "now", "currently" are TimeML's PRESENT_REF and "recently" PAST_REF: no
-  calendar days, so they feed no date filter;
+* "that day", "later that year", "two days later", "the year-earlier quarter"
+  anchor on the last date of their grain the story mentioned
+  (``relative_to_mention``; ``date_kinds``), else on publication;
+* "now", "currently" are TimeML's PRESENT_REF, "recently" PAST_REF, "the
+  future" FUTURE_REF: no calendar days, so they feed no date filter;
 * "early 2020", "mid-2011", "late last year", "the end of the month" keep the
-  whole period as value and range, with the part meant as TIMEX3 ``mod``.
+  whole period as value and range, with the part meant as TIMEX3 ``mod``;
+* ages ("a 6-year-old") are no temporal expression; every resolution carries a
+  ``confidence`` (``date_rules.confidence``).
 Without a reference date, relative expressions are kept with value None and
 resolution ``unresolved``.
 """
