@@ -62,7 +62,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"(?:\s+(?:on\s+)?(?P<wd>" + _WEEKDAY + r"))?", re.I)),
     ("future_ref", re.compile(
         r"(?=[tT])\bthe\s+(?:(?:near|distant|foreseeable)\s+)?(?P<word>future|near term|short term|long term|past)\b"
-        r"(?!\s+(?:\w+\s+)?(?:years|months|weeks|days|decades))", re.I)),
+        r"(?!\s+(?:\w+\s+)?(?:years|months|weeks|days|decades|quarters|hours|centuries|seasons|summers|winters|springs"
+        r"|autumns|falls|sessions))", re.I)),
+    ("ordinal_century", re.compile(r"(?=[tT\d])\b(?:the\s+)?(?P<n>1\d|2[01]|[1-9])(?:st|nd|rd|th)[- ]century\b", re.I)),
 ]
 TRIGGERS = {
     "anaphoric": ("year", "quarter", "period", "month", "week", "day", "session", "morning", "afternoon", "evening",
@@ -73,7 +75,7 @@ TRIGGERS = {
     "set": ("every", "each", "daily", "weekly", "monthly", "hourly", "nightly", "yearly",
             " a ", " per "),
     "day_time": ("noon", "midday", "midnight", "overnight", "afternoon", "morning"),
-    "future_ref": ("future", "term", "the past"),
+    "future_ref": ("future", "term", "the past"), "ordinal_century": ("century",),
 }
 _VAGUE = re.compile(
     r"^(?:(?:the|recent|coming|past|the past|the last|the coming|the next|the early|the first|over the)\s+)?"
@@ -292,3 +294,8 @@ def resolve_day_time(f: dict, ref: date | None, future: bool | None, seen: Menti
 def resolve_future_ref(f: dict, ref: date | None, future: bool | None) -> tuple:
     word = f["word"].lower()
     return "date", "PAST_REF" if word == "past" else "FUTURE_REF", None, "relative_to_publication"
+
+
+def resolve_ordinal_century(f: dict, ref: date | None, future: bool | None) -> tuple:
+    """"the 20th century" is TIMEX3 ``19`` (the years 1900-1999)."""
+    return "date", f"{int(f['n']) - 1:02d}", "century", "absolute"

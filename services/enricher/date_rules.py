@@ -93,6 +93,11 @@ def _r_month_day(f, ref, future):
     return "date", date(year, month, day).isoformat(), "day", "relative_to_publication"
 
 
+# A day of the month without a year is read as coming only when it is near: news reports what
+# happened far more than what will ("the Oct. 23 slaying" in a May story is last October's).
+_AHEAD_DAYS = 120
+
+
 def nearest_year_for(ref: date, month: int, day: int, weekday: str | None, future: bool | None = None) -> int:
     """Year of a day of the month written without one: the weekday decides, else the nearest.
 
@@ -106,7 +111,7 @@ def nearest_year_for(ref: date, month: int, day: int, weekday: str | None, futur
                     return year
             except ValueError:
                 continue
-    return timex.nearest_year(ref, month, day)
+    return timex.nearest_year(ref, month, day, horizon_days=330 if future else _AHEAD_DAYS)
 
 
 def _r_month_year(f, ref, future):
@@ -241,7 +246,9 @@ def _r_ago(f, ref, future):
     n = _number(f["n"])
     unit = f["unit"].lower().rstrip("s").replace("centurie", "century")
     grain = _UNITS[unit][1]
-    if ref is None or n is None or n != int(n):
+    if n is None:  # "several years ago", "a few weeks ago": some time before, no calendar value
+        return "date", "PAST_REF", None, "relative_to_publication"
+    if ref is None or n != int(n):
         return "date", None, grain, "unresolved"
     n = int(n)
     if unit in ("second", "minute", "hour"):
@@ -274,8 +281,8 @@ def _r_weekday(f, ref, future):
         day = timex.weekday_after(ref, weekday)
     else:
         day = timex.weekday_before(ref, weekday)
-    if f.get("part"):
-        return "time", f"{day.isoformat()}T{_PARTS[f['part'].lower()]}", "day", "weekday_anchored"
+    if f.get("part"):  # TimeML types "Friday night" as a DATE (the part of the day in the value)
+        return "date", f"{day.isoformat()}T{_PARTS[f['part'].lower()]}", "day", "weekday_anchored"
     return "date", day.isoformat(), "day", "weekday_anchored"
 
 
@@ -346,7 +353,7 @@ def _r_ago_in_story(f, ref, future, seen):
 def _r_clock_on_day(f, ref, future, seen):
     """"10:35 a.m.": on the day just mentioned (same sentence, close by), else the story's day."""
     type_, value, grain, resolution = _r_clock(f, ref, future)
-    if seen.day and 0 <= seen.cursor - seen.day_end <= 40:
+    if seen.day and 0 <= seen.cursor - seen.day_end <= 15:  # "Tuesday at 9 a.m.", "June 5, 10:35 a.m."
         return type_, seen.day.isoformat() + value[10:], grain, "relative_to_mention"
     if ref is None:
         return type_, value, grain, resolution
@@ -355,7 +362,7 @@ def _r_clock_on_day(f, ref, future, seen):
 
 RESOLVERS.update({
     "ner": _r_ner_kinds, "holiday": date_kinds.resolve_holiday, "set": date_kinds.resolve_set,
-    "future_ref": date_kinds.resolve_future_ref,
+    "future_ref": date_kinds.resolve_future_ref, "ordinal_century": date_kinds.resolve_ordinal_century,
 })
 # Kinds anchored on what the story mentioned before them: called with the ``Mentions`` so far.
 ANAPHORIC = {

@@ -65,7 +65,7 @@ NUM = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + 
 UNIT = r"(?:seconds|(?:minute|hour|day|week|month|year|decade)s?|centur(?:y|ies))"
 _YEAR_CONTEXT = (
     r"(?:the|in|since|by|until|till|from|of|during|before|after|between|and|to|through|throughout|circa"
-    r"|around|early|late|mid|year|fiscal)"
+    r"|around|early|late|mid|year|fiscal|for|due|both|a|an|its|his|her|their|our|that|this|'s|\u2019s)"
 )
 
 _PATTERNS: list[tuple[str, re.Pattern]] = [

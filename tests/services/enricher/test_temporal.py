@@ -256,3 +256,15 @@ def test_every_resolution_says_how_and_how_sure():
     assert by_text["June 2, 2025"].confidence > by_text["Monday"].confidence > 0
     assert by_text["Monday"].resolution == "weekday_anchored"
     assert all(e.confidence is not None for e in by_text.values())
+
+
+def test_a_day_of_the_month_far_ahead_is_read_as_the_past_one():
+    """News tells what happened: "the Oct. 23 slaying" in a May story is last October's, "by June 18" this June's."""
+    assert _values("Police searched since the Oct. 23 slaying.", date(1999, 5, 6))["Oct. 23"] == "1998-10-23"
+    assert _values("He must leave by June 18.")["June 18"] == "2025-06-18"
+
+
+def test_years_before_a_noun_and_ordinal_centuries():
+    found = _values("Its 1990 invasion broke a 1971 treaty of the 20th century.")
+    assert found == {"1990": "1990", "1971": "1971", "the 20th century": "19"}
+    assert _values("Some time ago, several years ago.")["several years ago"] == "PAST_REF"
