@@ -139,7 +139,11 @@ def resolve_anaphoric(f: dict, ref: date | None, future: bool | None, seen: Ment
     year_back = step is None
     step = step or 0
     if unit in ("quarter", "period"):
-        if seen.quarter and adj not in ("current",):
+        from services.enricher.date_rules import ended_quarter
+
+        if ended := ended_quarter(f, ref):
+            (y, q), how = ended, "relative_to_publication"
+        elif seen.quarter and adj not in ("current",):
             (y, q), how = seen.quarter, "relative_to_mention"
         elif ref is None:
             return "date", None, "quarter", "unresolved"
@@ -152,7 +156,10 @@ def resolve_anaphoric(f: dict, ref: date | None, future: bool | None, seen: Ment
     if unit == "year":
         if adj == "latest fiscal" and ref:
             return "date", str(ref.year - 1), "year", "relative_to_publication"
-        base, how = (seen.year, "relative_to_mention") if seen.year and adj != "current" else (
+        # "that year", "the same year", "the following year" look back; "the full year", "the current
+        # fiscal year" are the story's own.
+        refers_back = det == "that" or adj in ("same", "following", "next", "previous", "prior") or year_back
+        base, how = (seen.year, "relative_to_mention") if seen.year and refers_back else (
             (ref.year if ref else None), "relative_to_publication")
         if base is None:
             return "date", None, "year", "unresolved"

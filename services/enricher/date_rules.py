@@ -89,6 +89,9 @@ def _r_month_day(f, ref, future):
         return "date", date(int(f["y"]), month, day).isoformat(), "day", "absolute"
     if ref is None:
         return "date", None, "day", "unresolved"
+    if f.get("ended"):  # "the year ended Jan. 31": the latest one
+        year = ref.year if (month, day) <= (ref.month, ref.day) else ref.year - 1
+        return "date", date(year, month, day).isoformat(), "day", "relative_to_publication"
     year = nearest_year_for(ref, month, day, f.get("wd"), future)
     return "date", date(year, month, day).isoformat(), "day", "relative_to_publication"
 
@@ -154,7 +157,9 @@ def _r_month(f, ref, future):
     elif rel == "this":
         year = ref.year
     else:
-        year = timex.month_anchor(ref, month, future and rel not in ("since", "last"))
+        if future is None and rel in ("by", "until", "through"):
+            future = True  # a deadline with no verb saying otherwise ("$5 billion due by February")
+        year = timex.month_anchor(ref, month, bool(future) and rel not in ("since", "last"))
     return "date", f"{year:04d}-{month:02d}", "month", "relative_to_publication"
 
 
@@ -176,13 +181,31 @@ def _season_current(ref: date, code: str) -> bool:
     return first <= ref <= last
 
 
+def ended_quarter(f: dict, ref: date | None) -> tuple[int, int] | None:
+    """(year, quarter) of "the quarter ended Sept. 30": the quarter most of whose days precede that day."""
+    if "emon" not in f or ref is None:
+        return None
+    month, day = _MONTHS[f["emon"].lower().rstrip(".")], int(f["ed"])
+    year = ref.year if (month, day) <= (ref.month, ref.day) else ref.year - 1
+    middle = date(year, month, min(day, 28)) - timedelta(days=45)
+    return middle.year, timex.quarter_of(middle.month)
+
+
+_YEAR_WORDS = {"year-ago": -1, "year-earlier": -1, "last year's": -1, "this year's": 0, "next year's": 1}
+
+
 def _r_quarter(f, ref, future):
     if "q" in f:
         return "date", f"{f['y2']}-Q{f['q']}", "quarter", "absolute"
     word = f["ord"].lower()
     if word in _ORDINALS:
-        if "y" in f:
-            return "date", f"{f['y']}-Q{_ORDINALS[word]}", "quarter", "absolute"
+        if "y" in f or "y3" in f:
+            return "date", f"{f.get('y') or f['y3']}-Q{_ORDINALS[word]}", "quarter", "absolute"
+        if (ended := ended_quarter(f, ref)) and ended[1] == _ORDINALS[word]:
+            return "date", f"{ended[0]}-Q{ended[1]}", "quarter", "relative_to_publication"
+        if ref is not None and "yadj" in f:  # "the year-ago third quarter", "next year's first quarter"
+            year = ref.year + _YEAR_WORDS[f["yadj"].lower()]
+            return "date", f"{year}-Q{_ORDINALS[word]}", "quarter", "relative_to_publication"
         if ref is None:
             return "date", None, "quarter", "unresolved"
         q = _ORDINALS[word]
@@ -353,6 +376,12 @@ def _r_ago_in_story(f, ref, future, seen):
 def _r_clock_on_day(f, ref, future, seen):
     """"10:35 a.m.": on the day just mentioned (same sentence, close by), else the story's day."""
     type_, value, grain, resolution = _r_clock(f, ref, future)
+    if ref is not None and ("cwd" in f or "cmon" in f):  # "9 a.m. Tuesday", "5 p.m. EST, Nov. 9"
+        if "cwd" in f:
+            _, day, _, how = _r_weekday({"wd": f["cwd"]}, ref, future)
+        else:
+            _, day, _, how = _r_month_day({"mon": f["cmon"], "d": f["cday"]}, ref, future)
+        return type_, day + value[10:], grain, how
     if seen.day and 0 <= seen.cursor - seen.day_end <= 15:  # "Tuesday at 9 a.m.", "June 5, 10:35 a.m."
         return type_, seen.day.isoformat() + value[10:], grain, "relative_to_mention"
     if ref is None:

@@ -97,7 +97,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"(?P<season>spring|summer|fall|autumn|winter)\b(?:\s+(?:of\s+)?(?P<y>{YEAR})\b)?"
         r"(?!\s+of\s)", re.I)),  # "the fall of Kabul" is no season
     ("quarter", re.compile(
-        r"(?=[tfsl1234pcqTFSL])(?:\b(?:the\s+)?"
+        r"(?=[tfsl1234pcqTFSLyYnN])(?:\b(?:the\s+)?"
+        rf"(?:(?P<y3>{YEAR})\s+|(?P<yadj>year-ago|year-earlier|next year's|last year's|this year's)\s+)?"
         r"(?:fiscal\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|final|previous|current)"
         r"[\s-]+(?:fiscal\s+)?quarter(?!s)"
         rf"(?:\s+of\s+(?P<y>{YEAR}))?\b|\bQ(?P<q>[1-4])\s+(?P<y2>{YEAR})\b)", re.I)),
@@ -153,10 +154,17 @@ _TRIGGERS = {
     **_KIND_TRIGGERS,
 }
 
+# A period named by its last day: "the quarter ended Sept. 30", "the fiscal year ending Jan. 31".
+_PERIOD_KINDS = frozenset({"quarter", "anaphoric"})
+_ENDED = re.compile(rf"\s+(?:which\s+)?(?:ended|ending|ends)\s+(?:on\s+)?(?P<emon>{MONTH_ANY})\s+(?P<ed>[0-3]?\d)\b")
+_DAY_AFTER = re.compile(
+    rf"\s*(?:\(?[A-Z]{{2,4}}\)?(?![\w.]))?\s*,?\s*(?:on\s+)?(?:(?P<cwd>{WEEKDAY})|(?P<cmon>{MONTH_ANY})\s+(?P<cday>[0-3]?\d)\b)")
+_ENDED_BEFORE = re.compile(r"\bended\s+(?:on\s+)?$")
+
 # The kinds whose resolution depends on the tense of the sentence ("Monday",
 # "in March", "last fall", "the first quarter"); the tense is only worked out for
 # these (a sentence search per expression is a fifth of the scanning time).
-_TENSE_SENSITIVE = frozenset({"weekday", "month", "season", "quarter", "month_day", "day_month", "holiday", "day_time"})
+_TENSE_SENSITIVE = frozenset({"weekday", "month", "season", "quarter", "month_day", "day_month", "holiday", "day_time", "clock"})
 
 
 @dataclass(frozen=True)
@@ -191,7 +199,16 @@ def scan(body: str, ner_spans: list[tuple[int, int, str]] = ()) -> list[Candidat
                 continue
             if kind == "month" and m["mon"] == "May" and not m["rel"]:
                 continue  # the modal verb and the surname are far commoner than a bare "May"
-            found.append((m.start(), m.end(), kind, {k: v for k, v in m.groupdict().items() if v}))
+            fields = {k: v for k, v in m.groupdict().items() if v}
+            end = m.end()
+            if kind in _PERIOD_KINDS and (ended := _ENDED.match(body, m.end())):
+                fields.update(emon=ended["emon"], ed=ended["ed"])  # "the quarter ended Sept. 30"
+            if kind == "clock" and (day := _DAY_AFTER.match(body, m.end())):
+                fields.update({k: v for k, v in day.groupdict().items() if v})  # "9 a.m. EST Tuesday": one time
+                end = day.end()
+            if kind in ("month_day", "day_month") and _ENDED_BEFORE.search(body, max(0, m.start() - 8), m.start()):
+                fields["ended"] = "ended"  # "the year ended Jan. 31": the last one, not the next
+            found.append((m.start(), end, kind, fields))
     found.extend(_durations(body, windows["duration"]))
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
     chosen: list[tuple[int, int, str, dict]] = []

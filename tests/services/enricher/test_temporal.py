@@ -268,3 +268,11 @@ def test_years_before_a_noun_and_ordinal_centuries():
     found = _values("Its 1990 invasion broke a 1971 treaty of the 20th century.")
     assert found == {"1990": "1990", "1971": "1971", "the 20th century": "19"}
     assert _values("Some time ago, several years ago.")["several years ago"] == "PAST_REF"
+
+
+def test_a_period_named_by_its_last_day_and_a_time_on_a_named_day():
+    found = _values("Profit fell in the quarter ended Sept. 30. The 1988 third quarter was better; "
+                    "the offer runs until 5 p.m. EST Nov. 9.", date(1989, 11, 2))
+    assert found["the quarter"] == "1989-Q3" and found["The 1988 third quarter"] == "1988-Q3"
+    assert found["5 p.m. EST Nov. 9"] == "1989-11-09T17:00"
+    assert _values("In the fiscal year ended Jan. 31, sales rose.", date(1989, 10, 31))["Jan. 31"] == "1989-01-31"
