@@ -143,7 +143,7 @@ def resolve_anaphoric(f: dict, ref: date | None, future: bool | None, seen: Ment
 
         if ended := ended_quarter(f, ref):
             (y, q), how = ended, "relative_to_publication"
-        elif seen.quarter and adj not in ("current",):
+        elif seen.quarter and adj not in ("current", "latest", "most recent"):  # "the latest quarter": just over
             (y, q), how = seen.quarter, "relative_to_mention"
         elif ref is None:
             return "date", None, "quarter", "unresolved"

@@ -46,6 +46,7 @@ resolution ``unresolved``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -154,6 +155,10 @@ _TRIGGERS = {
     **_KIND_TRIGGERS,
 }
 
+# spaCy name labels that make a month or weekday inside them part of a name; kinds that are names' words.
+_NAME_LABELS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "FAC", "LAW", "NORP", "GPE", "LOC"})
+_NAME_PRONE = frozenset({"month", "weekday", "season", "holiday", "month_day", "day_month"})
+
 # A period named by its last day: "the quarter ended Sept. 30", "the fiscal year ending Jan. 31".
 _PERIOD_KINDS = frozenset({"quarter", "anaphoric"})
 _ENDED = re.compile(rf"\s+(?:which\s+)?(?:ended|ending|ends)\s+(?:on\s+)?(?P<emon>{MONTH_ANY})\s+(?P<ed>[0-3]?\d)\b")
@@ -181,11 +186,16 @@ class Candidate:
     future: bool | None
 
 
-def scan(body: str, ner_spans: list[tuple[int, int, str]] = ()) -> list[Candidate]:
+def scan(
+    body: str, ner_spans: Sequence[tuple[int, int, str]] = (), name_spans: Sequence[tuple[int, int, str]] = ()
+) -> list[Candidate]:
     """Recognise temporal expressions; longest match wins where rules overlap.
 
     ``ner_spans`` are spaCy (start, end, label) DATE/TIME spans; those no rule
-    covers are kept as kind ``ner`` (resolved as ``unresolved``).
+    covers are kept as kind ``ner`` (resolved as ``unresolved``). ``name_spans``
+    are the recogniser's names (people, organisations, works...): a month or
+    weekday inside one is part of a name ("Tuesday Morning Corp.", "Ms. March"),
+    not a date.
     """
     found: list[tuple[int, int, str, dict]] = []
     lowered = body.lower()
@@ -211,13 +221,17 @@ def scan(body: str, ner_spans: list[tuple[int, int, str]] = ()) -> list[Candidat
             found.append((m.start(), end, kind, fields))
     found.extend(_durations(body, windows["duration"]))
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+    names = [(s, e) for s, e, label in name_spans if label in _NAME_LABELS]
+    if names:
+        found = [f for f in found if f[2] not in _NAME_PRONE or not any(s <= f[0] and f[1] <= e for s, e in names)]
     chosen: list[tuple[int, int, str, dict]] = []
     for item in found:
         if all(item[1] <= c[0] or item[0] >= c[1] for c in chosen):
             chosen.append(item)
     for start, end, label in ner_spans:
         text = body[start:end]
-        if all(end <= c[0] or start >= c[1] for c in chosen) and _TEMPORAL_WORD.search(text) and not _AGE.search(text):
+        if (all(end <= c[0] or start >= c[1] for c in chosen) and _TEMPORAL_WORD.search(text)
+                and not _AGE.search(text) and not _capitalised_inside_sentence(body, start)):
             chosen.append((start, end, "ner", {"label": label, "text": text}))
     chosen.sort()
     out = []
@@ -227,6 +241,14 @@ def scan(body: str, ner_spans: list[tuple[int, int, str]] = ()) -> list[Candidat
             s = lead.end()
         out.append(Candidate(s, e, body[s:e], k, f, _future(body, s, e) if k in _TENSE_SENSITIVE else None))
     return out
+
+
+def _capitalised_inside_sentence(body: str, start: int) -> bool:
+    """"Weeks" in "said Weeks, a spokesman": a capital mid-sentence on a plain time word is a name."""
+    if not body[start : start + 1].isupper():
+        return False
+    before = body[max(0, start - 3) : start].rstrip(" \t\"'\u201c\u2018(")
+    return bool(before) and before[-1] not in ".!?:;\n"
 
 
 def _future(body: str, start: int, end: int) -> bool | None:

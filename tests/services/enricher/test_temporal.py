@@ -276,3 +276,17 @@ def test_a_period_named_by_its_last_day_and_a_time_on_a_named_day():
     assert found["the quarter"] == "1989-Q3" and found["The 1988 third quarter"] == "1988-Q3"
     assert found["5 p.m. EST Nov. 9"] == "1989-11-09T17:00"
     assert _values("In the fiscal year ended Jan. 31, sales rose.", date(1989, 10, 31))["Jan. 31"] == "1989-01-31"
+
+
+def test_months_and_weekdays_inside_a_recognised_name_are_not_dates():
+    text = "Shares of Tuesday Morning Corp. rose in March."
+    name = text.index("Tuesday Morning Corp.")
+    found = dates.resolve(dates.scan(text, name_spans=[(name, name + len("Tuesday Morning Corp."), "ORG")]),
+                          THU_5_JUNE_2025)
+    assert [e.text for e in found] == ["March"]
+
+
+def test_a_capitalised_time_word_inside_a_sentence_is_a_name():
+    text = "The fight was over, said Weeks, a spokesman."
+    start = text.index("Weeks")
+    assert find(text, ner_spans=[(start, start + 5, "DATE")]) == []
