@@ -44,10 +44,11 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"(?=[tTlLeEsSyYoO])\b(?:(?P<pre>earlier|later|late|early)\s+(?:in\s+)?)?"
         r"(?P<det>the|that|its|on the)\s+"
         r"(?:(?P<adj>same|latest|most recent|previous|prior|following|next|full|current|current fiscal|latest fiscal"
-        r"|fiscal|year-earlier|year-ago|comparable|year-before)\s+)?"
-        r"(?P<unit>quarter|period|year|month|week|day|session|morning|afternoon|evening|night)\b(?![-\u2019']s?\w)",
+        r"|fiscal|year-earlier|year-ago|comparable|corresponding|year-before)\s+)?(?:(?P<yr>1[6-9]\d\d|20\d\d)\s+)?"
+        r"(?P<unit>quarter|period|year|month|weekend|week|day|session|morning|afternoon|evening|night)\b(?!-\w)"
+        r"(?:\s+(?:of\s+)?(?P<tail>last year|a year (?:ago|earlier)))?",
         re.I)),
-    ("year_ago", re.compile(r"(?=[yY])\b(?P<adj>year-earlier|year-ago)\b", re.I)),
+    ("year_ago", re.compile(r"(?=[yYlL])\b(?P<adj>year-earlier|year-ago|last year's (?:quarter|period))\b", re.I)),
     ("holiday", re.compile(
         r"(?=[A-Z])\b(?P<name>Thanksgiving(?: Day)?|Christmas(?: Day| Eve)?|New Year's(?: Day| Eve)?|Easter(?: Sunday)?"
         r"|Good Friday|Memorial Day|Labor Day|Independence Day|Columbus Day|Veterans Day|Election Day"
@@ -69,7 +70,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
 TRIGGERS = {
     "anaphoric": ("year", "quarter", "period", "month", "week", "day", "session", "morning", "afternoon", "evening",
                   "night"),
-    "year_ago": ("year-",), "holiday": ("thanksgiving", "christmas", "new year", "easter", "good friday", "memorial",
+    "year_ago": ("year-", "year's"), "holiday": ("thanksgiving", "christmas", "new year", "easter", "good friday", "memorial",
                                          "labor day", "independence", "columbus", "veterans", "election day", "king",
                                          "presidents", "valentine", "halloween", "black monday"),
     "set": ("every", "each", "daily", "weekly", "monthly", "hourly", "nightly", "yearly",
@@ -122,8 +123,9 @@ def vague_duration(text: str) -> str | None:
 
 
 def _step(adj: str) -> int | None:
+    """Periods to move from the anchor; None: the same period a year back ("the year-ago quarter")."""
     return {"following": 1, "next": 1, "previous": -1, "prior": -1}.get(adj, 0) if adj not in (
-        "year-earlier", "year-ago", "year-before", "comparable") else None
+        "year-earlier", "year-ago", "year-before", "comparable", "corresponding") else None
 
 
 def resolve_anaphoric(f: dict, ref: date | None, future: bool | None, seen: Mentions) -> tuple:
@@ -136,8 +138,10 @@ def resolve_anaphoric(f: dict, ref: date | None, future: bool | None, seen: Ment
     if unit == "year" and det == "the" and not adj and not f.get("pre"):
         raise NotAnExpression("'the year' alone is as often a duration")
     step = _step(adj)
-    year_back = step is None
+    year_back = step is None or bool(f.get("tail"))  # "the corresponding period last year"
     step = step or 0
+    if adj in ("comparable", "corresponding") and not f.get("tail") and not f.get("yr"):
+        year_back = True
     if unit in ("quarter", "period"):
         from services.enricher.date_rules import ended_quarter
 
@@ -151,6 +155,8 @@ def resolve_anaphoric(f: dict, ref: date | None, future: bool | None, seen: Ment
             ahead = adj == "current" or (future and adj not in ("latest", "most recent"))
             y, m = timex.shift_months(ref.year, ref.month, 0 if ahead else -3)
             q, how = timex.quarter_of(m), "relative_to_publication"
+        if f.get("yr"):  # "the 1988 quarter": the quarter under discussion, in that year
+            y, year_back, how = int(f["yr"]), False, "relative_to_mention" if seen.quarter else how
         y, month = timex.shift_months(y, 3 * q - 2, 3 * step - (12 if year_back else 0))
         return "date", f"{y}-Q{timex.quarter_of(month)}", "quarter", how
     if unit == "year":
@@ -171,13 +177,18 @@ def resolve_anaphoric(f: dict, ref: date | None, future: bool | None, seen: Ment
             return "date", None, "month", "unresolved"
         y, m = timex.shift_months(base_m[0], base_m[1], step - (12 if year_back else 0))
         return "date", f"{y:04d}-{m:02d}", "month", how
-    day, how = (seen.day, "relative_to_mention") if seen.day else (ref, "relative_to_publication")
+    # "the weekend", "the week" are the story's own; "that week", "the following weekend" look back.
+    own = unit in ("week", "weekend") and det == "the" and not adj
+    day, how = (seen.day, "relative_to_mention") if seen.day and not own else (ref, "relative_to_publication")
     if day is None:
         return "date", None, "day", "unresolved"
     if year_back:
         day = day.replace(year=day.year - 1) if not (day.month == 2 and day.day == 29) else day - timedelta(days=365)
     if unit == "week":
         return "date", timex.iso_week(day + timedelta(weeks=step)), "week", how
+    if unit == "weekend":  # the weekend just before the day (news reports it afterwards) or after, by tense
+        saturday = timex.weekday_after(day, 5) if future else timex.weekday_before(day, 5)
+        return "date", timex.iso_week(saturday + timedelta(weeks=step)) + "-WE", "week", how
     day = day + timedelta(days=step)
     if unit in _PARTS:
         return "time", f"{day.isoformat()}T{_PARTS[unit]}", "day", how
