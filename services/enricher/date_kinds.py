@@ -46,7 +46,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"(?:(?P<adj>same|latest|most recent|previous|prior|following|next|full|current|current fiscal|latest fiscal"
         r"|fiscal|year-earlier|year-ago|comparable|corresponding|year-before)\s+)?(?:(?P<yr>1[6-9]\d\d|20\d\d)\s+)?"
         r"(?P<unit>quarter|period|year|month|weekend|week|day|session|morning|afternoon|evening|night)\b(?!-\w)"
-        r"(?:\s+(?:of\s+)?(?P<tail>last year|a year (?:ago|earlier)))?",
+        r"(?:\s+(?:of\s+)?(?:the\s+)?(?P<tail>last year|a year (?:ago|earlier)))?",
         re.I)),
     ("year_ago", re.compile(r"(?=[yYlL])\b(?P<adj>year-earlier|year-ago|last year's (?:quarter|period))\b", re.I)),
     ("holiday", re.compile(
@@ -128,6 +128,16 @@ def _step(adj: str) -> int | None:
         "year-earlier", "year-ago", "year-before", "comparable", "corresponding") else None
 
 
+def ended_quarter(f: dict, ref: date | None) -> tuple[int, int] | None:
+    """(year, quarter) of "the quarter ended Sept. 30": the quarter most of whose days precede that day."""
+    if "emon" not in f or ref is None:
+        return None
+    month, day = timex.MONTHS[f["emon"].lower().rstrip(".")], int(f["ed"])
+    year = ref.year if (month, day) <= (ref.month, ref.day) else ref.year - 1
+    middle = date(year, month, min(day, 28)) - timedelta(days=45)
+    return middle.year, timex.quarter_of(middle.month)
+
+
 def resolve_anaphoric(f: dict, ref: date | None, future: bool | None, seen: Mentions) -> tuple:
     """"that day", "the following year", "the year-earlier quarter": the last mention of the grain, shifted."""
     unit = f["unit"].lower()
@@ -143,8 +153,6 @@ def resolve_anaphoric(f: dict, ref: date | None, future: bool | None, seen: Ment
     if adj in ("comparable", "corresponding") and not f.get("tail") and not f.get("yr"):
         year_back = True
     if unit in ("quarter", "period"):
-        from services.enricher.date_rules import ended_quarter
-
         if ended := ended_quarter(f, ref):
             (y, q), how = ended, "relative_to_publication"
         elif seen.quarter and adj not in ("current", "latest", "most recent"):  # "the latest quarter": just over

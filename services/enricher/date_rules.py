@@ -17,15 +17,7 @@ from datetime import date, timedelta
 
 from services.enricher import date_kinds, timex
 
-_MONTHS = {
-    name: i + 1
-    for i, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-         ("october", "oct"), ("november", "nov"), ("december", "dec")]
-    )
-    for name in names
-}
+_MONTHS = timex.MONTHS
 _WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
 NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -181,16 +173,6 @@ def _season_current(ref: date, code: str) -> bool:
     return first <= ref <= last
 
 
-def ended_quarter(f: dict, ref: date | None) -> tuple[int, int] | None:
-    """(year, quarter) of "the quarter ended Sept. 30": the quarter most of whose days precede that day."""
-    if "emon" not in f or ref is None:
-        return None
-    month, day = _MONTHS[f["emon"].lower().rstrip(".")], int(f["ed"])
-    year = ref.year if (month, day) <= (ref.month, ref.day) else ref.year - 1
-    middle = date(year, month, min(day, 28)) - timedelta(days=45)
-    return middle.year, timex.quarter_of(middle.month)
-
-
 _YEAR_WORDS = {"year-ago": -1, "year-earlier": -1, "last year's": -1, "this year's": 0, "next year's": 1}
 
 
@@ -201,7 +183,7 @@ def _r_quarter(f, ref, future):
     if word in _ORDINALS:
         if "y" in f or "y3" in f:
             return "date", f"{f.get('y') or f['y3']}-Q{_ORDINALS[word]}", "quarter", "absolute"
-        if (ended := ended_quarter(f, ref)) and ended[1] == _ORDINALS[word]:
+        if (ended := date_kinds.ended_quarter(f, ref)) and ended[1] == _ORDINALS[word]:
             return "date", f"{ended[0]}-Q{ended[1]}", "quarter", "relative_to_publication"
         if ref is not None and "yadj" in f:  # "the year-ago third quarter", "next year's first quarter"
             year = ref.year + _YEAR_WORDS[f["yadj"].lower()]

@@ -23,6 +23,15 @@ import calendar
 import re
 from datetime import date, timedelta
 
+MONTHS = {  # month names and abbreviations -> month number
+    name: i + 1
+    for i, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+         ("october", "oct"), ("november", "nov"), ("december", "dec")]
+    )
+    for name in names
+}
 SEASON_CODES = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
 # Meteorological seasons (northern hemisphere): first month, and winter spans the new year.
 _SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
