@@ -381,27 +381,3 @@ ANAPHORIC = {
     "day_time": date_kinds.resolve_day_time, "clock": _r_clock_on_day, "ago": _r_ago_in_story,
 }
 NotAnExpression = date_kinds.NotAnExpression
-
-# How sure a resolution is, by how it was reached: written out in full; counted from publication by
-# the expression's own words; directed by the clause's tense (or the news default when the clause has
-# none); anchored on an earlier mention; or looked up in a holiday table.
-_TENSE_KINDS = frozenset({"weekday", "month", "season", "quarter", "holiday"})
-
-
-def confidence(kind: str, resolution: str, future: bool | None) -> float | None:
-    """0-1 confidence of a resolution; None when nothing was resolved.
-
-    >>> confidence("iso", "absolute", None), confidence("weekday", "weekday_anchored", None)
-    (0.95, 0.7)
-    """
-    if resolution == "unresolved":
-        return None
-    if resolution == "absolute":
-        return 0.95 if kind not in ("duration", "set", "ner") else 0.85
-    if resolution == "relative_to_mention":
-        return 0.7
-    if kind in _TENSE_KINDS or resolution == "weekday_anchored":
-        return 0.8 if future is not None else 0.7
-    if resolution == "calendar_table":
-        return 0.85
-    return 0.85 if kind in ("relative_day", "relative_unit", "ago", "unit_edge", "reference", "part_of_day") else 0.75

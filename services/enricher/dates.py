@@ -55,7 +55,8 @@ from services.enricher import timex
 from services.enricher.date_context import tense
 from services.enricher.date_windows import anchor_windows, matches
 from services.enricher.date_kinds import PATTERNS as _KIND_PATTERNS, TRIGGERS as _KIND_TRIGGERS, Mentions
-from services.enricher.date_rules import ANAPHORIC, NUMBERS, RESOLVERS, NotAnExpression, confidence
+from services.enricher.date_confidence import confidence
+from services.enricher.date_rules import ANAPHORIC, NUMBERS, RESOLVERS, NotAnExpression
 
 MONTH_FULL = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 MONTH_ANY = r"(?:" + MONTH_FULL + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)(?![a-z])"
