@@ -142,6 +142,8 @@ Resolution = Literal[
     "weekday_anchored",
     "inferred",
     "unresolved",
+    "relative_to_mention",  # anchored on the last date the story mentioned ("two days later", "that year")
+    "calendar_table",  # a named day looked up in a holiday table ("Thanksgiving", "Christmas Eve")
 ]
 
 
@@ -163,6 +165,10 @@ class TemporalExpression(Message):
     resolution: Resolution
     mod: Modifier | None = Field(
         default=None, description="part of the period meant (TIMEX3 mod); value and range cover the whole period"
+    )
+    confidence: float | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="how sure the resolution is (1: written out in full; lower where tense or context decided)",
     )
 
 

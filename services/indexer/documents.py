@@ -59,6 +59,7 @@ def _date_fields(dates: list[TemporalExpression]) -> dict[str, Any]:
             "range_start": _iso(d.range_start),
             "range_end": _iso(d.range_end),
             "resolution": d.resolution,
+            "confidence": d.confidence,
             "start_offset": d.start,
             "end_offset": d.end,
         }

@@ -154,6 +154,7 @@ def mappings() -> dict[str, Any]:
                     "range_start": _day(),
                     "range_end": _day(),
                     "resolution": _keyword(),
+                    "confidence": {"type": "half_float"},  # prefer certain dates in filters
                     "start_offset": {"type": "integer"},
                     "end_offset": {"type": "integer"},
                 },

@@ -81,7 +81,7 @@ def test_dates_keep_every_expression_and_only_resolved_ones_feed_range_fields(ma
     assert monday == {
         "text": "last Monday", "type": "date", "value": "2025-06-02", "grain": "day", "mod": None,
         "range_start": "2025-06-02", "range_end": "2025-06-02",
-        "resolution": "relative_to_publication", "start_offset": 10, "end_offset": 21,
+        "resolution": "relative_to_publication", "confidence": None, "start_offset": 10, "end_offset": 21,
     }  # fmt: skip
     assert doc["mentioned_dates"] == ["2024-03-01", "2025-06-02"]
     assert doc["mentioned_periods"] == [
