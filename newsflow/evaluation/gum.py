@@ -38,6 +38,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 TYPES = ("person", "organization", "place")
 _SPACY_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
@@ -71,7 +72,7 @@ class PredEntity:
 
 
 def normalise(name: str) -> str:
-    name = re.sub(r"\s*\(.*?\)", "", name.replace("_", " ")).lower().replace("\u2019", "'")
+    name = re.sub(r"\s*\(.*?\)", "", unquote(name).replace("_", " ")).lower().replace("\u2019", "'")
     name = re.sub(r"\s*'s?$", "", name.strip())
     name = re.sub(r"^the\s+", "", name).replace(".", "")
     return " ".join(re.findall(r"\w+", name))

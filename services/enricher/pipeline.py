@@ -35,6 +35,7 @@ from services.enricher.publication import resolve_publication
 ENRICHER_VERSION = "1.1.0"
 MAX_CHUNK_CHARS = 100_000
 _TEMPORAL_LABELS = {"DATE", "TIME"}
+_FOREIGN_CONFIDENCE = 0.9  # language confidence above which a non-English page gets no English NER entities
 DEFAULT_VOCAB_LIMIT: int = Settings.model_fields["enrich_vocab_limit"].default
 
 
@@ -148,7 +149,11 @@ class Enricher:
 
     def _enrich(self, article: Article, spans: list[Span]) -> EnrichedArticle:
         body = article.body
-        entities = extract_entities(body, spans, self.gazetteer.is_place)
+        lang, confidence = language.detect(f"{article.title}\n{body}")
+        # The NER model reads English: on a page it confidently says is in another language its
+        # spans are noise ("Der Patient" as a person), so such a page gets no entities at all.
+        english = lang in (None, "en") or (confidence or 0.0) < _FOREIGN_CONFIDENCE
+        entities = extract_entities(body, spans, self.gazetteer.is_place) if english else []
         places = self.gazetteer.resolve([e.name for e in entities if e.type == "place"])
 
         candidates = dates.scan(body, [(s.start, s.end, s.label) for s in spans if s.label in _TEMPORAL_LABELS])
@@ -157,7 +162,6 @@ class Enricher:
         reference: date | None = published.value.date() if published else None
         expressions = dates.resolve(candidates, reference) if reference else absolute
 
-        lang, confidence = language.detect(f"{article.title}\n{body}")
         sig = dedup.signature(body)
         duplicate_of = self.duplicates.find_or_add(article.article_id, sig) if self.duplicates else None
         return EnrichedArticle(
