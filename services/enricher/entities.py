@@ -169,10 +169,43 @@ def extract_entities(body: str, spans: list[Span], is_place: Callable[[str, bool
     mentions.extend(_titled_people(body, mentions))
     mentions = _attach_short_person_names(mentions)
     _vote_types(mentions, is_place)
-    mentions = [m for m in mentions if m.type != "other" and not _metonym(m)]
+    mentions = [m for m in mentions if m.type != "other" and not _metonym(m) and not _common_word(body, m)]
+    _people_by_surname(mentions)
     _merge_acronyms(mentions)
     mentions = _propagate(body, mentions)
     return _build(mentions)
+
+
+def _common_word(body: str, m: _Mention) -> bool:
+    """A one-word "person" the body also writes in lower case is a word, not a name ("Meth", "Switch", "Jam").
+
+    Names keep their capital wherever they stand; a common noun capitalised at a sentence start,
+    in a headline or as a brand is still written in lower case elsewhere in the same text.
+    """
+    if m.type != "person" or m.fixed or " " in m.name or not m.name.isalpha() or m.name.isupper():
+        return False
+    return re.search(rf"\b{re.escape(m.name.lower())}\b", body) is not None
+
+
+def _people_by_surname(mentions: list[_Mention]) -> None:
+    """A two- or three-word "organisation" ending in the one-word name of a person here is that person.
+
+    "Mason Rudolph" tagged ORG beside "Rudolph" tagged PERSON: the full name of the person.
+    """
+    surnames = {m.name for m in mentions if m.type == "person" and " " not in m.name}
+    if not surnames:
+        return
+    for m in mentions:
+        words = m.name.split()
+        if m.type == "organization" and not m.fixed and 2 <= len(words) <= 3 and words[-1] in surnames \
+                and all(w[:1].isupper() and w[1:].islower() for w in words) and not _ORG_WORDS.search(m.name):
+            m.type = "person"
+    full = {m.name for m in mentions if m.type == "person" and " " in m.name}
+    for m in mentions:  # ... and "Rudolph" joins him
+        if m.type == "person" and " " not in m.name and not m.fixed:
+            matches = {f for f in full if f.split()[-1] == m.name}
+            if len(matches) == 1:
+                m.name = matches.pop()
 
 
 def _metonym(m: _Mention) -> bool:
@@ -237,19 +270,26 @@ def _attach_short_person_names(mentions: list[_Mention]) -> list[_Mention]:
 def _vote_types(mentions: list[_Mention], is_place: Callable[[str, bool], bool]) -> None:
     votes: dict[str, dict[str, int]] = {}  # plain dicts: a Counter per name costs more than the counting
     samples: dict[str, str] = {}
+    evidenced: set[str] = set()
     keys = [canonical.key(m.name) for m in mentions]
     for m, k in zip(mentions, keys):
         if not m.fixed:
             counter = votes.setdefault(k, {})
             counter[m.type] = counter.get(m.type, 0) + (_EVIDENCE_WEIGHT if m.evidence else 1)
             samples.setdefault(k, m.name)
+            if m.evidence:
+                evidenced.add(k)
     decided: dict[str, str] = {}
     for k, counter in votes.items():
         named = [(n, t) for t, n in counter.items() if t != "other"]
         best = max(named, key=lambda pair: (pair[0], pair[1] == "person"))[1] if named else "other"
         sample = samples[k]
         multiword_person = best == "person" and len(sample.split()) > 1
-        if best != "place" and not multiword_person and is_place(sample, best == "person"):
+        # The gazetteer's word yields to rule evidence ("AMD" the company, not Ahmedabad's code)
+        # and never reads a bare abbreviation as a place.
+        abbreviation = sample.isupper() and len(sample) <= 3
+        if best != "place" and not multiword_person and k not in evidenced and not abbreviation \
+                and is_place(sample, best == "person"):
             best = "place"
         decided[k] = best
     for m, k in zip(mentions, keys):

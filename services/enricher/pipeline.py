@@ -29,7 +29,7 @@ from shared.settings import Settings
 from services.enricher import dates, dedup, keywords, language
 from services.enricher.dedup import DuplicateIndex
 from services.enricher.entities import Span, extract_entities, load_model
-from services.enricher.geo import Gazetteer
+from services.enricher.geo import Gazetteer, source_country
 from services.enricher.publication import resolve_publication
 
 ENRICHER_VERSION = "1.1.0"
@@ -154,7 +154,9 @@ class Enricher:
         # spans are noise ("Der Patient" as a person), so such a page gets no entities at all.
         english = lang in (None, "en") or (confidence or 0.0) < _FOREIGN_CONFIDENCE
         entities = extract_entities(body, spans, self.gazetteer.is_place) if english else []
-        places = self.gazetteer.resolve([e.name for e in entities if e.type == "place"])
+        places = self.gazetteer.resolve(
+            [e.name for e in entities if e.type == "place"], body, source_country(article.source_domain)
+        )
 
         candidates = dates.scan(body, [(s.start, s.end, s.label) for s in spans if s.label in _TEMPORAL_LABELS])
         absolute = dates.resolve(candidates, None)

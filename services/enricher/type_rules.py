@@ -20,7 +20,8 @@ measured on the GUM and MEANTIME dev sets before it was kept (docs/DEVELOPING.md
 * **honorific before** ("Mr.", "Sen.", "Dr.") -> person;
 * **"the" + a plural capitalised word** labelled person ("the Steelers",
   "the Spurs") -> organisation: people are not named with an article;
-  a club suffix ("Manchester United", "Porto FC") in a sports story likewise;
+  a "person" with a club suffix ("Manchester United") in a sports story likewise
+  (places keep theirs: "Mexico City" is no club);
 * **US postal codes** ("FL", "VA") are a place only after a comma
   ("Miami, FL"), resolved to the state's name; elsewhere they are dropped.
 
@@ -45,6 +46,9 @@ _CORPORATE = re.compile(r"\b(?:Inc|Corp|Corporation|Co|Ltd|LLC|LLP|plc|PLC|GmbH|
 _HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Prof|Sir|Dame)\.?\s+$")
 _ROLE_LAST = re.compile(r"\b(?:Officer|Director|Minister|Secretary|Spokesman|Spokeswoman|Chairman|Manager)$")
 _ORG_LAST = frozenset("Store Airlines Airways Group Council Agency Committee Association Institute Bank".split())
+_PARTIES = frozenset("Democrats Republicans Conservatives Liberals Socialists Greens Tories Nationalists".split())
+_THINGS = frozenset("Telescope Telescopes Satellite Satellites Rover Spacecraft Rocket Probe".split())
+_POSITION = re.compile(r"^[A-Z]{2,3}$")  # an inner all-capitals token: a position ("QB", "DL") or a code
 _CLUB_SUFFIX = re.compile(r"\s(?:United|City|FC|CF|Rovers|Athletic|Hotspur|Wanderers|Albion|Rangers|Celtic)$")
 _SPORTS = re.compile(
     r"\b(?:season|coach|quarterback|touchdown|league|goalkeeper|midfielder|striker|playoffs?|match|stadium|"
@@ -118,6 +122,15 @@ def judge(surface: str, type_: str, body: str, start: int, sports: bool = False)
         return surface, "organization"
     if not surface[0].isupper() and len(words) > 1:  # "zum Ziel", "von Leistungserbringern": fragments
         return DROP
+    if type_ == "person" and words[-1] in _PARTIES:
+        return surface, "group"  # "Virginia Democrats"
+    if type_ == "person" and words[-1] in _THINGS:
+        return DROP  # "Twin Telescopes", "Mars Rover"
+    inner = [i for i, w in enumerate(words[:-1]) if i and _POSITION.match(w)]
+    if type_ == "person" and inner and len(words) - inner[-1] - 1 >= 2:
+        # "Browns DL Sheldon Richardson": a team and a position before the name.
+        surface = " ".join(words[inner[-1] + 1 :])
+        words = surface.split()
     if type_ == "person" and (_ROLE_LAST.search(surface) or words[-1] in _ORG_LAST):
         # "Chief Operating Officer" is a role, not a name; "App Store" names no one.
         return (DROP if _ROLE_LAST.search(surface) else (surface, "organization"))
@@ -132,8 +145,8 @@ def judge(surface: str, type_: str, body: str, start: int, sports: bool = False)
     before = body[max(0, start - 12) : start]
     if type_ != "person" and _HONORIFIC_BEFORE.search(before) and type_ != "group":
         return surface, "person"
-    if type_ in ("person", "place") and len(words) == 1 and surface.endswith("s") and before.endswith("the "):
+    if type_ == "person" and len(words) == 1 and surface.endswith("s") and before.endswith("the "):
         return surface, "organization"  # "the Steelers": a team or company, not a person
-    if sports and type_ in ("person", "place") and _CLUB_SUFFIX.search(surface):
+    if sports and type_ == "person" and _CLUB_SUFFIX.search(surface):
         return surface, "organization"
     return surface, type_

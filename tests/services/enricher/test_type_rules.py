@@ -52,3 +52,23 @@ def test_surname_joins_a_full_name_with_a_suffix():
     spans = [Span("PERSON", 0, 23), Span("GPE", body.index("Carlineo said"), body.index("Carlineo said") + 8)]
     [entity] = extract_entities(body, spans, _never_place)
     assert (entity.name, entity.type, entity.count) == ("Patrick W. Carlineo Jr.", "person", 2)
+
+
+def test_a_one_word_person_the_body_writes_in_lower_case_is_a_word():
+    body = "Meth. We're on it. The campaign says meth use is rising."
+    assert extract_entities(body, [Span("PERSON", 0, 4)], _never_place) == []
+
+
+def test_organisation_ending_in_a_persons_surname_is_that_person():
+    body = "Mason Rudolph swung the helmet. Rudolph said nothing."
+    spans = [Span("ORG", 0, 13), Span("PERSON", body.index("Rudolph said"), body.index("Rudolph said") + 7)]
+    [entity] = extract_entities(body, spans, _never_place)
+    assert (entity.type, entity.name, entity.count) == ("person", "Mason Rudolph", 2)
+
+
+def test_company_the_gazetteer_knows_as_a_city_code_stays_a_company():
+    body = "Apple buys chips from AMD."
+    def amd_is_a_city(name, strict):
+        return name == "AMD"
+    [entity] = extract_entities(body, [Span("GPE", body.index("AMD"), body.index("AMD") + 3)], amd_is_a_city)
+    assert (entity.type, entity.name) == ("organization", "AMD")
