@@ -89,6 +89,9 @@ class Article(Message):
     url: str | None = None
     canonical_url: str | None = None
     source: str | None = Field(default=None, description="site or outlet name")
+    source_domain: str | None = Field(
+        default=None, description="registered domain of the outlet, e.g. 'nytimes.com' (services/parser/source.py)"
+    )
     authors: list[str] = Field(default_factory=list)
     published: PageDate | None = None
     modified: PageDate | None = None

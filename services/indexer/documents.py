@@ -124,6 +124,7 @@ def to_document(enriched: EnrichedArticle, *, indexed_at: datetime | None = None
         "body": article.body,
         "description": article.description,
         "source": article.source,
+        "source_domain": article.source_domain,
         "authors": _unique(article.authors),
         "language": enriched.language or article.language,
         "language_confidence": enriched.language_confidence,

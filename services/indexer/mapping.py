@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from typing import Any
 
-MAPPING_VERSION = 2  # 2: ``parsed`` (the parser's article, for enrich-only reprocessing), dates.mod
+MAPPING_VERSION = 3  # 2: ``parsed`` (the parser's article, for enrich-only reprocessing), dates.mod; 3: source_domain
 
 # Lucene rejects single terms above 32766 bytes; UTF-8 may need 4 bytes a character.
 _MAX_KEYWORD_CHARS = 8191
@@ -106,6 +106,7 @@ def mappings() -> dict[str, Any]:
             "body": {"type": "text", "analyzer": "english"},
             "description": {"type": "text", "analyzer": "english"},
             "source": _text_with_keyword("standard", ignore_above=512),
+            "source_domain": _keyword(ignore_above=512),  # registered domain: "nytimes.com"
             "authors": _name_array(),
             "language": _keyword(),
             "language_confidence": {"type": "float"},

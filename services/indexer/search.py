@@ -72,6 +72,9 @@ def _source_filter(value: str) -> dict[str, Any]:
             "should": [
                 {"match_phrase": {"source": value}},
                 {"term": {"source.keyword": {"value": value, "case_insensitive": True}}},
+                # The outlet's domain, whole or its label: "nytimes.com", "nytimes", "CNN" (cnn.com).
+                {"term": {"source_domain": {"value": value, "case_insensitive": True}}},
+                {"prefix": {"source_domain": {"value": f"{value.strip().lower()}.", "case_insensitive": True}}},
             ],
             "minimum_should_match": 1,
         }

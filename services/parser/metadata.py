@@ -57,6 +57,7 @@ class PageMeta:
     published: PageDate | None = None
     modified: PageDate | None = None
     site_name: str | None = None
+    publisher: str | None = None  # the JSON-LD publisher's name, which ``source.py`` weighs against site_name
     canonical_url: str | None = None
     language: str | None = None
     description: str | None = None
@@ -209,6 +210,7 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMeta:
     meta.modified = meta.modified or next((page_date(tags[k], "meta") for k in _MODIFIED_META if k in tags), None)
 
     publisher = _name(article.get("publisher"))
+    meta.publisher = _clean_text(publisher[0]) if publisher else None
     meta.site_name = _clean_text(tags.get("og:site_name") or (publisher[0] if publisher else None) or (site_names[0] if site_names else None))
     canonical = tree.xpath('string(//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href)').strip()
     canonical = canonical or tags.get("og:url") or _first_str(article.get("url"))

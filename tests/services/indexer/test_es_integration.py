@@ -139,6 +139,7 @@ def corpus(es, alias, make):
             title="Floods hit Valencia",
             body="Heavy rain flooded Valencia. Pedro Sánchez met the Red Cross.",
             source="El País",
+            source_domain="elpais.com",
             published=datetime(2025, 6, 3, 7, 30, tzinfo=timezone.utc),
             entities=[make.entity("person", "Pedro Sánchez", 33), make.entity("organization", "Red Cross", 51)],
             places=[Place(name="Valencia", country_code="ES", location=GeoPoint(lat=39.47, lon=-0.38))],
@@ -209,6 +210,12 @@ def test_org_and_place_filters(es, corpus):
 def test_source_filter_by_name_or_exact_value(es, corpus):
     assert _ids(es, corpus, source="bbc") == {"2"}
     assert _ids(es, corpus, source="WWW.REUTERS.COM") == {"3"}
+
+
+def test_source_filter_by_registered_domain_or_its_label(es, corpus):
+    assert _ids(es, corpus, source="elpais.com") == {"1"}
+    assert _ids(es, corpus, source="ELPAIS") == {"1"}
+    assert _ids(es, corpus, source="elpais.co") == set()
 
 
 def test_publication_range_with_whole_day_upper_bound(es, corpus):
