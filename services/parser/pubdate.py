@@ -162,7 +162,8 @@ def _htmldate(tree: HtmlElement, url: str | None, bound: datetime, extensive: bo
     except Exception:  # htmldate parses free text with dateutil; it must never fail the page
         return None
     stamp = read_stamp(found) if found else None
-    if stamp is None:
+    # htmldate pads a bare year to 1 January: a copyright line or "since 2019" is not a day.
+    if stamp is None or (stamp.day.month, stamp.day.day) == (1, 1):
         return None
     kind = "extensive" if extensive else "visible-text"
     return Candidate(stamp, "visible-text", _WEIGHT[kind], found, kind)
