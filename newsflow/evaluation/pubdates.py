@@ -6,6 +6,9 @@ plus ``ground-truth.json`` mapping each key to ``{"url": ..., "date":
 
 * ``newsflow``: the parser's own choice (decode, parse the tree, choose the
   date), exactly the date an HTML page dropped with its URL would carry;
+* ``newsflow_trusted``: the same run, counting only the dates whose confidence
+  reaches the indexer's threshold (the others are stored as uncertain and kept
+  off the timeline), so a lower-confidence date counts as no date here;
 * ``htmldate_fast``: ``htmldate.find_date(extensive_search=False)``;
 * ``htmldate_extensive``: ``htmldate.find_date(extensive_search=True)``.
 
@@ -36,7 +39,9 @@ from typing import Any
 
 import typer
 
-SYSTEMS = ("newsflow", "htmldate_fast", "htmldate_extensive")
+from shared.models import PageDate
+
+SYSTEMS = ("newsflow", "newsflow_trusted", "htmldate_fast", "htmldate_extensive")
 
 
 @dataclass(frozen=True)
@@ -70,12 +75,7 @@ def _written_day(text: str, value: datetime | None) -> date | None:
         return value.date() if value is not None else None
 
 
-def newsflow_date(data: bytes, url: str | None) -> date | None:
-    found = newsflow_publication(data, url)
-    return found.day if found is not None else None
-
-
-def newsflow_publication(data: bytes, url: str | None):
+def newsflow_publication(data: bytes, url: str | None) -> PageDate | None:
     from trafilatura.utils import load_html
 
     from services.parser.encoding import decode_bytes
@@ -86,6 +86,12 @@ def newsflow_publication(data: bytes, url: str | None):
     if tree is None:
         return None
     return read_metadata(tree, url).published
+
+
+def _day(found: PageDate | None) -> date | None:
+    if found is None or found.value is None:
+        return None
+    return found.day or _written_day(found.text, found.value)
 
 
 def _htmldate(extensive: bool) -> Callable[[bytes, str | None], date | None]:
@@ -118,28 +124,38 @@ def _score(predictions: list[date | None], pages: list[Page], seconds: float) ->
 def evaluate(dataset: Path, *, show_errors: bool = False) -> dict[str, Any]:
     """Score newsflow and both htmldate modes on ``dataset`` in one run."""
     pages = load_dataset(Path(dataset))
-    systems: dict[str, Callable[[bytes, str | None], date | None]] = {
-        "newsflow": newsflow_date,
+    from services.indexer.documents import TRUSTED_PUBLICATION_CONFIDENCE
+
+    systems: dict[str, Callable[[bytes, str | None], Any]] = {
+        "newsflow": newsflow_publication,
         "htmldate_fast": _htmldate(False),
         "htmldate_extensive": _htmldate(True),
     }
     for system in systems.values():  # imports and lazy tables are paid here, not in the timing
         system(pages[0].html, pages[0].url)
-    predictions: dict[str, list[date | None]] = {name: [] for name in systems}
+    predictions: dict[str, list[Any]] = {name: [] for name in systems}
     seconds = dict.fromkeys(systems, 0.0)
     for page in pages:
         for name, system in systems.items():
             start = time.process_time()
             predictions[name].append(system(page.html, page.url))
             seconds[name] += time.process_time() - start
-    result: dict[str, Any] = {"pages": len(pages)}
-    for name in systems:
+    chosen = predictions.pop("newsflow")
+    predictions["newsflow"] = [_day(found) for found in chosen]
+    predictions["newsflow_trusted"] = [
+        _day(found) if found is not None and (found.confidence or 1.0) >= TRUSTED_PUBLICATION_CONFIDENCE else None
+        for found in chosen
+    ]
+    seconds["newsflow_trusted"] = seconds["newsflow"]
+    result: dict[str, Any] = {"pages": len(pages), "trusted_confidence": TRUSTED_PUBLICATION_CONFIDENCE}
+    for name in SYSTEMS:
         result[name] = _score(predictions[name], pages, seconds[name])
     if show_errors:
         result["errors"] = [
             {"key": page.key, "url": page.url, "gold": page.gold.isoformat() if page.gold else None,
-             "newsflow": p.isoformat() if p else None}
-            for p, page in zip(predictions["newsflow"], pages) if p != page.gold
+             "newsflow": p.isoformat() if p else None, "origin": found.origin if found else None,
+             "confidence": found.confidence if found else None}
+            for p, found, page in zip(predictions["newsflow"], chosen, pages) if p != page.gold
         ]
     return result
 
@@ -169,7 +185,8 @@ def command(
     console = Console()
     console.print(table)
     for error in result.get("errors", []):
-        console.print(f"{error['key']}  gold {error['gold']}  newsflow {error['newsflow']}  {error['url']}")
+        console.print(f"{error['key']}  gold {error['gold']}  newsflow {error['newsflow']} "
+                      f"({error['origin']}, {error['confidence']})  {error['url']}")
 
 
 if __name__ == "__main__":
