@@ -91,12 +91,20 @@ def _stamp(text: Any, languages: list[str]) -> Stamp | None:
 
 
 def _structured(tree: HtmlElement, ld_articles: list[dict], ld_objects: list[dict], languages: list[str]) -> list[Candidate]:
-    found: list[Candidate] = []
+    """Candidates from structured data; stamps in words are read only when no strong ISO one exists.
 
-    def add(text: Any, origin: DateOrigin, weight: float, kind: str) -> None:
-        stamp = _stamp(text, languages)
+    dateparser costs about a millisecond a stamp (more for a new language), the
+    rest of the choice a fraction of that, and most pages state an ISO date.
+    """
+    found: list[Candidate] = []
+    in_words: list[tuple[Any, DateOrigin, float, str]] = []
+
+    def add(text: Any, origin: DateOrigin, weight: float, kind: str, stamp: Stamp | None = None) -> None:
+        stamp = stamp or _stamp(text, [])
         if stamp is not None:
             found.append(Candidate(stamp, origin, weight, " ".join(str(text if not isinstance(text, list) else text[0]).split())[:200], kind))
+        elif isinstance(text, (str, list)):
+            in_words.append((text, origin, weight, kind))
 
     for obj in ld_articles[:3]:
         add(obj.get("datePublished"), "json-ld", _WEIGHT["json-ld"], "json-ld")
@@ -119,6 +127,10 @@ def _structured(tree: HtmlElement, ld_articles: list[dict], ld_objects: list[dic
         strong = element.get("pubdate") is not None or bool(_PUBLISH.search(context))
         weight = _WEIGHT["time-pubdate" if strong else "time"]
         add(element.get("datetime") or element.text_content(), "time-element", weight, "time")
+    if not any(c.weight >= 0.85 for c in found):
+        for text, origin, weight, kind in in_words:
+            if (stamp := _stamp(text, languages)) is not None:
+                add(text, origin, weight, kind, stamp)
     return found
 
 
