@@ -45,6 +45,7 @@ from lxml.html import HtmlElement
 
 from services.parser.relative_dates import languages_for, resolve_relative
 from services.parser.stamps import Stamp, month_first_locale, read_stamp
+from services.parser.visible_dates import byline_stamps
 from shared.models import DateOrigin, PageDate
 
 # Meta names/properties that state publication, with how much each is trusted. Generic
@@ -59,7 +60,7 @@ _META_WEIGHTS = {
     "dcterms.created": 0.75, "dc.date.created": 0.75, "dc.date": 0.75, "dcterms.date": 0.75, "date": 0.7,
 }
 _WEIGHT = {"json-ld": 0.95, "json-ld-created": 0.8, "json-ld-other": 0.8, "itemprop": 0.85, "time-pubdate": 0.8,
-           "time": 0.7, "url": 0.85, "relative": 0.7, "visible-text": 0.6, "extensive": 0.35}
+           "time": 0.7, "url": 0.85, "relative": 0.7, "byline": 0.7, "visible-text": 0.6, "extensive": 0.35}
 _AGREE_BONUS = 0.08
 _DISAGREE_PENALTY = 0.25
 _MODIFIED = re.compile(r"modif|updat|lastmod|edited|revis|aktualisiert", re.I)
@@ -165,6 +166,12 @@ def _relative(tree: HtmlElement, fetched_at: datetime | None, languages: list[st
     return found
 
 
+def _byline(tree: HtmlElement, languages: list[str], language: str | None, context: list[Candidate]) -> list[Candidate]:
+    found = [Candidate(stamp, "visible-text", _WEIGHT["byline"], text, "byline")
+             for text, stamp in byline_stamps(tree, languages)]
+    return _settle_ambiguous(found, language, context)
+
+
 def _htmldate(tree: HtmlElement, url: str | None, bound: datetime, extensive: bool) -> Candidate | None:
     from htmldate import find_date
 
@@ -181,14 +188,15 @@ def _htmldate(tree: HtmlElement, url: str | None, bound: datetime, extensive: bo
     return Candidate(stamp, "visible-text", _WEIGHT[kind], found, kind)
 
 
-def _settle_ambiguous(candidates: list[Candidate], language: str | None) -> list[Candidate]:
-    """Read each ambiguous day/month stamp the way the page's other dates or its locale do."""
+def _settle_ambiguous(candidates: list[Candidate], language: str | None,
+                      context: list[Candidate] = ()) -> list[Candidate]:
+    """Read each ambiguous day/month stamp the way the page's other dates (or ``context``) or its locale do."""
     settled = []
     for cand in candidates:
         if cand.stamp.alternative is None:
             settled.append(cand)
             continue
-        others = {c.stamp.day for c in candidates if c is not cand and c.stamp.alternative is None}
+        others = {c.stamp.day for c in [*candidates, *context] if c is not cand and c.stamp.alternative is None}
         if cand.stamp.day in others:
             day = cand.stamp.day
         elif cand.stamp.alternative in others:
@@ -225,11 +233,21 @@ def _local_day(best: Candidate, candidates: list[Candidate]) -> date:
     near = [c for c in candidates if abs((c.stamp.day - best.stamp.day).days) == 1]
     url = next((c for c in candidates if c.kind == "url"), None)
     if url is not None:
-        return url.stamp.day if url in near else best.stamp.day
+        return url.stamp.day if url in near and _reachable(best.stamp, url.stamp.day) else best.stamp.day
     for cand in near:
         if _same_moment_elsewhere(best.stamp, cand.stamp):
             return cand.stamp.day
     return best.stamp.day
+
+
+def _reachable(utc: Stamp, day: date) -> bool:
+    """Can some inhabited time zone (UTC-10 to UTC+14) put the UTC instant on ``day``?
+
+    10:04Z is still the same day in Honolulu, so a URL's earlier day is the day
+    the story was started, not a time-zone view of the stamp.
+    """
+    minutes = utc.value.hour * 60 + utc.value.minute
+    return minutes < 10 * 60 if day < utc.day else minutes >= 10 * 60
 
 
 def _confidence(best: Candidate, candidates: list[Candidate], day: date) -> float:
@@ -258,6 +276,8 @@ def choose_publication(
     candidates = [c for c in _settle_ambiguous(candidates, language) if _not_after(c.stamp, bound)]
     if not any(c.weight >= 0.85 for c in candidates):
         candidates += _relative(tree, fetched_at, languages)
+    if not any(c.weight >= 0.85 for c in candidates):
+        candidates += [c for c in _byline(tree, languages, language, candidates) if _not_after(c.stamp, bound)]
     if not any(c.weight >= 0.85 for c in candidates):
         found = _htmldate(tree, url, bound, extensive=False)
         if found is None and not candidates:

@@ -32,7 +32,7 @@ _ISO = re.compile(
     r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2}|[+-]\d{2})?)?"
 )
-_NUMERIC = re.compile(r"^\s*(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?:\D+(\d{1,2})[:.h](\d{2}))?")
+_NUMERIC = re.compile(r"^\s*(\d{1,2})([./-])\s?(\d{1,2})\2\s?(\d{4})(?:\D+(\d{1,2})[:.h](\d{2}))?")
 _YMD_SLASH = re.compile(r"^\s*(\d{4})/(\d{1,2})/(\d{1,2})")
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2}))?\s*$")
 # US zone names some CMSs print instead of an offset ("2020-09-25T16:02:50CDT").
@@ -155,7 +155,9 @@ def _date_parser(languages: tuple[str, ...]):
 
         _PARSERS[languages] = DateDataParser(
             languages=list(languages),
-            settings={"STRICT_PARSING": True, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False},
+            # No relative parser: "prije 26 minuta" is not a day without a fetch time (relative_dates.py).
+            settings={"STRICT_PARSING": True, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False,
+                      "PARSERS": ["custom-formats", "absolute-time"]},
         )
     return _PARSERS[languages]
 
