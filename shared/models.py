@@ -59,7 +59,9 @@ class RawPageRef(Message):
     _aware = field_validator("received_at", "fetched_at")(_require_aware)
 
 
-DateOrigin = Literal["json-ld", "meta", "url", "visible-text", "relative", "record", "warc"]
+DateOrigin = Literal[
+    "json-ld", "meta", "itemprop", "time-element", "url", "visible-text", "relative", "record", "warc"
+]
 
 
 class PageDate(Message):
@@ -70,6 +72,12 @@ class PageDate(Message):
         default=None, description="absolute UTC time when the text was absolute"
     )
     origin: DateOrigin
+    day: date | None = Field(
+        default=None, description="the calendar day the page wrote, in its own time zone (value is UTC)"
+    )
+    confidence: float | None = Field(
+        default=None, ge=0, le=1, description="how sure the parser is that this is the publication date"
+    )
 
     _aware = field_validator("value")(_require_aware)
 
@@ -179,6 +187,8 @@ class ResolvedPublication(Message):
     value: datetime
     text: str | None = None
     resolution: Resolution
+    origin: DateOrigin | None = Field(default=None, description="where the parser found it; None when inferred")
+    confidence: float | None = Field(default=None, ge=0, le=1, description="see PageDate.confidence")
 
     _aware = field_validator("value")(_require_aware)
 

@@ -18,7 +18,9 @@ Query semantics a user can rely on:
 * ``source`` matches the outlet name as a phrase or the exact value,
   case-insensitive: ``bbc`` matches "BBC News", ``www.bbc.co.uk`` matches itself.
 * ``since`` / ``until`` bound ``published_at``; a bare day for ``until`` means
-  the whole day. ``mentioned_since`` / ``mentioned_until`` keep articles that
+  the whole day. ``published_at`` holds only publication dates the parser is
+  sure of; ``include_uncertain_dates`` sorts and filters on ``published_any_at``
+  (every chosen date, sure or not) instead. ``mentioned_since`` / ``mentioned_until`` keep articles that
   talk about a period overlapping the bounds (``mentioned_periods``).
 
     >>> body = build_search("flood", place="Valencia", since="2024-10-01")
@@ -93,8 +95,10 @@ def build_search(
     mentioned_since: DateBound | None = None,
     mentioned_until: DateBound | None = None,
     size: int = 10,
+    include_uncertain_dates: bool = False,
 ) -> dict[str, Any]:
     """Search body for ``client.search(index=alias, **body)``."""
+    published = "published_any_at" if include_uncertain_dates else "published_at"
     must: list[dict[str, Any]] = []
     should: list[dict[str, Any]] = []
     if query and query.strip():
@@ -117,7 +121,7 @@ def build_search(
     if source:
         filters.append(_source_filter(source))
     if since is not None or until is not None:
-        filters.append(_range("published_at", since, until))
+        filters.append(_range(published, since, until))
     if mentioned_since is not None or mentioned_until is not None:
         filters.append(_range("mentioned_periods", mentioned_since, mentioned_until, relation="intersects"))
 
@@ -137,7 +141,7 @@ def build_search(
         },
     }
     if not must:
-        body["sort"] = [{"published_at": {"order": "desc", "missing": "_last"}}, "_score"]
+        body["sort"] = [{published: {"order": "desc", "missing": "_last"}}, "_score"]
     return body
 
 
