@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.ingest import wait_for
+from services.ingest.progress import wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -107,7 +107,7 @@ def test_bad_files_fail_with_a_reason_and_a_dead_letter_while_the_batch_lands(pi
 
 
 def test_drop_folder_files_move_to_done_only_when_indexed(pipeline, es, tmp_path):
-    from newsflow.watcher import DropFolderWatcher
+    from services.ingest.watcher import DropFolderWatcher
 
     drop = tmp_path / "drop"
     drop.mkdir()
