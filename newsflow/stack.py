@@ -222,7 +222,7 @@ class LocalStack:
         if api.running():
             return
         api.start(
-            [sys.executable, "-m", "services.api.serve", "--host", "127.0.0.1", "--port", str(self.settings.api_port)],
+            [sys.executable, "-m", "newsflow.cli", "api", "--host", "127.0.0.1", "--port", str(self.settings.api_port)],
             env=self.child_env, cwd=PROJECT_ROOT,
         )  # fmt: skip
 
