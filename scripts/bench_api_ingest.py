@@ -107,7 +107,7 @@ def _post_all(port: int, pages: list[bytes], clients: int) -> dict:
 
 
 def _baseline(settings: Settings, pages: list[bytes]) -> dict:
-    from newsflow.ingest import Ingestor
+    from services.ingest.ingestor import Ingestor
     from shared.queues import make_celery
     from shared.runtime import Runtime
 

@@ -60,7 +60,9 @@ class RawPageRef(Message):
     _aware = field_validator("received_at", "fetched_at")(_require_aware)
 
 
-DateOrigin = Literal["json-ld", "meta", "url", "visible-text", "relative", "record", "warc"]
+DateOrigin = Literal[
+    "json-ld", "meta", "itemprop", "time-element", "url", "visible-text", "relative", "record", "warc"
+]
 
 
 class PageDate(Message):
@@ -71,6 +73,12 @@ class PageDate(Message):
         default=None, description="absolute UTC time when the text was absolute"
     )
     origin: DateOrigin
+    day: date | None = Field(
+        default=None, description="the calendar day the page wrote, in its own time zone (value is UTC)"
+    )
+    confidence: float | None = Field(
+        default=None, ge=0, le=1, description="how sure the parser is that this is the publication date"
+    )
 
     _aware = field_validator("value")(_require_aware)
 
@@ -90,6 +98,9 @@ class Article(Message):
     url: str | None = None
     canonical_url: str | None = None
     source: str | None = Field(default=None, description="site or outlet name")
+    source_domain: str | None = Field(
+        default=None, description="registered domain of the outlet, e.g. 'nytimes.com' (services/parser/source.py)"
+    )
     authors: list[str] = Field(default_factory=list)
     published: PageDate | None = None
     modified: PageDate | None = None
@@ -143,6 +154,8 @@ Resolution = Literal[
     "weekday_anchored",
     "inferred",
     "unresolved",
+    "relative_to_mention",  # anchored on the last date the story mentioned ("two days later", "that year")
+    "calendar_table",  # a named day looked up in a holiday table ("Thanksgiving", "Christmas Eve")
 ]
 
 
@@ -165,12 +178,18 @@ class TemporalExpression(Message):
     mod: Modifier | None = Field(
         default=None, description="part of the period meant (TIMEX3 mod); value and range cover the whole period"
     )
+    confidence: float | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="how sure the resolution is (1: written out in full; lower where tense or context decided)",
+    )
 
 
 class ResolvedPublication(Message):
     value: datetime
     text: str | None = None
     resolution: Resolution
+    origin: DateOrigin | None = Field(default=None, description="where the parser found it; None when inferred")
+    confidence: float | None = Field(default=None, ge=0, le=1, description="see PageDate.confidence")
 
     _aware = field_validator("value")(_require_aware)
 

@@ -29,12 +29,13 @@ from shared.settings import Settings
 from services.enricher import dates, dedup, keywords, language
 from services.enricher.dedup import DuplicateIndex
 from services.enricher.entities import Span, extract_entities, load_model
-from services.enricher.geo import Gazetteer
+from services.enricher.geo import Gazetteer, source_country
 from services.enricher.publication import resolve_publication
 
 ENRICHER_VERSION = "1.1.0"
 MAX_CHUNK_CHARS = 100_000
 _TEMPORAL_LABELS = {"DATE", "TIME"}
+_FOREIGN_CONFIDENCE = 0.9  # language confidence above which a non-English page gets no English NER entities
 DEFAULT_VOCAB_LIMIT: int = Settings.model_fields["enrich_vocab_limit"].default
 
 
@@ -148,16 +149,22 @@ class Enricher:
 
     def _enrich(self, article: Article, spans: list[Span]) -> EnrichedArticle:
         body = article.body
-        entities = extract_entities(body, spans, self.gazetteer.is_place)
-        places = self.gazetteer.resolve([e.name for e in entities if e.type == "place"])
+        lang, confidence = language.detect(f"{article.title}\n{body}")
+        # The NER model reads English: on a page it confidently says is in another language its
+        # spans are noise ("Der Patient" as a person), so such a page gets no entities at all.
+        english = lang in (None, "en") or (confidence or 0.0) < _FOREIGN_CONFIDENCE
+        entities = extract_entities(body, spans, self.gazetteer.is_place) if english else []
+        places = self.gazetteer.resolve(
+            [e.name for e in entities if e.type == "place"], body, source_country(article.source_domain)
+        )
 
-        candidates = dates.scan(body, [(s.start, s.end, s.label) for s in spans if s.label in _TEMPORAL_LABELS])
+        labelled = [(s.start, s.end, s.label) for s in spans]
+        candidates = dates.scan(body, [s for s in labelled if s[2] in _TEMPORAL_LABELS], labelled)
         absolute = dates.resolve(candidates, None)
         published = resolve_publication(article, absolute)
         reference: date | None = published.value.date() if published else None
         expressions = dates.resolve(candidates, reference) if reference else absolute
 
-        lang, confidence = language.detect(f"{article.title}\n{body}")
         sig = dedup.signature(body)
         duplicate_of = self.duplicates.find_or_add(article.article_id, sig) if self.duplicates else None
         return EnrichedArticle(

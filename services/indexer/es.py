@@ -137,9 +137,16 @@ def write_bulk(
     return BulkReport(outcomes)
 
 
+_NO_HITS: Mapping[str, Any] = {"hits": {"total": {"value": 0, "relation": "eq"}, "hits": []}}
+
+
 def _search(client: Elasticsearch, **request: Any) -> Mapping[str, Any]:
     try:
         return client.search(**request).body
+    except NotFoundError as exc:
+        if exc.error == "index_not_found_exception":
+            return _NO_HITS  # nothing indexed yet: the indexer creates the index with the first article
+        raise
     except BadRequestError as exc:
         # A value Elasticsearch cannot read (a date like "last tuesday", a cursor from another sort).
         raise QueryError(f"Elasticsearch cannot run this search: {_reason(exc)}") from exc
@@ -169,8 +176,7 @@ def search_page(
 
 def get_article(client: Elasticsearch, alias: str, article_id: str) -> dict[str, Any] | None:
     """The stored document of one article, or None. Reads through the alias (every version)."""
-    response = client.search(index=alias, query={"ids": {"values": [article_id]}}, size=1).body
-    hits = response["hits"]["hits"]
+    hits = _search(client, index=alias, query={"ids": {"values": [article_id]}}, size=1)["hits"]["hits"]
     return hits[0]["_source"] if hits else None
 
 
@@ -189,7 +195,12 @@ def iter_matches(
     A point in time freezes the view for the whole export, so articles indexed meanwhile
     neither shift pages nor appear twice; ``search_after`` walks it to the end.
     """
-    pit = client.open_point_in_time(index=alias, keep_alive=keep_alive).body["id"]
+    try:
+        pit = client.open_point_in_time(index=alias, keep_alive=keep_alive).body["id"]
+    except NotFoundError as exc:
+        if exc.error == "index_not_found_exception":
+            return  # nothing indexed yet
+        raise
     try:
         after = None
         while True:

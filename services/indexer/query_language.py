@@ -83,12 +83,15 @@ class ParsedQuery:
 
 
 def source_clause(value: str) -> dict[str, Any]:
-    """The outlet by name (phrase, any case) or by its exact value (``www.bbc.co.uk``)."""
+    """The outlet by name (phrase, any case), its exact value (``www.bbc.co.uk``) or its domain."""
     return {
         "bool": {
             "should": [
                 {"match_phrase": {"source": value}},
                 {"term": {"source.keyword": {"value": value, "case_insensitive": True}}},
+                # The outlet's domain, whole or its label: "nytimes.com", "nytimes", "CNN" (cnn.com).
+                {"term": {"source_domain": {"value": value, "case_insensitive": True}}},
+                {"prefix": {"source_domain": {"value": f"{value.strip().lower()}.", "case_insensitive": True}}},
             ],
             "minimum_should_match": 1,
         }

@@ -21,7 +21,9 @@ Query semantics a user can rely on:
 * ``source`` matches the outlet name as a phrase or the exact value,
   case-insensitive: ``bbc`` matches "BBC News", ``www.bbc.co.uk`` matches itself.
 * ``since`` / ``until`` bound ``published_at``; a bare day for ``until`` means
-  the whole day. ``mentioned_since`` / ``mentioned_until`` keep articles that
+  the whole day. ``published_at`` holds only publication dates the parser is
+  sure of; ``include_uncertain_dates`` sorts and filters on ``published_any_at``
+  (every chosen date, sure or not) instead. ``mentioned_since`` / ``mentioned_until`` keep articles that
   talk about a period overlapping the bounds (``mentioned_periods``).
 * ``hide_duplicates`` leaves out articles the enricher marked as a near-duplicate
   of an earlier one (``duplicate_of``).
@@ -91,6 +93,7 @@ def filter_clauses(
     until: DateBound | None = None,
     mentioned_since: DateBound | None = None,
     mentioned_until: DateBound | None = None,
+    include_uncertain_dates: bool = False,
 ) -> list[dict[str, Any]]:
     """The non-scoring filters, shared by search and export."""
     filters: list[dict[str, Any]] = []
@@ -102,7 +105,7 @@ def filter_clauses(
     if lang:
         filters.append({"term": {"language": {"value": lang.strip().lower(), "case_insensitive": True}}})
     if since is not None or until is not None:
-        filters.append(_range("published_at", since, until))
+        filters.append(_range(published_field(include_uncertain_dates), since, until))
     if mentioned_since is not None or mentioned_until is not None:
         filters.append(_range("mentioned_periods", mentioned_since, mentioned_until, relation="intersects"))
     return filters
@@ -126,14 +129,19 @@ def build_query(query: str | None, *, hide_duplicates: bool = False, **filters: 
     return {"bool": bool_query}, parsed.notice
 
 
-def sort_clause(sort: str, has_text: bool) -> list[Any]:
+def published_field(include_uncertain_dates: bool = False) -> str:
+    return "published_any_at" if include_uncertain_dates else "published_at"
+
+
+def sort_clause(sort: str, has_text: bool, include_uncertain_dates: bool = False) -> list[Any]:
     """Sort keys, always ending on ``article_id`` so a cursor names one exact position."""
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}; choose from {', '.join(SORTS)}")
     if sort == "relevance" and has_text:
         return ["_score", {"article_id": "asc"}]
     order = "asc" if sort == "oldest" else "desc"
-    return [{"published_at": {"order": order, "missing": "_last"}}, "_score", {"article_id": "asc"}]
+    published = published_field(include_uncertain_dates)
+    return [{published: {"order": order, "missing": "_last"}}, "_score", {"article_id": "asc"}]
 
 
 def encode_cursor(sort_values: list[Any]) -> str:
@@ -170,6 +178,7 @@ def build_search(
     facets: bool = False,
     histograms: bool = False,
     facet_size: int = 10,
+    include_uncertain_dates: bool = False,
 ) -> dict[str, Any]:
     """Search body for ``client.search(index=alias, **body)``; ``QueryError`` for a request it cannot run.
 
@@ -186,6 +195,7 @@ def build_search(
     query_body, _ = build_query(
         query, hide_duplicates=hide_duplicates, person=person, org=org, place=place, source=source, lang=lang,
         since=since, until=until, mentioned_since=mentioned_since, mentioned_until=mentioned_until,
+        include_uncertain_dates=include_uncertain_dates,
     )  # fmt: skip
     has_text = bool(query_body["bool"]["should"]) or query_body["bool"]["must"] != [{"match_all": {}}]
     body: dict[str, Any] = {
@@ -193,7 +203,7 @@ def build_search(
         "size": size,
         "track_total_hits": True,
         "_source": SOURCE_FIELDS,
-        "sort": sort_clause(sort, has_text),
+        "sort": sort_clause(sort, has_text, include_uncertain_dates),
         # Scores still count when sorting by date: the CLI shows them, and ties are broken by them.
         "track_scores": True,
         "highlight": {

@@ -19,11 +19,11 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Requ
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from newsflow.ingest import Ingestor
 from services.api.auth import require_token
 from services.api.models import FileOutcome, MultipartAccepted, PageAccepted, PageStatus, Problem
 from services.api.state import ApiState, api_state
 from services.api.uploads import UploadError, read_body, read_multipart
+from services.ingest.ingestor import Ingestor
 from shared.errors import LimitExceededError
 from shared.queues import queue_name
 from shared.raw_store import IncomingBlob
@@ -65,7 +65,7 @@ def _accept(state: ApiState, blob: IncomingBlob, filename: str, fetched_at, url)
     result = Ingestor(state.runtime, state.celery).accept_stored(stored, filename, fetched_at=fetched_at, url=url)
     return {
         "raw_id": stored.raw_id, "status_url": f"/v1/pages/{stored.raw_id}",
-        "duplicate": result.outcome == "duplicate", "size_bytes": stored.size_bytes,
+        "duplicate": result.duplicate, "size_bytes": stored.size_bytes,
     }  # fmt: skip
 
 

@@ -29,6 +29,7 @@ class Filters:
     mentioned_since: str | None
     mentioned_until: str | None
     hide_duplicates: bool
+    include_uncertain_dates: bool
 
     def search_kwargs(self) -> dict[str, Any]:
         """Keyword arguments of ``services.indexer.search.build_search`` (less the query)."""
@@ -51,5 +52,9 @@ def filters(
     mentioned_since: Bound = None,
     mentioned_until: Bound = None,
     hide_duplicates: Annotated[bool, Query(description="leave out near-duplicates of earlier articles")] = False,
+    include_uncertain_dates: Annotated[
+        bool, Query(description="sort and filter on every publication date, also those the parser is unsure of")
+    ] = False,
 ) -> Filters:
-    return Filters(q, person, org, place, source, lang, since, until, mentioned_since, mentioned_until, hide_duplicates)
+    return Filters(q, person, org, place, source, lang, since, until, mentioned_since, mentioned_until,
+                   hide_duplicates, include_uncertain_dates)

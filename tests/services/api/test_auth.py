@@ -8,7 +8,7 @@ pytestmark = pytest.mark.integration
 
 TOKEN = "test-token-" + "x" * 20
 PROTECTED = ["/v1/search", "/v1/pages/" + "a" * 64, "/v1/articles/x", "/v1/export", "/readyz", "/metrics",
-             "/openapi.json", "/docs"]
+             "/openapi.json", "/docs", "/docs/assets/swagger-ui.css"]
 
 
 def test_healthz_is_public(client):

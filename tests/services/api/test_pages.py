@@ -116,7 +116,7 @@ def test_a_failed_queue_send_takes_back_the_page(make_client, api_settings, redi
     """All or nothing: recorded and stored, but the message could not be sent -> neither is kept."""
     import redis
 
-    import newsflow.ingest as ingest
+    import services.ingest.ingestor as ingest
 
     def broker_down(*_args, **_kwargs):
         raise redis.ConnectionError("broker went away")
