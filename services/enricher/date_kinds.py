@@ -35,6 +35,10 @@ from functools import lru_cache
 
 from services.enricher import timex
 
+Fields = dict[str, str]  # what a rule's regular expression captured, by group name
+# (TIMEX3 type, value, grain, resolution); value None when the expression cannot be resolved.
+Resolved = tuple[str, str | None, str | None, str]
+
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
@@ -128,7 +132,7 @@ def _step(adj: str) -> int | None:
         "year-earlier", "year-ago", "year-before", "comparable", "corresponding") else None
 
 
-def ended_quarter(f: dict, ref: date | None) -> tuple[int, int] | None:
+def ended_quarter(f: Fields, ref: date | None) -> tuple[int, int] | None:
     """(year, quarter) of "the quarter ended Sept. 30": the quarter most of whose days precede that day."""
     if "emon" not in f or ref is None:
         return None
@@ -138,7 +142,7 @@ def ended_quarter(f: dict, ref: date | None) -> tuple[int, int] | None:
     return middle.year, timex.quarter_of(middle.month)
 
 
-def resolve_anaphoric(f: dict, ref: date | None, future: bool | None, seen: Mentions) -> tuple:
+def resolve_anaphoric(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
     """"that day", "the following year", "the year-earlier quarter": the last mention of the grain, shifted."""
     unit = f["unit"].lower()
     adj = " ".join((f.get("adj") or "").lower().split())
@@ -203,7 +207,7 @@ def resolve_anaphoric(f: dict, ref: date | None, future: bool | None, seen: Ment
     return "date", day.isoformat(), "day", how
 
 
-def resolve_year_ago(f: dict, ref: date | None, future: bool | None, seen: Mentions) -> tuple:
+def resolve_year_ago(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
     """"year-earlier results": the mentioned quarter a year back, else the year before publication."""
     if seen.quarter:
         return "date", f"{seen.quarter[0] - 1}-Q{seen.quarter[1]}", "quarter", "relative_to_mention"
@@ -212,7 +216,9 @@ def resolve_year_ago(f: dict, ref: date | None, future: bool | None, seen: Menti
     return "date", str(ref.year - 1), "year", "relative_to_publication"
 
 
-def resolve_offset(f: dict, ref: date | None, future: bool | None, seen: Mentions, n: int, unit: str) -> tuple:
+def resolve_offset(
+    f: Fields, ref: date | None, future: bool | None, seen: Mentions, n: int, unit: str
+) -> Resolved:
     """"two days later", "a year earlier": the last mention shifted, in the mention's grain where it is coarser."""
     sign = 1 if f["dir"].lower() == "later" else -1
     months = {"month": 1, "year": 12, "decade": 120, "century": 1200}.get(unit)
@@ -256,7 +262,7 @@ def _holiday_table(year: int) -> dict[str, date]:
 _KNOWN_EVENTS = {"black monday": date(1987, 10, 19)}  # the crash the phrase names in financial news
 
 
-def resolve_holiday(f: dict, ref: date | None, future: bool | None) -> tuple:
+def resolve_holiday(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     name = " ".join(f["name"].lower().replace(".", "").split()).replace("martin luther king jr day",
                                                                          "martin luther king jr. day")
     if name == "martin luther king day":
@@ -292,7 +298,7 @@ _SET_CODES = {"day": "P1D", "week": "P1W", "month": "P1M", "year": "P1Y", "quart
               "evening": "XXXX-XX-XXTEV"}
 
 
-def resolve_set(f: dict, ref: date | None, future: bool | None) -> tuple:
+def resolve_set(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     word = (f.get("unit") or f.get("adv") or f.get("per") or "").lower()
     if word in _WEEKDAYS:
         return "set", f"XXXX-WXX-{_WEEKDAYS.index(word) + 1}", "day", "absolute"
@@ -303,7 +309,7 @@ _DAY_TIMES = {"noon": "T12:00", "midday": "T12:00", "midnight": "T24:00", "overn
               "mid-afternoon": "TAF", "midafternoon": "TAF", "mid-morning": "TMO", "midmorning": "TMO"}
 
 
-def resolve_day_time(f: dict, ref: date | None, future: bool | None, seen: Mentions) -> tuple:
+def resolve_day_time(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
     """"noon", "midnight Friday": the time on the named weekday, the day just mentioned, or publication."""
     suffix = _DAY_TIMES[f["word"].lower()]
     if f.get("wd") and ref:
@@ -317,11 +323,11 @@ def resolve_day_time(f: dict, ref: date | None, future: bool | None, seen: Menti
     return "time", f"{ref.isoformat()}{suffix}", "day", "relative_to_publication"
 
 
-def resolve_future_ref(f: dict, ref: date | None, future: bool | None) -> tuple:
+def resolve_future_ref(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     word = f["word"].lower()
     return "date", "PAST_REF" if word == "past" else "FUTURE_REF", None, "relative_to_publication"
 
 
-def resolve_ordinal_century(f: dict, ref: date | None, future: bool | None) -> tuple:
+def resolve_ordinal_century(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     """"the 20th century" is TIMEX3 ``19`` (the years 1900-1999)."""
     return "date", f"{int(f['n']) - 1:02d}", "century", "absolute"
