@@ -50,7 +50,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"(?:(?P<adj>same|latest|most recent|previous|prior|following|next|full|current|current fiscal|latest fiscal"
         r"|fiscal|year-earlier|year-ago|comparable|corresponding|year-before)\s+)?(?:(?P<yr>1[6-9]\d\d|20\d\d)\s+)?"
         r"(?P<unit>quarter|period|year|month|weekend|week|day|session|morning|afternoon|evening|night)\b(?!-\w)"
-        r"(?:\s+(?:of\s+)?(?:the\s+)?(?P<tail>last year|a year (?:ago|earlier)))?",
+        r"(?:\s+(?:of\s+)?(?:the\s+)?(?P<tail>last year|a year (?:ago|earlier))"
+        r"|\s+(?P<side>before|after)\b(?!\s+(?:the|a|an|his|her|its|their|our|this|that|\w+ing)\b))?",
         re.I)),
     ("year_ago", re.compile(r"(?=[yYlL])\b(?P<adj>year-earlier|year-ago|last year's (?:quarter|period))\b", re.I)),
     ("holiday", re.compile(
@@ -65,6 +66,11 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("day_time", re.compile(
         r"(?=[nmoNMO])\b(?P<word>noon|midday|midnight|overnight|mid-?afternoon|mid-?morning)\b"
         r"(?:\s+(?:on\s+)?(?P<wd>" + _WEEKDAY + r"))?", re.I)),
+    ("spelled_year", re.compile(
+        r"(?=[tTnN])\b(?:the year\s+)?(?:(?P<c19>nineteen)[- ](?P<tens>ten|eleven|twelve|thirteen|fourteen|fifteen"
+        r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+        r"(?:[- ](?P<ones>one|two|three|four|five|six|seven|eight|nine))?|(?<=the year )two thousand"
+        r"|(?P<k2>two thousand)(?:\s+and)?\s+(?P<ones2>one|two|three|four|five|six|seven|eight|nine))\b", re.I)),
     ("future_ref", re.compile(
         r"(?=[tT])\bthe\s+(?:(?:near|distant|foreseeable)\s+)?(?P<word>future|near term|short term|long term|past)\b"
         r"(?!\s+(?:\w+\s+)?(?:years|months|weeks|days|decades|quarters|hours|centuries|seasons|summers|winters|springs"
@@ -80,7 +86,7 @@ TRIGGERS = {
     "set": ("every", "each", "daily", "weekly", "monthly", "hourly", "nightly", "yearly",
             " a ", " per "),
     "day_time": ("noon", "midday", "midnight", "overnight", "afternoon", "morning"),
-    "future_ref": ("future", "term", "the past"), "ordinal_century": ("century",),
+    "future_ref": ("future", "term", "the past"), "spelled_year": ("nineteen", "two thousand"), "ordinal_century": ("century",),
 }
 _VAGUE = re.compile(
     r"^(?:(?:the|recent|coming|past|the past|the last|the coming|the next|the early|the first|over the)\s+)?"
@@ -149,11 +155,13 @@ def resolve_anaphoric(f: Fields, ref: date | None, future: bool | None, seen: Me
     det = f["det"].lower()
     if unit == "period" and not adj:
         raise NotAnExpression("'the period' needs a word saying which")
-    if unit == "year" and det == "the" and not adj and not f.get("pre"):
-        raise NotAnExpression("'the year' alone is as often a duration")
+    if unit == "year" and det == "the" and not adj and not f.get("pre") and "emon" in f:
+        return "duration", "P1Y", None, "absolute"  # "in the year ended March 31": a year's span
     step = _step(adj)
     year_back = step is None or bool(f.get("tail"))  # "the corresponding period last year"
     step = step or 0
+    if side := (f.get("side") or "").lower():  # "the year before", "the day after": one from the mention
+        step, det = (-1 if side == "before" else 1), "that"
     if adj in ("comparable", "corresponding") and not f.get("tail") and not f.get("yr"):
         year_back = True
     if unit in ("quarter", "period"):
@@ -331,3 +339,18 @@ def resolve_future_ref(f: Fields, ref: date | None, future: bool | None) -> Reso
 def resolve_ordinal_century(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     """"the 20th century" is TIMEX3 ``19`` (the years 1900-1999)."""
     return "date", f"{int(f['n']) - 1:02d}", "century", "absolute"
+
+
+_SPELLED = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                       "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_SPELLED.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+                 "ninety": 90})
+
+
+def resolve_spelled_year(f: Fields, ref: date | None, future: bool | None) -> Resolved:
+    """"nineteen ninety-six" (broadcast transcripts) is 1996; "the year two thousand" 2000."""
+    if f.get("c19"):
+        year = 1900 + _SPELLED[f["tens"].lower()] + _SPELLED.get((f.get("ones") or "zero").lower(), 0)
+    else:
+        year = 2000 + _SPELLED.get((f.get("ones2") or "zero").lower(), 0)
+    return "date", str(year), "year", "absolute"

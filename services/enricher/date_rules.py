@@ -375,6 +375,7 @@ def _r_clock_on_day(f: Fields, ref: date | None, future: bool | None, seen: Ment
 RESOLVERS.update({
     "ner": _r_ner_kinds, "holiday": date_kinds.resolve_holiday, "set": date_kinds.resolve_set,
     "future_ref": date_kinds.resolve_future_ref, "ordinal_century": date_kinds.resolve_ordinal_century,
+    "spelled_year": date_kinds.resolve_spelled_year,
 })
 # Kinds anchored on what the story mentioned before them: called with the ``Mentions`` so far.
 ANAPHORIC = {
