@@ -126,10 +126,30 @@ class Mentions:
             self.day, self.day_end = start, end
 
 
+_COUNTED = re.compile(
+    r"^(?:the\s+)?(?:(?:past|next|last|coming|first|previous|following)\s+)?(?P<n>an?|one|two|three|four|five|six"
+    r"|seven|eight|nine|ten|eleven|twelve|\d+|several|a few|few|a couple of|couple of)\s+"
+    r"(?:(?:additional|more|trading|business|full|straight|consecutive)\s+)?"
+    r"(?P<unit>year|month|week|day|quarter|hour|minute)s?$", re.I)
+_UNIT_CODES = {"year": "Y", "month": "M", "week": "W", "day": "D", "quarter": "Q", "hour": "TH", "minute": "TM"}
+
+
 def vague_duration(text: str) -> str | None:
-    """``PXY`` for "recent years", ``PXW`` for "the coming weeks"; None for anything else."""
-    m = _VAGUE.match(text.strip())
-    return _VAGUE_CODES[m["unit"].lower()] if m else None
+    """A duration the rules do not count: ``PXY`` for "recent years", ``P2Q`` for "the past two quarters".
+
+    >>> vague_duration("the coming weeks"), vague_duration("Eight trading days"), vague_duration("Monday")
+    ('PXW', 'P8D', None)
+    """
+    text = text.strip()
+    if m := _VAGUE.match(text):
+        return _VAGUE_CODES[m["unit"].lower()]
+    if m := _COUNTED.match(text):
+        n = m["n"].lower()
+        amount = "X" if n in ("several", "a few", "few") else (
+            "2" if "couple" in n else "1" if n in ("a", "an") else str(_SPELLED.get(n, n)))
+        code = _UNIT_CODES[m["unit"].lower()]
+        return f"PT{amount}{code[1]}" if code.startswith("T") else f"P{amount}{code}"
+    return None
 
 
 def _step(adj: str) -> int | None:
