@@ -50,13 +50,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from shared.models import TemporalExpression
 from services.enricher import timex
-from services.enricher.date_context import tense
-from services.enricher.date_windows import anchor_windows, matches
-from services.enricher.date_kinds import PATTERNS as _KIND_PATTERNS, TRIGGERS as _KIND_TRIGGERS, Mentions
 from services.enricher.date_confidence import confidence
+from services.enricher.date_context import tense
+from services.enricher.date_kinds import PATTERNS as _KIND_PATTERNS
+from services.enricher.date_kinds import TRIGGERS as _KIND_TRIGGERS
+from services.enricher.date_kinds import Mentions
 from services.enricher.date_rules import ANAPHORIC, NUMBERS, RESOLVERS, NotAnExpression
+from services.enricher.date_windows import anchor_windows, matches
+from shared.models import TemporalExpression
 
 MONTH_FULL = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 MONTH_ANY = r"(?:" + MONTH_FULL + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)(?![a-z])"

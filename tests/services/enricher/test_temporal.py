@@ -290,3 +290,11 @@ def test_a_capitalised_time_word_inside_a_sentence_is_a_name():
     text = "The fight was over, said Weeks, a spokesman."
     start = text.index("Weeks")
     assert find(text, ner_spans=[(start, start + 5, "DATE")]) == []
+
+
+def test_spelled_years_and_the_period_before_a_mention():
+    found = _values("The Olympics of nineteen ninety-six were in Atlanta; by the year two thousand it had changed.")
+    assert found["nineteen ninety-six"] == "1996" and found["the year two thousand"] == "2000"
+    found = _values("Profit was $300 million in 1989, down from $450 million the year before.")
+    assert found["the year before"] == "1988"
+    assert _values("Net income for the year ended March 31 rose.", date(1989, 11, 1))["the year"] == "P1Y"
