@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from typing import Any
 
-MAPPING_VERSION = 3  # 2: ``parsed`` (the parser's article, for enrich-only reprocessing), dates.mod; 3: source_domain
+MAPPING_VERSION = 3  # 2: ``parsed`` (the parser's article, for enrich-only reprocessing), dates.mod; 3: source_domain, people_aliases
 
 # Lucene rejects single terms above 32766 bytes; UTF-8 may need 4 bytes a character.
 _MAX_KEYWORD_CHARS = 8191
@@ -113,6 +113,7 @@ def mappings() -> dict[str, Any]:
             "keywords": _name_array(),
             # Who and where.
             "people": _name_array(),
+            "people_aliases": _name_array(),  # other names of the people above ("Trump"): the person filter's too
             "organizations": _name_array(),
             "places": _name_array(),
             "groups": _name_array(),

@@ -63,6 +63,8 @@ def _range(field: str, since: DateBound | None, until: DateBound | None, **extra
 
 
 def _name_filter(field: str, value: str) -> dict[str, Any]:
+    if field == "people":  # any name the entity registry joined under the canonical one ("Trump", "Zelenskiy")
+        return {"multi_match": {"query": value, "type": "phrase", "fields": ["people.text", "people_aliases.text"]}}
     return {"match_phrase": {f"{field}.text": value}}
 
 
