@@ -129,6 +129,10 @@ class Entity(Message):
     count: int = Field(ge=1)
     first_offset: int = Field(ge=0)
     mentions: list[Mention]
+    entity_id: str | None = Field(default=None, description="corpus-wide id (services/enricher/registry.py)")
+    aliases: list[str] = Field(
+        default_factory=list, description="this article's other names for the entity, e.g. 'Trump' of 'Donald Trump'"
+    )
 
 
 class GeoPoint(Message):
