@@ -42,6 +42,8 @@ def search(
     mentioned_since: Optional[str] = typer.Option(None, callback=_iso_day, help="Mentions a day on or after (YYYY-MM-DD)."),
     mentioned_until: Optional[str] = typer.Option(None, callback=_iso_day, help="Mentions a day on or before (YYYY-MM-DD)."),
     size: int = typer.Option(10, help="How many hits."),
+    uncertain_dates: bool = typer.Option(
+        False, "--uncertain-dates", help="Also sort and filter by publication dates the parser is unsure of."),
     json_output: bool = typer.Option(False, "--json", help="Print hits as JSON."),
 ) -> None:
     """Search indexed articles: full text plus filters on people, organisations, places, sources, dates."""
@@ -50,7 +52,8 @@ def search(
 
     settings = get_settings()
     body = build_search(query or None, person=person, org=org, place=place, source=source, since=since,
-                        until=until, mentioned_since=mentioned_since, mentioned_until=mentioned_until, size=size)
+                        until=until, mentioned_since=mentioned_since, mentioned_until=mentioned_until, size=size,
+                        include_uncertain_dates=uncertain_dates)
     total, hits = es.search_articles(es.make_client(settings), settings.index_alias, body)
     if json_output:
         print_json(hits)
