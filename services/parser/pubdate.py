@@ -57,7 +57,7 @@ _META_WEIGHTS = {
     "citation_online_date": 0.85, "prism.publicationdate": 0.85, "sailthru.date": 0.85,
     "parsely-pub-date": 0.85, "article.published": 0.85, "published_time": 0.85, "publication_date": 0.85,
     "original-publish-date": 0.85, "article_date_original": 0.85, "datecreated": 0.75,
-    "dcterms.created": 0.75, "dc.date.created": 0.75, "dc.date": 0.75, "dcterms.date": 0.75, "date": 0.7,
+    "dcterms.created": 0.75, "dc.date.created": 0.75, "dc.date": 0.75, "dcterms.date": 0.75, "date": 0.65,
 }
 _WEIGHT = {"json-ld": 0.95, "json-ld-created": 0.8, "json-ld-other": 0.8, "itemprop": 0.85, "time-pubdate": 0.8,
            "time": 0.7, "url": 0.85, "relative": 0.7, "byline": 0.7, "visible-text": 0.6, "extensive": 0.35}
