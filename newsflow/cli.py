@@ -243,9 +243,18 @@ def _print_file_table(statuses) -> None:
     table = Table("file", "state", "articles indexed", "reason")
     for s in statuses:
         counts = s.counts
-        table.add_row(escape(s.filename), s.state, f"{counts.get('indexed', 0)}/{counts.get('expected', 0)}",
+        skipped = f" ({len(s.skipped)} of {s.records} records skipped)" if s.skipped else ""
+        table.add_row(escape(s.filename), s.state, f"{counts.get('indexed', 0)}/{counts.get('expected', 0)}{skipped}",
                       escape(s.reason or ""))
     console.print(table)
+    _print_skips(statuses)
+
+
+def _print_skips(statuses) -> None:
+    """One unwrapped line per file that skipped records, naming every reason (a table cell would fold it)."""
+    for s in statuses:
+        if s.skipped:
+            console.print(f"- {escape(s.filename)} ({s.raw_id[:12]}): {escape(s.progress())}", soft_wrap=True)
 
 
 @app.command()
@@ -267,6 +276,7 @@ def status(
         "in_flight": sum(not s.done for s in statuses),
         "queues": queue_depths(rt),
         "dead_letters": rt.dead_letters.count(),
+        "skipped_records": sum(len(s.skipped) for s in statuses),
     }
     if json_output:
         report["file_list"] = [s.as_dict() for s in statuses] if files else None
@@ -275,6 +285,11 @@ def status(
     console.print(f"received {report['received']} file(s): " + ", ".join(f"{k} {v}" for k, v in sorted(summary.items())))
     console.print("queue depths: " + ", ".join(f"{k} {v}" for k, v in report["queues"].items()))
     console.print(f"dead letters: {report['dead_letters']}")
+    with_skips = [s for s in statuses if s.skipped]
+    if with_skips:
+        console.print(f"records skipped inside files: {report['skipped_records']} in {len(with_skips)} file(s)")
+        if not files:
+            _print_skips(with_skips)
     if files:
         _print_file_table(statuses)
 
@@ -294,6 +309,11 @@ def verify(json_output: bool = typer.Option(False, "--json")) -> None:
                       f"in flight {result.in_flight}, unaccounted {result.unaccounted}")
         for problem in result.problems:
             console.print(f"[red]- {escape(problem)}[/red]")
+        if result.skipped_records:
+            console.print(f"records skipped inside files, each with its reason: {result.skipped_records}")
+            for entry in result.skipped:
+                console.print(f"- {escape(entry['filename'])} ({entry['raw_id'][:12]}): {escape(entry['progress'])}",
+                              soft_wrap=True)
     if result.unaccounted:
         raise typer.Exit(1)
 

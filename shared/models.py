@@ -102,6 +102,21 @@ class Article(Message):
     _aware = field_validator("fetched_at")(_require_aware)
 
 
+class SkippedRecord(Message):
+    """One record inside a file that the parser did not turn into an article, and why.
+
+    A JSON-lines file, a JSON array or a WARC holds many records; a record that
+    yields nothing (a line that is not JSON, a record without text, a 404
+    response) is counted on its file's status with this, never dropped silently.
+
+    >>> SkippedRecord(reason="line 3 is not valid JSON").reason
+    'line 3 is not valid JSON'
+    """
+
+    reason: str = Field(description="where in the file and why, e.g. 'line 5 has no text'")
+    record_id: str | None = Field(default=None, description="the record's own id or URL, when it has one")
+
+
 class Mention(Message):
     text: str
     start: int = Field(ge=0)

@@ -78,7 +78,8 @@ def stage_task(
             rt = runtime()
             ctx = StageContext(app=app, runtime=rt, task_id=self.request.id)
             raw_id, article_id, filename = _identity(payload)
-            extra = {"stage": stage, "raw_id": raw_id, "article_id": article_id, "task_id": self.request.id}
+            extra = {"stage": stage, "raw_id": raw_id, "article_id": article_id, "file": filename,
+                     "task_id": self.request.id}
             try:
                 message = model.model_validate(payload)
             except ValidationError as exc:
@@ -94,7 +95,8 @@ def stage_task(
                     log.info("transient failure, retry %d in %.1fs: %s", self.request.retries + 1, delay, exc, extra=extra)
                     raise self.retry(exc=exc, countdown=delay)
                 _dead_letter(rt, stage, exc, reason, payload, self.request.retries + 1)
-                log.warning("dead-lettered: %s", reason, extra=extra)
+                log.warning("dead-lettered %s (%s): %s", filename or "a message", (raw_id or "no raw id")[:12],
+                            reason, extra=extra)
 
         return task
 
