@@ -202,6 +202,10 @@ class EnrichedArticle(Message):
     keywords: list[str] = Field(default_factory=list)
     fingerprint: str | None = Field(default=None, description="near-duplicate signature")
     duplicate_of: str | None = None
+    # Bounds per article (services/enricher/limits.py): what was cut is said, and the totals are exact.
+    partial: list[str] = Field(default_factory=list, description="one sentence per enrichment limit that was hit")
+    entities_total: int | None = Field(default=None, ge=0, description="entities found, before the cap on kept ones")
+    dates_total: int | None = Field(default=None, ge=0, description="dates found, before the cap on kept ones")
 
     _aware = field_validator("enriched_at")(_require_aware)
 

@@ -10,9 +10,12 @@ Each concern lives in its own module; this one only wires them:
       -> dates.scan -> publication (reference date) -> dates.resolve
       -> language, keywords, dedup fingerprint (+ duplicate_of)
 
-Long bodies are never truncated: they are cut at paragraph breaks into pieces
-of at most ``MAX_CHUNK_CHARS`` (spaCy's memory use grows with document length)
-and the offsets are shifted back, so every offset indexes ``article.body``.
+Long bodies are cut at paragraph breaks into pieces of at most
+``MAX_CHUNK_CHARS`` (spaCy's memory use grows with document length), fed to
+spaCy at most that many characters at a time, and the offsets are shifted
+back, so every offset indexes ``article.body``. What one article may cost is
+bounded by ``services.enricher.limits`` (characters read, entities, mentions,
+dates, time); a limit that bites is recorded on the article, never silent.
 
     enricher = Enricher()                       # loads the model once
     [enriched] = enricher.enrich_batch([article])
@@ -30,6 +33,7 @@ from services.enricher import dates, dedup, keywords, language
 from services.enricher.dedup import DuplicateIndex
 from services.enricher.entities import Span, extract_entities, load_model
 from services.enricher.geo import Gazetteer
+from services.enricher.limits import Deadline, EnrichLimits, cap_dates_list
 from services.enricher.publication import resolve_publication
 
 ENRICHER_VERSION = "1.1.0"
@@ -67,6 +71,7 @@ class Enricher:
         nlp=None,
         max_chunk_chars: int = MAX_CHUNK_CHARS,
         vocab_limit: int = DEFAULT_VOCAB_LIMIT,
+        limits: EnrichLimits | None = None,
     ) -> None:
         """``nlp`` lets tests and benchmarks share one loaded model; by default it is loaded here.
 
@@ -76,6 +81,7 @@ class Enricher:
         self.nlp = nlp if nlp is not None else load_model()
         self.max_chunk_chars = max_chunk_chars
         self.vocab_limit = vocab_limit
+        self.limits = limits or EnrichLimits()
         self.nlp.max_length = max(self.nlp.max_length, max_chunk_chars + 1)
         self.gazetteer = Gazetteer.shared()
         self.duplicates = duplicates
@@ -91,19 +97,35 @@ class Enricher:
         gc.collect()
         gc.freeze()
 
-    def ner_spans(self, texts: list[str]) -> list[list[Span]]:
+    def ner_spans(self, texts: list[str], deadline: Deadline | None = None) -> list[list[Span]]:
         """spaCy entity spans of every text, offsets into that text."""
+        spans, _ = self._ner(texts, deadline)
+        return spans
+
+    def _ner(self, texts: list[str], deadline: Deadline | None) -> tuple[list[list[Span]], list[int]]:
+        """Spans per text, and how many characters of each text NER read before ``deadline`` ran out.
+
+        Pieces go to spaCy in groups of at most ``max_chunk_chars`` characters: a batch of
+        ordinary articles is still one ``nlp.pipe`` call, while long bodies never sit in
+        spaCy's memory all at once (a batch of 200,000-character bodies would), and the
+        deadline is looked at between groups.
+        """
         pieces = [
             (i, offset, piece) for i, text in enumerate(texts) for offset, piece in chunks(text, self.max_chunk_chars)
         ]
         spans: list[list[Span]] = [[] for _ in texts]
+        read = [0] * len(texts)
         with self._vocabulary_scope():
-            docs = self.nlp.pipe(piece for _, _, piece in pieces)
-            for (i, offset, _), doc in zip(pieces, docs):
-                spans[i].extend(
-                    Span(ent.label_, offset + ent.start_char, offset + ent.end_char) for ent in doc.ents
-                )
-        return spans
+            for group in _groups(pieces, self.max_chunk_chars):
+                if deadline is not None and deadline.expired():
+                    break
+                docs = self.nlp.pipe(piece for _, _, piece in group)
+                for (i, offset, piece), doc in zip(group, docs):
+                    spans[i].extend(
+                        Span(ent.label_, offset + ent.start_char, offset + ent.end_char) for ent in doc.ents
+                    )
+                    read[i] = offset + len(piece)
+        return spans, read
 
     def _vocabulary_scope(self):
         """Where the words this batch adds to the shared Vocab go: kept, or freed when it ends.
@@ -123,8 +145,17 @@ class Enricher:
         return self.nlp.memory_zone()
 
     def enrich_batch(self, articles: list[Article]) -> list[EnrichedArticle]:
-        all_spans = self.ner_spans([a.body for a in articles])
-        return [self._enrich(article, spans) for article, spans in zip(articles, all_spans)]
+        deadline = Deadline(self.limits.time_limit_s)
+        parts = [self.limits.read_part(a.body) for a in articles]
+        all_spans, read = self._ner([text for text, _ in parts], deadline)
+        enriched = []
+        for article, (text, note), spans, chars in zip(articles, parts, all_spans, read):
+            notes = [note] if note else []
+            if chars < len(text):
+                notes.append(deadline.note(f"entities and dates were read in the first {chars} characters"))
+                text = text[:chars]
+            enriched.append(self._enrich(article, text, spans, notes, deadline))
+        return enriched
 
     def enrich_each(self, articles: list[Article]) -> list[EnrichedArticle | Exception]:
         """``enrich_batch``, but an article that fails costs only itself: one outcome per article.
@@ -146,16 +177,28 @@ class Enricher:
                 outcomes.append(exc)
         return outcomes
 
-    def _enrich(self, article: Article, spans: list[Span]) -> EnrichedArticle:
-        body = article.body
-        entities = extract_entities(body, spans, self.gazetteer.is_place)
+    def _enrich(
+        self, article: Article, body: str, spans: list[Span], notes: list[str], deadline: Deadline
+    ) -> EnrichedArticle:
+        """Enrich from ``body``, the part of ``article.body`` the limits let it read."""
+        limits = self.limits
+        found = extract_entities(body, spans, self.gazetteer.is_place)
+        entities, capped = limits.cap_entities(found)
+        notes.extend(capped)
         places = self.gazetteer.resolve([e.name for e in entities if e.type == "place"])
 
         candidates = dates.scan(body, [(s.start, s.end, s.label) for s in spans if s.label in _TEMPORAL_LABELS])
+        if note := limits.cap_dates(len(candidates)):
+            notes.append(note)
+        dates_total = len(candidates)
+        candidates = candidates[: limits.max_dates]
+        if deadline.expired():
+            notes.append(deadline.note(f"{dates_total} dates were found, none resolved"))
+            candidates = []
         absolute = dates.resolve(candidates, None)
         published = resolve_publication(article, absolute)
         reference: date | None = published.value.date() if published else None
-        expressions = dates.resolve(candidates, reference) if reference else absolute
+        expressions = cap_dates_list(dates.resolve(candidates, reference) if reference else absolute, limits.max_dates)
 
         lang, confidence = language.detect(f"{article.title}\n{body}")
         sig = dedup.signature(body)
@@ -170,7 +213,27 @@ class Enricher:
             entities=entities,
             places=places,
             dates=expressions,
+            partial=notes,
+            entities_total=len(found),
+            dates_total=dates_total,
             keywords=keywords.extract(article.title, body),
             fingerprint=dedup.encode(sig),
             duplicate_of=duplicate_of,
         )
+
+
+def _groups(pieces: list[tuple[int, int, str]], max_chars: int) -> list[list[tuple[int, int, str]]]:
+    """Consecutive pieces in groups of at most ``max_chars`` characters (a longer piece alone).
+
+    >>> [len(g) for g in _groups([(0, 0, "aa"), (1, 0, "bb"), (2, 0, "cccc")], max_chars=4)]
+    [2, 1]
+    """
+    groups: list[list[tuple[int, int, str]]] = []
+    size = max_chars + 1
+    for piece in pieces:
+        if size + len(piece[2]) > max_chars:
+            groups.append([])
+            size = 0
+        groups[-1].append(piece)
+        size += len(piece[2])
+    return groups

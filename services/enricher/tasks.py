@@ -22,6 +22,7 @@ from celery import Celery
 from celery.signals import worker_process_init
 
 from services.enricher.dedup_store import RedisDuplicateIndex
+from services.enricher.limits import EnrichLimits
 from services.enricher.pipeline import Enricher
 from shared.models import Article, EnrichedArticle, PageDate
 from shared.queues import send
@@ -41,6 +42,7 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> None:
                 rt.redis, prefix=f"{rt.settings.key_prefix}:dedup", ttl_s=rt.settings.dedup_ttl_days * 86400
             ),
             vocab_limit=rt.settings.enrich_vocab_limit,
+            limits=EnrichLimits.from_settings(rt.settings),
         )
 
     @worker_process_init.connect(weak=False)
