@@ -238,6 +238,25 @@ class StatusStore:
             pipe.hget(self._key("file", rid), "state")
         return [v.decode() if v else None for v in pipe.execute()]
 
+    def resolve(self, raw_id: str) -> list[str]:
+        """The raw ids a full id or a prefix of one (the CLI prints 12 characters) names.
+
+        More than one means the prefix is ambiguous; the caller says so.
+        """
+        raw_id = raw_id.strip().lower()
+        if not raw_id or any(ch not in "0123456789abcdef" for ch in raw_id):
+            return []
+        if len(raw_id) == 64:
+            return [raw_id] if self.r.zscore(self._key("files"), raw_id) is not None else []
+        return [rid for rid in self.raw_ids() if rid.startswith(raw_id)]
+
+    def retry_article(self, raw_id: str, article_id: str) -> None:
+        """A failed article is being sent again (dead-letter replay): it is in flight, no longer failed."""
+        pipe = self.r.pipeline()
+        pipe.srem(self._key("file", raw_id, "failed"), article_id)
+        pipe.hset(self._key("file", raw_id), mapping={"state": "parsed", "updated_at": self._now()})
+        pipe.execute()
+
     def raw_ids(self) -> list[str]:
         return [m.decode() for m in self.r.zrange(self._key("files"), 0, -1)]
 

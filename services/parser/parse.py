@@ -30,6 +30,21 @@ from shared.errors import BadInputError, LimitExceededError
 from shared.models import Article, RawPageRef
 
 _TITLE_MAX_WORDS = 25
+# The shortest text (title and body) a page or text file may hold and still be an article.
+# The shortest real items seen are one-sentence briefs of 12-20 words ("Local election
+# results. Turnout was the highest in twenty years, officials said on Friday."); below 10
+# it is a note, a stub or an error page ("just some words, not a news page": 7 words).
+# NEWSFLOW_MIN_ARTICLE_WORDS changes it.
+MIN_ARTICLE_WORDS = 10
+
+
+def _check_length(article: Article, min_words: int) -> None:
+    words = len(f"{article.title} {article.body}".split())
+    if words < min_words:
+        raise BadInputError(
+            f"The text is too short to be an article ({words} words; an article has at least {min_words}, "
+            "NEWSFLOW_MIN_ARTICLE_WORDS)."
+        )
 
 
 def _from_text(data: bytes, ref: RawPageRef) -> list[Article]:
@@ -68,12 +83,15 @@ def parse_page(
 
 
 def parse_file(
-    data: bytes, ref: RawPageRef, *, max_raw_bytes: int, max_decompressed_bytes: int, max_articles: int
+    data: bytes, ref: RawPageRef, *, max_raw_bytes: int, max_decompressed_bytes: int, max_articles: int,
+    min_article_words: int = MIN_ARTICLE_WORDS,
 ) -> Reading:
     """``parse_page`` with the file's record count and every record skipped inside it, with its reason.
 
     The parse task records both on the file's status, so "4 of 6 records, 2 skipped"
-    is visible to the user instead of a silent "4/4".
+    is visible to the user instead of a silent "4/4". A page or text file whose
+    text is shorter than ``min_article_words`` is not an article (a note, a stub,
+    an error page): it fails with that reason instead of becoming an untitled one.
     """
     if len(data) > max_raw_bytes:
         raise LimitExceededError(f"The file is {len(data)} bytes, over the {max_raw_bytes}-byte limit.")
@@ -90,6 +108,8 @@ def parse_file(
                                           fetched_at=ref.fetched_at)])
     else:
         reading = Reading(_from_text(detected.data, ref))
+    if detected.format in ("html", "text") and len(reading.articles) == 1:
+        _check_length(reading.articles[0], min_article_words)
     check_article_count(len(reading.articles), max_articles)
     _distinct(reading, records_are_articles=detected.format in ("json", "warc"))
     return reading

@@ -33,6 +33,7 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> None:
             max_raw_bytes=settings.max_raw_bytes,
             max_decompressed_bytes=settings.max_decompressed_bytes,
             max_articles=settings.max_articles_per_page,
+            min_article_words=settings.min_article_words,
         )
         for skip in reading.skipped:
             log.warning("%s (%s): skipped %s", ref.filename, ref.raw_id[:12], skip.reason,

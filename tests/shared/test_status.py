@@ -88,3 +88,17 @@ def test_records_skipped_inside_a_file_are_kept_on_its_status_and_cleared_by_a_r
     assert status.as_dict()["skipped"][1]["reason"] == "line 5 has no text"
     store.reset(RAW)
     assert store.get(RAW).skipped == []
+
+
+def test_a_dead_letter_is_claimed_once_and_never_when_written_again(redis_client, unique_prefix):
+    store = DeadLetterStore(redis_client, unique_prefix)
+    letter = build_dead_letter(stage="parse", exc=BadInputError("x"), reason="x", raw_id=RAW, raw_path=None)
+    store.add(letter)
+    assert store.claim(letter) is True
+    assert store.claim(letter) is False  # a second replay running at once gets nothing
+    store.add(letter)
+    again = build_dead_letter(stage="parse", exc=BadInputError("y"), reason="y", raw_id=RAW, raw_path=None)
+    store.add(again)  # the stage failed it again meanwhile: same id, newer record
+    assert store.claim(letter) is False
+    assert store.get(letter.dead_letter_id).reason == "y"
+    assert store.resolve(letter.dead_letter_id[:8]) == [store.get(letter.dead_letter_id)]
