@@ -103,6 +103,15 @@ class Settings(BaseSettings):
     # Wall time, and the parser runs at idle priority: a 50 MB page parses in ~50 s on an idle
     # core, far longer while both enrichers are busy, so the limit is generous.
     parse_time_limit_s: float = Field(default=900.0, gt=0)
+    # HTTP API (services/api/). Tokens: NEWSFLOW_API_TOKENS (comma-separated) and/or the token
+    # file (one a line); `newsflow up` writes a random one to runtime_dir/api-token.
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    api_tokens: SecretStr | None = None
+    api_token_file: Path | None = Field(default=None, description="defaults to runtime_dir/api-token")
+    # Back-pressure: POST /v1/pages answers 429 while the parse queue holds more than this.
+    api_parse_queue_high_water: int = Field(default=10_000, ge=0)
+    api_retry_after_s: int = Field(default=5, ge=1)
 
     # Enrichment.
     dedup_ttl_days: float = Field(
@@ -116,6 +125,10 @@ class Settings(BaseSettings):
     @property
     def drop_folder(self) -> Path:
         return self.drop_dir or self.runtime_dir / "drop"
+
+    @property
+    def api_token_path(self) -> Path:
+        return self.api_token_file or self.runtime_dir / "api-token"
 
     @property
     def log_dir(self) -> Path:

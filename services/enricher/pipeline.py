@@ -29,16 +29,17 @@ from datetime import date
 
 from shared.models import Article, EnrichedArticle, utc_now
 from shared.settings import Settings
-from services.enricher import dates, dedup, keywords, language
+from services.enricher import dates, dedup, keywords, language, registry
 from services.enricher.dedup import DuplicateIndex
 from services.enricher.entities import Span, extract_entities, load_model
-from services.enricher.geo import Gazetteer
+from services.enricher.geo import Gazetteer, source_country
 from services.enricher.limits import Deadline, EnrichLimits, cap_dates_list
 from services.enricher.publication import resolve_publication
 
 ENRICHER_VERSION = "1.1.0"
 MAX_CHUNK_CHARS = 100_000
 _TEMPORAL_LABELS = {"DATE", "TIME"}
+_FOREIGN_CONFIDENCE = 0.9  # language confidence above which a non-English page gets no English NER entities
 DEFAULT_VOCAB_LIMIT: int = Settings.model_fields["enrich_vocab_limit"].default
 
 
@@ -68,6 +69,7 @@ class Enricher:
         self,
         *,
         duplicates: DuplicateIndex | None = None,
+        registry=None,
         nlp=None,
         max_chunk_chars: int = MAX_CHUNK_CHARS,
         vocab_limit: int = DEFAULT_VOCAB_LIMIT,
@@ -85,6 +87,9 @@ class Enricher:
         self.nlp.max_length = max(self.nlp.max_length, max_chunk_chars + 1)
         self.gazetteer = Gazetteer.shared()
         self.duplicates = duplicates
+        # Corpus-wide canonical names (``registry.MemoryRegistry`` / ``registry_store.RedisRegistry``);
+        # None: names are canonical within each article only.
+        self.registry = registry
         # The model, the gazetteer (~300k objects), the language model (two
         # 100k-entry lists, loaded lazily otherwise) and the MinHash permutations
         # live as long as the process. Loading them all now and moving them out of
@@ -148,14 +153,29 @@ class Enricher:
         deadline = Deadline(self.limits.time_limit_s)
         parts = [self.limits.read_part(a.body) for a in articles]
         all_spans, read = self._ner([text for text, _ in parts], deadline)
-        enriched = []
-        for article, (text, note), spans, chars in zip(articles, parts, all_spans, read):
-            notes = [note] if note else []
+        bodies, notes = [], []
+        for (text, note), chars in zip(parts, read):
+            notes.append([note] if note else [])
             if chars < len(text):
-                notes.append(deadline.note(f"entities and dates were read in the first {chars} characters"))
-                text = text[:chars]
-            enriched.append(self._enrich(article, text, spans, notes, deadline))
-        return enriched
+                notes[-1].append(deadline.note(f"entities and dates were read in the first {chars} characters"))
+            bodies.append(text[:chars])
+        found = [self._entities(article, body, spans) for article, body, spans in zip(articles, bodies, all_spans)]
+        if self.registry is not None:  # one registry exchange for the whole batch
+            resolved = self.registry.resolve_batch([registry.names_of(entities) for entities, _ in found])
+            found = [(registry.apply(entities, r), lang) for (entities, lang), r in zip(found, resolved)]
+        return [
+            self._enrich(article, body, spans, entities, lang, article_notes, deadline)
+            for article, body, spans, (entities, lang), article_notes in zip(articles, bodies, all_spans, found, notes)
+        ]
+
+    def _entities(self, article: Article, body: str, spans: list[Span]):
+        """(entities, (language, confidence)) of one article, from ``body``: the part of it the limits let it read."""
+        lang, confidence = language.detect(f"{article.title}\n{body}")
+        # The NER model reads English: on a page it confidently says is in another language its
+        # spans are noise ("Der Patient" as a person), so such a page gets no entities at all.
+        english = lang in (None, "en") or (confidence or 0.0) < _FOREIGN_CONFIDENCE
+        entities = extract_entities(body, spans, self.gazetteer.is_place) if english else []
+        return entities, (lang, confidence)
 
     def enrich_each(self, articles: list[Article]) -> list[EnrichedArticle | Exception]:
         """``enrich_batch``, but an article that fails costs only itself: one outcome per article.
@@ -178,16 +198,20 @@ class Enricher:
         return outcomes
 
     def _enrich(
-        self, article: Article, body: str, spans: list[Span], notes: list[str], deadline: Deadline
+        self, article: Article, body: str, spans: list[Span], found, lang_confidence, notes: list[str],
+        deadline: Deadline,
     ) -> EnrichedArticle:
         """Enrich from ``body``, the part of ``article.body`` the limits let it read."""
         limits = self.limits
-        found = extract_entities(body, spans, self.gazetteer.is_place)
+        lang, confidence = lang_confidence
         entities, capped = limits.cap_entities(found)
         notes.extend(capped)
-        places = self.gazetteer.resolve([e.name for e in entities if e.type == "place"])
+        places = self.gazetteer.resolve(
+            [e.name for e in entities if e.type == "place"], body, source_country(article.source_domain)
+        )
 
-        candidates = dates.scan(body, [(s.start, s.end, s.label) for s in spans if s.label in _TEMPORAL_LABELS])
+        labelled = [(s.start, s.end, s.label) for s in spans]
+        candidates = dates.scan(body, [s for s in labelled if s[2] in _TEMPORAL_LABELS], labelled)
         if note := limits.cap_dates(len(candidates)):
             notes.append(note)
         dates_total = len(candidates)
@@ -200,7 +224,6 @@ class Enricher:
         reference: date | None = published.value.date() if published else None
         expressions = cap_dates_list(dates.resolve(candidates, reference) if reference else absolute, limits.max_dates)
 
-        lang, confidence = language.detect(f"{article.title}\n{body}")
         sig = dedup.signature(body)
         duplicate_of = self.duplicates.find_or_add(article.article_id, sig) if self.duplicates else None
         return EnrichedArticle(

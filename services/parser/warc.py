@@ -102,8 +102,10 @@ def read_warc_file(
             if response.content_type and "html" not in response.content_type.lower():
                 reading.skip(f"{where} is not HTML ({response.content_type})", record_id=response.record_id)
                 continue
+            crawled = (parse_date(response.date) if response.date else None) or fetched_at
             try:
-                page = extract_html(response.payload, url=response.url, http_charset=_charset(response.content_type))
+                page = extract_html(response.payload, url=response.url, http_charset=_charset(response.content_type),
+                                    fetched_at=crawled)
             except BadInputError:
                 reading.skip(f"{where} has no article text", record_id=response.record_id)
                 continue
@@ -113,7 +115,7 @@ def read_warc_file(
                     raw_id=raw_id,
                     source_format="warc",
                     url=response.url,
-                    fetched_at=(parse_date(response.date) if response.date else None) or fetched_at,
+                    fetched_at=crawled,
                     metadata={"warc_record_id": response.record_id},
                 )
             )

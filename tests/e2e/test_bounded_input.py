@@ -17,7 +17,7 @@ import random
 import psutil
 import pytest
 
-from newsflow.ingest import wait_for
+from services.ingest.progress import wait_for
 from newsflow.stack import LocalStack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
