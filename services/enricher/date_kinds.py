@@ -77,17 +77,6 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"|autumns|falls|sessions))", re.I)),
     ("ordinal_century", re.compile(r"(?=[tT\d])\b(?:the\s+)?(?P<n>1\d|2[01]|[1-9])(?:st|nd|rd|th)[- ]century\b", re.I)),
 ]
-TRIGGERS = {
-    "anaphoric": ("year", "quarter", "period", "month", "week", "day", "session", "morning", "afternoon", "evening",
-                  "night"),
-    "year_ago": ("year-", "year's"), "holiday": ("thanksgiving", "christmas", "new year", "easter", "good friday", "memorial",
-                                         "labor day", "independence", "columbus", "veterans", "election day", "king",
-                                         "presidents", "valentine", "halloween", "black monday"),
-    "set": ("every", "each", "daily", "weekly", "monthly", "hourly", "nightly", "yearly",
-            " a ", " per "),
-    "day_time": ("noon", "midday", "midnight", "overnight", "afternoon", "morning"),
-    "future_ref": ("future", "term", "the past"), "spelled_year": ("nineteen", "two thousand"), "ordinal_century": ("century",),
-}
 _VAGUE = re.compile(
     r"^(?:(?:the|recent|coming|past|the past|the last|the coming|the next|the early|the first|over the)\s+)?"
     r"(?P<unit>years|months|weeks|days|decades|hours|minutes|quarters)(?:-long|\s+ahead)?$", re.I)
