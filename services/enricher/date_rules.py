@@ -259,9 +259,10 @@ def _r_ago(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     n = int(n)
     if unit in ("second", "minute", "hour"):
         return "date", ref.isoformat(), "day", "relative_to_publication"
-    if unit in ("day", "week"):
-        day = ref - timedelta(days=n * (7 if unit == "week" else 1))
-        return "date", day.isoformat(), "day", "relative_to_publication"
+    if unit == "week":  # "six weeks ago": that week (TimeML), not a day the text does not give
+        return "date", timex.iso_week(ref - timedelta(weeks=n)), "week", "relative_to_publication"
+    if unit == "day":
+        return "date", (ref - timedelta(days=n)).isoformat(), "day", "relative_to_publication"
     if unit == "month":
         y, m = timex.shift_months(ref.year, ref.month, -n)
         return "date", f"{y:04d}-{m:02d}", "month", "relative_to_publication"
