@@ -55,11 +55,14 @@ class RawPageRef(Message):
         default=None,
         description="when the page was crawled; reference time for relative stamps",
     )
+    url: str | None = Field(default=None, description="where the page was fetched from, when the sender said")
 
     _aware = field_validator("received_at", "fetched_at")(_require_aware)
 
 
-DateOrigin = Literal["json-ld", "meta", "url", "visible-text", "relative", "record", "warc"]
+DateOrigin = Literal[
+    "json-ld", "meta", "itemprop", "time-element", "url", "visible-text", "relative", "record", "warc"
+]
 
 
 class PageDate(Message):
@@ -70,6 +73,12 @@ class PageDate(Message):
         default=None, description="absolute UTC time when the text was absolute"
     )
     origin: DateOrigin
+    day: date | None = Field(
+        default=None, description="the calendar day the page wrote, in its own time zone (value is UTC)"
+    )
+    confidence: float | None = Field(
+        default=None, ge=0, le=1, description="how sure the parser is that this is the publication date"
+    )
 
     _aware = field_validator("value")(_require_aware)
 
@@ -89,6 +98,9 @@ class Article(Message):
     url: str | None = None
     canonical_url: str | None = None
     source: str | None = Field(default=None, description="site or outlet name")
+    source_domain: str | None = Field(
+        default=None, description="registered domain of the outlet, e.g. 'nytimes.com' (services/parser/source.py)"
+    )
     authors: list[str] = Field(default_factory=list)
     published: PageDate | None = None
     modified: PageDate | None = None
@@ -117,6 +129,10 @@ class Entity(Message):
     count: int = Field(ge=1)
     first_offset: int = Field(ge=0)
     mentions: list[Mention]
+    entity_id: str | None = Field(default=None, description="corpus-wide id (services/enricher/registry.py)")
+    aliases: list[str] = Field(
+        default_factory=list, description="this article's other names for the entity, e.g. 'Trump' of 'Donald Trump'"
+    )
 
 
 class GeoPoint(Message):
@@ -176,6 +192,8 @@ class ResolvedPublication(Message):
     value: datetime
     text: str | None = None
     resolution: Resolution
+    origin: DateOrigin | None = Field(default=None, description="where the parser found it; None when inferred")
+    confidence: float | None = Field(default=None, ge=0, le=1, description="see PageDate.confidence")
 
     _aware = field_validator("value")(_require_aware)
 

@@ -39,6 +39,8 @@ Baseline: spaCy entities as-is (every label), ``dateparser.search.search_dates``
 with the creation time as relative base, values as calendar days.
 
     newsflow eval enrichment --dataset /path/to/meantime [--json]
+
+A folder of GUM TSV files is scored by ``gum.py`` instead (typed entities, canonical names).
 """
 
 from __future__ import annotations
@@ -384,6 +386,12 @@ def command(
     ),
 ) -> None:
     """Measure entity and date quality and speed against a naive spaCy + dateparser baseline."""
+    from newsflow.evaluation import gum
+
+    if gum.is_gum(dataset):  # GUM TSV: typed entities and canonical names (see gum.py)
+        gum_result = gum.evaluate(dataset)
+        typer.echo(json.dumps(gum_result, indent=2)) if json_output else gum.print_report(gum_result, dataset)
+        return
     result = evaluate(dataset, speed_rounds)
     if json_output:
         typer.echo(json.dumps(result, indent=2))

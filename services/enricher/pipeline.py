@@ -26,15 +26,16 @@ from datetime import date
 
 from shared.models import Article, EnrichedArticle, utc_now
 from shared.settings import Settings
-from services.enricher import dates, dedup, keywords, language
+from services.enricher import dates, dedup, keywords, language, registry
 from services.enricher.dedup import DuplicateIndex
 from services.enricher.entities import Span, extract_entities, load_model
-from services.enricher.geo import Gazetteer
+from services.enricher.geo import Gazetteer, source_country
 from services.enricher.publication import resolve_publication
 
 ENRICHER_VERSION = "1.1.0"
 MAX_CHUNK_CHARS = 100_000
 _TEMPORAL_LABELS = {"DATE", "TIME"}
+_FOREIGN_CONFIDENCE = 0.9  # language confidence above which a non-English page gets no English NER entities
 DEFAULT_VOCAB_LIMIT: int = Settings.model_fields["enrich_vocab_limit"].default
 
 
@@ -64,6 +65,7 @@ class Enricher:
         self,
         *,
         duplicates: DuplicateIndex | None = None,
+        registry=None,
         nlp=None,
         max_chunk_chars: int = MAX_CHUNK_CHARS,
         vocab_limit: int = DEFAULT_VOCAB_LIMIT,
@@ -79,6 +81,9 @@ class Enricher:
         self.nlp.max_length = max(self.nlp.max_length, max_chunk_chars + 1)
         self.gazetteer = Gazetteer.shared()
         self.duplicates = duplicates
+        # Corpus-wide canonical names (``registry.MemoryRegistry`` / ``registry_store.RedisRegistry``);
+        # None: names are canonical within each article only.
+        self.registry = registry
         # The model, the gazetteer (~300k objects), the language model (two
         # 100k-entry lists, loaded lazily otherwise) and the MinHash permutations
         # live as long as the process. Loading them all now and moving them out of
@@ -124,7 +129,23 @@ class Enricher:
 
     def enrich_batch(self, articles: list[Article]) -> list[EnrichedArticle]:
         all_spans = self.ner_spans([a.body for a in articles])
-        return [self._enrich(article, spans) for article, spans in zip(articles, all_spans)]
+        found = [self._entities(article, spans) for article, spans in zip(articles, all_spans)]
+        if self.registry is not None:  # one registry exchange for the whole batch
+            resolved = self.registry.resolve_batch([registry.names_of(entities) for entities, _ in found])
+            found = [(registry.apply(entities, r), lang) for (entities, lang), r in zip(found, resolved)]
+        return [
+            self._enrich(article, spans, entities, lang)
+            for article, spans, (entities, lang) in zip(articles, all_spans, found)
+        ]
+
+    def _entities(self, article: Article, spans: list[Span]):
+        """(entities, (language, confidence)) of one article."""
+        lang, confidence = language.detect(f"{article.title}\n{article.body}")
+        # The NER model reads English: on a page it confidently says is in another language its
+        # spans are noise ("Der Patient" as a person), so such a page gets no entities at all.
+        english = lang in (None, "en") or (confidence or 0.0) < _FOREIGN_CONFIDENCE
+        entities = extract_entities(article.body, spans, self.gazetteer.is_place) if english else []
+        return entities, (lang, confidence)
 
     def enrich_each(self, articles: list[Article]) -> list[EnrichedArticle | Exception]:
         """``enrich_batch``, but an article that fails costs only itself: one outcome per article.
@@ -146,10 +167,12 @@ class Enricher:
                 outcomes.append(exc)
         return outcomes
 
-    def _enrich(self, article: Article, spans: list[Span]) -> EnrichedArticle:
+    def _enrich(self, article: Article, spans: list[Span], entities, lang_confidence) -> EnrichedArticle:
         body = article.body
-        entities = extract_entities(body, spans, self.gazetteer.is_place)
-        places = self.gazetteer.resolve([e.name for e in entities if e.type == "place"])
+        lang, confidence = lang_confidence
+        places = self.gazetteer.resolve(
+            [e.name for e in entities if e.type == "place"], body, source_country(article.source_domain)
+        )
 
         labelled = [(s.start, s.end, s.label) for s in spans]
         candidates = dates.scan(body, [s for s in labelled if s[2] in _TEMPORAL_LABELS], labelled)
@@ -158,7 +181,6 @@ class Enricher:
         reference: date | None = published.value.date() if published else None
         expressions = dates.resolve(candidates, reference) if reference else absolute
 
-        lang, confidence = language.detect(f"{article.title}\n{body}")
         sig = dedup.signature(body)
         duplicate_of = self.duplicates.find_or_add(article.article_id, sig) if self.duplicates else None
         return EnrichedArticle(

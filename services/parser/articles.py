@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from services.parser.html import HtmlPage
+from services.parser.source import choose_source
 from shared.errors import LimitExceededError
 from shared.identity import article_id
 from shared.models import Article, PageDate, SourceFormat
@@ -37,7 +38,13 @@ def make_article(
     metadata: dict[str, Any] | None = None,
     position: int = 0,
     parent_id: str | None = None,
+    publisher: str | None = None,
 ) -> Article:
+    """``source`` is what the reader found; the outlet name and domain indexed come from ``choose_source``.
+
+    Identity keeps the reader's ``source``, so choosing names better never changes an article's id.
+    """
+    outlet = choose_source([source], [publisher], canonical_url or url)
     return Article(
         article_id=article_id(url=canonical_url or url, source=source, title=title, body=body),
         raw_id=raw_id,
@@ -48,7 +55,8 @@ def make_article(
         body=body,
         url=url,
         canonical_url=canonical_url,
-        source=source,
+        source=outlet.name,
+        source_domain=outlet.domain,
         authors=authors or [],
         published=published,
         modified=modified,
@@ -78,6 +86,7 @@ def from_html_page(
         "url": url or meta.canonical_url,
         "canonical_url": meta.canonical_url,
         "source": meta.site_name,
+        "publisher": meta.publisher,
         "authors": meta.authors,
         "published": meta.published,
         "modified": meta.modified,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 import trafilatura
 from lxml import etree
@@ -65,8 +66,14 @@ def drop_title_line(body: str, title: str | None) -> str:
     return body
 
 
-def extract_html(data: bytes | str, url: str | None = None, http_charset: str | None = None) -> HtmlPage:
-    """Decode, parse and extract one page; raises BadInputError when no text is found."""
+def extract_html(
+    data: bytes | str, url: str | None = None, http_charset: str | None = None, fetched_at: datetime | None = None
+) -> HtmlPage:
+    """Decode, parse and extract one page; raises BadInputError when no text is found.
+
+    ``fetched_at`` bounds the publication date (nothing is published after it was
+    fetched) and anchors relative stamps ("vor 3 Stunden").
+    """
     if isinstance(data, bytes):
         text, encoding = decode_bytes(data, http_charset)
     else:
@@ -80,7 +87,7 @@ def extract_html(data: bytes | str, url: str | None = None, http_charset: str | 
     tree = load_html(text)
     if tree is None:
         raise BadInputError("The page could not be parsed as HTML.")
-    meta = read_metadata(tree, url)  # first: JSON-LD lives in the scripts stripped next
+    meta = read_metadata(tree, url, fetched_at)  # first: JSON-LD lives in the scripts stripped next
     etree.strip_elements(tree, *_NEVER_TEXT, with_tail=False)
     body = drop_title_line(extract_body(tree, url), meta.title)
     if not body:
