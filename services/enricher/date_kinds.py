@@ -176,6 +176,9 @@ def resolve_anaphoric(f: Fields, ref: date | None, future: bool | None, seen: Me
     if unit in ("quarter", "period"):
         if ended := ended_quarter(f, ref):
             (y, q), how = ended, "relative_to_publication"
+        elif unit == "period" and not seen.quarter and seen.month:  # "the same period last year" after "March"
+            y, m = timex.shift_months(seen.month[0], seen.month[1], 3 * step - (12 if year_back else 0))
+            return "date", f"{y:04d}-{m:02d}", "month", "relative_to_mention"
         elif seen.quarter and adj not in ("current", "latest", "most recent"):  # "the latest quarter": just over
             (y, q), how = seen.quarter, "relative_to_mention"
         elif ref is None:
@@ -243,6 +246,8 @@ def resolve_offset(
         y, m = timex.shift_months(seen.quarter[0], 3 * seen.quarter[1] - 2, sign * n * months)
         return "date", f"{y}-Q{timex.quarter_of(m)}", "quarter", "relative_to_mention"
     day, how = (seen.day, "relative_to_mention") if seen.day else (ref, "relative_to_publication")
+    if not months and not seen.day and seen.month:  # "two days later" after "in March 2018": that month, no finer
+        return "date", f"{seen.month[0]:04d}-{seen.month[1]:02d}", "month", "relative_to_mention"
     if months and not seen.day and seen.year:
         return "date", str(seen.year + sign * n * months // 12), "year", "relative_to_mention"
     if day is None:

@@ -85,7 +85,7 @@ def _r_month_day(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     if f.get("ended"):  # "the year ended Jan. 31": the latest one
         year = ref.year if (month, day) <= (ref.month, ref.day) else ref.year - 1
         return "date", date(year, month, day).isoformat(), "day", "relative_to_publication"
-    year = nearest_year_for(ref, month, day, f.get("wd"))
+    year = nearest_year_for(ref, month, day, f.get("wd"), future)
     return "date", date(year, month, day).isoformat(), "day", "relative_to_publication"
 
 
@@ -94,11 +94,13 @@ def _r_month_day(f: Fields, ref: date | None, future: bool | None) -> Resolved:
 _AHEAD_DAYS = 120
 
 
-def nearest_year_for(ref: date, month: int, day: int, weekday: str | None) -> int:
+def nearest_year_for(ref: date, month: int, day: int, weekday: str | None, future: bool | None = None) -> int:
     """Year of a day of the month written without one: the weekday decides, else the nearest.
 
-    The clause's tense is not used: measured on TimeBank, deadlines ("by Jan. 14") and
-    participles ("the reduced dividend is payable Jan. 2") mislead it more than it helps.
+    A day more than ``_AHEAD_DAYS`` ahead is the past one, unless the clause speaks of the future
+    ("concerts are scheduled for April 18" in a December story). The past tense is not used the
+    other way: measured on TimeBank, deadlines ("by Jan. 14") and participles ("the reduced
+    dividend is payable Jan. 2") mislead it more than it helps.
     """
     if weekday:  # "Thursday, June 5": the year where that day is a Thursday, if near
         for year in (ref.year, ref.year - 1, ref.year + 1):
@@ -107,7 +109,7 @@ def nearest_year_for(ref: date, month: int, day: int, weekday: str | None) -> in
                     return year
             except ValueError:
                 continue
-    return timex.nearest_year(ref, month, day, horizon_days=_AHEAD_DAYS)
+    return timex.nearest_year(ref, month, day, horizon_days=330 if future else _AHEAD_DAYS)
 
 
 def _r_month_year(f: Fields, ref: date | None, future: bool | None) -> Resolved:

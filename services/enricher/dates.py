@@ -170,7 +170,8 @@ _ENDED_BEFORE = re.compile(r"\bended\s+(?:on\s+)?$")
 # The kinds whose resolution depends on the tense of the sentence ("Monday",
 # "in March", "last fall", "the first quarter"); the tense is only worked out for
 # these (a sentence search per expression is a fifth of the scanning time).
-_TENSE_SENSITIVE = frozenset({"weekday", "month", "season", "quarter", "holiday", "day_time", "clock", "anaphoric"})
+_TENSE_SENSITIVE = frozenset({
+    "weekday", "month", "season", "quarter", "holiday", "day_time", "clock", "anaphoric", "month_day", "day_month"})
 
 
 @dataclass(frozen=True)
