@@ -55,11 +55,14 @@ class RawPageRef(Message):
         default=None,
         description="when the page was crawled; reference time for relative stamps",
     )
+    url: str | None = Field(default=None, description="where the page was fetched from, when the sender said")
 
     _aware = field_validator("received_at", "fetched_at")(_require_aware)
 
 
-DateOrigin = Literal["json-ld", "meta", "url", "visible-text", "relative", "record", "warc"]
+DateOrigin = Literal[
+    "json-ld", "meta", "itemprop", "time-element", "url", "visible-text", "relative", "record", "warc"
+]
 
 
 class PageDate(Message):
@@ -70,6 +73,12 @@ class PageDate(Message):
         default=None, description="absolute UTC time when the text was absolute"
     )
     origin: DateOrigin
+    day: date | None = Field(
+        default=None, description="the calendar day the page wrote, in its own time zone (value is UTC)"
+    )
+    confidence: float | None = Field(
+        default=None, ge=0, le=1, description="how sure the parser is that this is the publication date"
+    )
 
     _aware = field_validator("value")(_require_aware)
 
@@ -149,6 +158,8 @@ Resolution = Literal[
     "weekday_anchored",
     "inferred",
     "unresolved",
+    "relative_to_mention",  # anchored on the last date the story mentioned ("two days later", "that year")
+    "calendar_table",  # a named day looked up in a holiday table ("Thanksgiving", "Christmas Eve")
 ]
 
 
@@ -171,12 +182,18 @@ class TemporalExpression(Message):
     mod: Modifier | None = Field(
         default=None, description="part of the period meant (TIMEX3 mod); value and range cover the whole period"
     )
+    confidence: float | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="how sure the resolution is (1: written out in full; lower where tense or context decided)",
+    )
 
 
 class ResolvedPublication(Message):
     value: datetime
     text: str | None = None
     resolution: Resolution
+    origin: DateOrigin | None = Field(default=None, description="where the parser found it; None when inferred")
+    confidence: float | None = Field(default=None, ge=0, le=1, description="see PageDate.confidence")
 
     _aware = field_validator("value")(_require_aware)
 

@@ -80,6 +80,16 @@ class Settings(BaseSettings):
     # growth to ~37 MB (of ~500 MB); 0 frees every batch's new words (the slower way).
     enrich_vocab_limit: int = Field(default=200_000, ge=0)
 
+    # HTTP API (services/api/). Tokens: NEWSFLOW_API_TOKENS (comma-separated) and/or the token
+    # file (one a line); `newsflow up` writes a random one to runtime_dir/api-token.
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    api_tokens: SecretStr | None = None
+    api_token_file: Path | None = Field(default=None, description="defaults to runtime_dir/api-token")
+    # Back-pressure: POST /v1/pages answers 429 while the parse queue holds more than this.
+    api_parse_queue_high_water: int = Field(default=10_000, ge=0)
+    api_retry_after_s: int = Field(default=5, ge=1)
+
     # Enrichment.
     dedup_ttl_days: float = Field(
         default=30.0, gt=0, description="near-duplicate fingerprints are forgotten this long after last seen"
@@ -92,6 +102,10 @@ class Settings(BaseSettings):
     @property
     def drop_folder(self) -> Path:
         return self.drop_dir or self.runtime_dir / "drop"
+
+    @property
+    def api_token_path(self) -> Path:
+        return self.api_token_file or self.runtime_dir / "api-token"
 
     @property
     def log_dir(self) -> Path:

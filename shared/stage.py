@@ -28,6 +28,7 @@ from shared.dead_letters import build_dead_letter
 from shared.errors import InvalidMessageError, NewsflowError, is_transient
 from shared.queues import TASK_NAMES
 from shared.runtime import Runtime
+from shared.stage_timings import StageTimings
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +87,10 @@ def stage_task(
                 _dead_letter(rt, stage, InvalidMessageError(reason), reason, payload, self.request.retries)
                 log.warning("dead-lettered invalid message: %s", reason, extra=extra)
                 return
+            started = time.perf_counter()
             try:
                 handler(message, ctx)
+                _timings(rt).observe(stage, time.perf_counter() - started)
             except Exception as exc:  # noqa: BLE001 - every failure is classified below
                 delay, reason = settle(rt, exc, self.request.retries)
                 if delay is not None:
@@ -99,6 +102,11 @@ def stage_task(
         return task
 
     return decorator
+
+
+def _timings(rt: Runtime) -> StageTimings:
+    """Processing times for ``/metrics`` (best effort, see shared/stage_timings.py)."""
+    return StageTimings(rt.redis, rt.settings.key_prefix)
 
 
 def settle(rt: Runtime, exc: BaseException, retries: int) -> tuple[float | None, str]:
@@ -166,8 +174,10 @@ def stage_batch_task(
                 outcomes = handler([message for _, _, message in valid], ctx)
             except Exception as exc:  # noqa: BLE001 - classified per message below
                 outcomes = [exc] * len(valid)
+            elapsed = time.perf_counter() - started
+            _timings(rt).observe(stage, elapsed / len(valid), count=len(valid))
             # Celery logs one line per task, which for a batch says nothing useful: say what it held.
-            log.info("%s batch of %d done in %.3fs", stage, len(valid), time.perf_counter() - started,
+            log.info("%s batch of %d done in %.3fs", stage, len(valid), elapsed,
                      extra={"stage": stage, "batch_size": len(valid)})
             for (payload, retries, _), outcome in zip(valid, outcomes, strict=True):
                 if outcome is not None:

@@ -162,6 +162,13 @@ class StatusStore:
             raise ValueError(f"unknown article state {kind!r}")
         return {m.decode() for m in self.r.smembers(self._key("file", raw_id, kind))}
 
+    def unregister(self, raw_id: str) -> None:
+        """Take back a registration whose file could not be queued (an ingest that must leave nothing)."""
+        pipe = self.r.pipeline()
+        pipe.zrem(self._key("files"), raw_id)
+        pipe.delete(self._key("file", raw_id))
+        pipe.execute()
+
     def forget(self, raw_id: str) -> None:
         """Drop a file's registration so the same bytes are accepted again (replay after a fix)."""
         self.r.zrem(self._key("files"), raw_id)

@@ -174,7 +174,8 @@ class Enricher:
             [e.name for e in entities if e.type == "place"], body, source_country(article.source_domain)
         )
 
-        candidates = dates.scan(body, [(s.start, s.end, s.label) for s in spans if s.label in _TEMPORAL_LABELS])
+        labelled = [(s.start, s.end, s.label) for s in spans]
+        candidates = dates.scan(body, [s for s in labelled if s[2] in _TEMPORAL_LABELS], labelled)
         absolute = dates.resolve(candidates, None)
         published = resolve_publication(article, absolute)
         reference: date | None = published.value.date() if published else None

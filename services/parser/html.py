@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 import trafilatura
 from lxml import etree
@@ -107,8 +108,14 @@ def drop_link_lines(body: str, anchors: set[str]) -> str:
     return "\n".join(kept).strip()
 
 
-def extract_html(data: bytes | str, url: str | None = None, http_charset: str | None = None) -> HtmlPage:
-    """Decode, parse and extract one page; raises BadInputError when no text is found."""
+def extract_html(
+    data: bytes | str, url: str | None = None, http_charset: str | None = None, fetched_at: datetime | None = None
+) -> HtmlPage:
+    """Decode, parse and extract one page; raises BadInputError when no text is found.
+
+    ``fetched_at`` bounds the publication date (nothing is published after it was
+    fetched) and anchors relative stamps ("vor 3 Stunden").
+    """
     if isinstance(data, bytes):
         text, encoding = decode_bytes(data, http_charset)
     else:
@@ -122,7 +129,7 @@ def extract_html(data: bytes | str, url: str | None = None, http_charset: str | 
     tree = load_html(text)
     if tree is None:
         raise BadInputError("The page could not be parsed as HTML.")
-    meta = read_metadata(tree, url)  # first: JSON-LD lives in the scripts stripped next
+    meta = read_metadata(tree, url, fetched_at)  # first: JSON-LD lives in the scripts stripped next
     etree.strip_elements(tree, *_NEVER_TEXT, with_tail=False)
     anchors = _anchor_texts(tree)
     body = drop_link_lines(drop_title_line(extract_body(tree, url), meta.title), anchors)

@@ -139,7 +139,7 @@ def _article(record: dict[str, Any], raw_id: str, fetched_at: datetime | None) -
     html = known.get("html")
     if isinstance(html, str) and html.strip():
         try:
-            page = extract_html(html, url=url)
+            page = extract_html(html, url=url, fetched_at=fields["fetched_at"])
         except BadInputError:
             page = None
         if page is not None:

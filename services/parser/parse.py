@@ -76,8 +76,8 @@ def parse_page(
     elif detected.format == "json":
         articles = read_json(detected.data, raw_id=ref.raw_id, fetched_at=ref.fetched_at, max_articles=max_articles)
     elif detected.format == "html":
-        page = extract_html(detected.data)
-        articles = [from_html_page(page, raw_id=ref.raw_id, source_format="html", url=None, fetched_at=ref.fetched_at)]
+        page = extract_html(detected.data, fetched_at=ref.fetched_at)
+        articles = [from_html_page(page, raw_id=ref.raw_id, source_format="html", url=ref.url, fetched_at=ref.fetched_at)]
     else:
         articles = _from_text(detected.data, ref)
     check_article_count(len(articles), max_articles)

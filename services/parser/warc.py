@@ -99,8 +99,10 @@ def read_warc(
             if response.content_type and "html" not in response.content_type.lower():
                 skipped["not HTML"] += 1
                 continue
+            crawled = (parse_date(response.date) if response.date else None) or fetched_at
             try:
-                page = extract_html(response.payload, url=response.url, http_charset=_charset(response.content_type))
+                page = extract_html(response.payload, url=response.url, http_charset=_charset(response.content_type),
+                                    fetched_at=crawled)
             except BadInputError:
                 skipped["no article text"] += 1
                 continue
@@ -110,7 +112,7 @@ def read_warc(
                     raw_id=raw_id,
                     source_format="warc",
                     url=response.url,
-                    fetched_at=(parse_date(response.date) if response.date else None) or fetched_at,
+                    fetched_at=crawled,
                     metadata={"warc_record_id": response.record_id},
                 )
             )

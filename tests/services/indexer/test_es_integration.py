@@ -229,6 +229,23 @@ def test_publication_range_with_whole_day_upper_bound(es, corpus):
     assert _ids(es, corpus, since=date(2025, 5, 21), until=date(2025, 6, 3)) == {"1"}
 
 
+def test_an_uncertain_publication_date_neither_sorts_nor_passes_since_unless_asked(es, corpus, make):
+    unsure = make.article("4" * 32, title="Undated notice", body="A notice of uncertain date.",
+                          published=datetime(2025, 6, 10, 9, 0, tzinfo=timezone.utc))
+    unsure = unsure.model_copy(update={"published": unsure.published.model_copy(
+        update={"confidence": 0.35, "origin": "visible-text"})})
+    assert _write(es, [to_action(unsure, corpus, indexed_at=INDEXED_AT)]).counts()["indexed"] == 1
+
+    assert _ids(es, corpus, since="2025-06-01") == {"1"}
+    assert _ids(es, corpus, since="2025-06-01", include_uncertain_dates=True) == {"1", "4"}
+    _, latest = search_articles(es, corpus, build_search(None))
+    assert latest[0]["id"] == "1" * 32 and latest[-1]["id"] == "4" * 32  # no trusted date: last
+    _, latest = search_articles(es, corpus, build_search(None, include_uncertain_dates=True))
+    assert latest[0]["id"] == "4" * 32
+    total, _ = search_articles(es, corpus, build_search("notice"))
+    assert total == 1  # still found by what it says
+
+
 def test_mentioned_period_filter_matches_overlapping_periods(es, corpus):
     # "March 2024" covers 1-31 March: a window starting mid-month still finds it.
     assert _ids(es, corpus, mentioned_since="2024-03-15", mentioned_until="2024-03-20") == {"1"}

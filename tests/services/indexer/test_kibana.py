@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from typer.testing import CliRunner
 
-from newsflow.kibana_cmd import app
+from newsflow.commands.kibana import app
 from services.indexer.kibana import (
     KibanaImportError,
     build_objects,
