@@ -27,10 +27,11 @@ from lxml.html import HtmlElement
 from services.parser.relative_dates import looks_relative
 from services.parser.stamps import Stamp, read_stamp
 
-_LOWER = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-_TOKENS = ("date", "time", "datum", "fecha", "data", "byline", "posted", "publi", "meta", "zeit", "dateline")
-_CONDITION = " or ".join(f"contains({_LOWER.format(attr)}, '{token}')" for attr in ("@class", "@id") for token in _TOKENS)
-_DATED = XPath(f"//body//*[{_CONDITION}]")
+_DATED_NAME = re.compile(r"date|time|datum|fecha|data|byline|posted|publi|meta|zeit", re.I)
+# Small elements with a class or id: a byline holds a few inline children at most, and
+# reading the text of a large container (class "metadata" around the whole story) is
+# what would make this cost more than the rest of the date choice.
+_NAMED = XPath("//body//*[@class or @id][count(*) < 6]")
 _HEADLINE = XPath("(//h1)[1]")
 # Containers whose dates belong to other stories, readers or the site.
 _ELSEWHERE = re.compile(
@@ -61,9 +62,15 @@ def byline_stamps(tree: HtmlElement, languages: list[str], limit: int = 1) -> li
     headline = _HEADLINE(tree)
     after = (headline[0].sourceline or 0) if headline else 0
     found: list[tuple[str, Stamp]] = []
-    for element in _DATED(tree)[:_MAX_ELEMENTS * 4]:
-        if element.tag in ("html", "body", "script", "style", "time") or (element.sourceline or 0) < after:
+    seen = 0
+    for element in _NAMED(tree):
+        if element.tag in ("script", "style", "time") or (element.sourceline or 0) < after:
             continue
+        if not _DATED_NAME.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            continue
+        seen += 1
+        if seen > _MAX_ELEMENTS:
+            break
         text = " ".join(element.text_content().split())
         if not text or len(text) > _MAX_TEXT_CHARS or not re.search(r"\d", text):
             continue
