@@ -19,6 +19,7 @@ test: bootstrap
 eval: bootstrap
 	.venv/bin/newsflow eval extraction --dataset ../shared/eval/article-extraction
 	.venv/bin/newsflow eval enrichment --dataset ../shared/eval/enrichment/meantime
+	.venv/bin/newsflow eval pubdates --dataset ../shared/eval/pubdates
 
 compose-check:
 	docker-compose config -q

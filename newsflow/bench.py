@@ -265,10 +265,10 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
     """Drop every page into a private pipeline of real worker processes and time it end to end."""
     import redis
 
-    from newsflow.accounting import queue_depths
-    from newsflow.ingest import Ingestor
     from newsflow.stack import WORKERS, LocalStack, isolated_pipeline
     from services.indexer import es as es_io
+    from services.ingest.accounting import queue_depths
+    from services.ingest.ingestor import Ingestor
     from shared.queues import STAGES, make_celery
     from shared.runtime import Runtime
     from shared.status import TERMINAL_STATES

@@ -14,8 +14,8 @@ import statistics
 import time
 from pathlib import Path
 
-from newsflow.ingest import Ingestor
 from services.indexer.es import make_client
+from services.ingest.ingestor import Ingestor
 from shared.queues import make_celery
 from shared.runtime import Runtime
 from shared.settings import get_settings

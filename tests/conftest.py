@@ -120,7 +120,7 @@ class Pipeline:
         return Runtime(self.settings)
 
     def ingestor(self):
-        from newsflow.ingest import Ingestor
+        from services.ingest.ingestor import Ingestor
         from shared.queues import make_celery
 
         return Ingestor(self.runtime, make_celery(self.settings))

@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-from newsflow.ingest import wait_for
 from newsflow.stack import LocalStack, isolated_pipeline
+from services.ingest.progress import wait_for
 from shared.runtime import Runtime
 from shared.settings import Settings
 
@@ -66,7 +66,7 @@ class FaultPipeline:
             "NEWSFLOW_TASK_MAX_RETRIES": "30",
             # Short, so that messages held by a worker killed outright come back within the test.
             "NEWSFLOW_VISIBILITY_TIMEOUT_S": "10",
-            # The sweeper is part of the guarantee (newsflow/redrive.py): it runs here as in the stack.
+            # The sweeper is part of the guarantee (services/ingest/redrive.py): it runs here as in the stack.
             "NEWSFLOW_STALLED_AFTER_S": "10",
             "NEWSFLOW_SWEEP_INTERVAL_S": "1",
             **extra_env,
@@ -88,7 +88,7 @@ class FaultPipeline:
         self.rt = Runtime(self.settings)
 
     def ingest(self, paths) -> list[str]:
-        from newsflow.ingest import Ingestor
+        from services.ingest.ingestor import Ingestor
         from shared.queues import make_celery
 
         ingestor = Ingestor(self.rt, make_celery(self.settings))
@@ -155,7 +155,7 @@ def faults(tmp_path, base_settings, unique_prefix, redis_service, es_service, re
 
 
 def assert_verified(p: FaultPipeline) -> None:
-    from newsflow.accounting import verify
+    from services.ingest.accounting import verify
 
     result = verify(p.rt, p.es())
     assert (result.unaccounted, result.in_flight) == (0, 0), result.problems

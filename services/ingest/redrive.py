@@ -21,7 +21,8 @@ from datetime import datetime
 
 from celery import Celery
 
-from newsflow.accounting import queue_depths
+from services.ingest.accounting import queue_depths
+from services.ingest.reprocess import reprocess_file
 from shared.queues import unacked_key
 from shared.runtime import Runtime
 
@@ -46,16 +47,13 @@ def stalled_files(rt: Runtime, stalled_after_s: float) -> list[str]:
 
 def redrive_once(rt: Runtime, app: Celery, stalled_after_s: float) -> list[str]:
     """Re-send the files whose messages were lost; returns their raw ids."""
-    from newsflow.ingest import Ingestor
-
     if not pipeline_idle(rt):
         return []
     candidates = stalled_files(rt, stalled_after_s)
     # Look again after collecting: a message may have been in a worker's hands a moment ago.
     if not candidates or not pipeline_idle(rt):
         return []
-    ingestor = Ingestor(rt, app)
-    redriven = [rid for rid in candidates if ingestor.reprocess(rid, keep_progress=True)]
+    redriven = [rid for rid in candidates if reprocess_file(rt, app, rid, keep_progress=True)]
     for rid in redriven:
         log.warning("redriving a stalled file whose messages were lost", extra={"raw_id": rid, "stage": "sweep"})
     return redriven

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsflow.ingest import Ingestor
+from services.ingest.ingestor import Ingestor
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from celery import Celery
 
+from services.ingest.ingestor import Ingestor
 from shared.models import DeadLetter
 from shared.queues import send
 from shared.runtime import Runtime
@@ -35,37 +36,9 @@ def replay(rt: Runtime, app: Celery, letters: list[DeadLetter]) -> int:
 
 
 def _reingest(rt: Runtime, app: Celery, letter: DeadLetter) -> bool:
-    from newsflow.ingest import Ingestor
-
     if not letter.raw_path or not Path(letter.raw_path).is_file():
         return False
     if letter.raw_id:
         # Forget the failed record so the same bytes are accepted again.
         rt.status.forget(letter.raw_id)
     return Ingestor(rt, app).ingest_file(Path(letter.raw_path)).outcome == "queued"
-
-
-def reenrich(rt: Runtime, app: Celery, es_client, *, raw_ids: list[str] | None = None,
-             outdated_only: bool = False, current_version: str | None = None) -> int:
-    """Send indexed articles back to the enricher, rebuilt from their documents; returns how many.
-
-    The enricher overwrites each document in place (same id), so search keeps
-    answering throughout. ``outdated_only`` picks the articles enriched by a
-    version other than ``current_version``. The files' accounting is left as
-    it is: they stay indexed while their articles are refreshed.
-    """
-    from elasticsearch import helpers
-
-    from services.indexer.documents import article_from_document
-
-    filters: list[dict] = []
-    if raw_ids:
-        filters.append({"terms": {"raw_id": raw_ids}})
-    query: dict = {"bool": {"filter": filters}}
-    if outdated_only:
-        query["bool"]["must_not"] = [{"term": {"enricher_version": current_version}}]
-    sent = 0
-    for hit in helpers.scan(es_client, index=rt.settings.index_alias, query={"query": query}, size=500):
-        send(app, "enrich", article_from_document(hit["_source"]).model_dump(mode="json"))
-        sent += 1
-    return sent

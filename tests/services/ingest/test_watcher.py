@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from newsflow.ingest import Ingestor
-from newsflow.watcher import DropFolderWatcher
+from services.ingest.ingestor import Ingestor
+from services.ingest.watcher import DropFolderWatcher
 from shared.queues import make_celery
 
 pytestmark = pytest.mark.integration

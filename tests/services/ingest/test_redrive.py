@@ -2,8 +2,8 @@
 
 import pytest
 
-from newsflow.ingest import Ingestor
-from newsflow.redrive import redrive_once
+from services.ingest.ingestor import Ingestor
+from services.ingest.redrive import redrive_once
 from shared.queues import make_celery, queue_name
 
 pytestmark = pytest.mark.integration

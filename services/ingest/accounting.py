@@ -9,6 +9,9 @@ blob in the raw store must have a status. Anything else is *unaccounted*.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from elasticsearch import Elasticsearch
 
 from shared.queues import STAGES, queue_name
 from shared.runtime import Runtime
@@ -22,8 +25,12 @@ class Verification:
     in_flight: int = 0
     unaccounted: int = 0
     problems: list[str] = field(default_factory=list)
+    # Records a file held that the parser skipped (bad JSON line, 404 response...), each with
+    # its reason on the file's status: explained, so not unaccounted.
+    skipped_records: int = 0
+    skipped: list[dict] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -32,7 +39,7 @@ def queue_depths(rt: Runtime) -> dict[str, int]:
     return {stage: int(rt.redis.llen(queue_name(rt.settings, stage))) for stage in STAGES}
 
 
-def existing_ids(es_client, alias: str, ids: list[str]) -> set[str]:
+def existing_ids(es_client: Elasticsearch, alias: str, ids: list[str]) -> set[str]:
     if not ids:
         return set()
     found: set[str] = set()
@@ -42,7 +49,7 @@ def existing_ids(es_client, alias: str, ids: list[str]) -> set[str]:
     return found
 
 
-def verify(rt: Runtime, es_client) -> Verification:
+def verify(rt: Runtime, es_client: Elasticsearch) -> Verification:
     result = Verification()
     dead = rt.dead_letters.list()
     dead_raw_ids = {letter.raw_id for letter in dead if letter.raw_id}
@@ -50,6 +57,11 @@ def verify(rt: Runtime, es_client) -> Verification:
     known = {s.raw_id for s in statuses}
     result.received = len(known)
     for status in statuses:
+        if status.skipped:
+            result.skipped_records += len(status.skipped)
+            result.skipped.append({"filename": status.filename, "raw_id": status.raw_id, "records": status.records,
+                                   "progress": status.progress(),
+                                   "skipped": [skip.model_dump() for skip in status.skipped]})
         if not status.done:
             result.in_flight += 1
             continue
