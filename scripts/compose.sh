@@ -263,6 +263,18 @@ stop_pidfile() {
 cmd_down() {
   local eng; eng="$(engine)"
   if [ "$eng" = docker ] || socket_answers; then run_compose down "$@"; fi
+  if [ "$eng" = podman ] && socket_answers; then
+    # A container that podman's restart policy was restarting while compose listed the project
+    # escapes `down` (seen under load): remove what still carries the project's label, then
+    # let compose finish (network, volumes).
+    local leftovers
+    leftovers="$(podman ps -a -q --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME")"
+    if [ -n "$leftovers" ]; then
+      say "removing containers that escaped down: $(echo $leftovers)"
+      podman rm -f $leftovers >/dev/null
+      run_compose down "$@"
+    fi
+  fi
   if [ "$eng" = podman ]; then
     stop_pidfile "$STATE/healthcheck.pid"
     stop_pidfile "$STATE/podman-service.pid"

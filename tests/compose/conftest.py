@@ -76,7 +76,15 @@ class ComposeStack:
         return out[0], out[1]
 
     def newsflow(self, *args: str) -> str:
-        return self.compose("exec", "-T", "sweeper", "newsflow", *args).stdout
+        # podman's Docker API, on a loaded machine, now and then ends an exec with status 1 and no
+        # output at all before the command ran: that (and only that) is tried again.
+        for _ in range(2):
+            out = self.compose("exec", "-T", "sweeper", "newsflow", *args, check=False)
+            if out.returncode == 0 or out.stdout or out.stderr:
+                break
+            time.sleep(2)
+        assert out.returncode == 0, f"newsflow {' '.join(args)} failed ({out.returncode}):\n{out.stdout}\n{out.stderr}"
+        return out.stdout
 
     def es(self, path: str, body: dict | None = None, method: str | None = None) -> dict:
         data = json.dumps(body).encode() if body is not None else None
