@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import typer
 
-from newsflow.commands import bench, dlq, ingest, kibana, recovery, search, stack, status
+from newsflow.commands import api, bench, dlq, export, ingest, kibana, recovery, search, stack, status
 from newsflow.evaluation import app as eval_app
 
 app = typer.Typer(help="newsflow: raw news pages in, searchable articles out.", no_args_is_help=True)
 # Registration order is the order `newsflow --help` lists the commands in.
-for group in (stack, ingest, search, status, recovery, bench):
+for group in (stack, ingest, search, export, status, recovery, api, bench):
     group.register(app)
 app.add_typer(dlq.app, name="dlq")
 app.add_typer(eval_app, name="eval")

@@ -19,7 +19,7 @@ WORKER_STAGES = {"parser": "parse", "enricher": "enrich", "indexer": "index"}
 
 
 def up(services_only: bool = typer.Option(False, help="Only Redis and Elasticsearch, no workers.")) -> None:
-    """Start the local stack (Redis, Elasticsearch, workers, watcher) and wait until it is healthy."""
+    """Start the local stack (Redis, Elasticsearch, workers, watcher, API) and wait until it is healthy."""
     from newsflow.stack import LocalStack, StackError
 
     stack = LocalStack(get_settings())
@@ -33,7 +33,12 @@ def up(services_only: bool = typer.Option(False, help="Only Redis and Elasticsea
     for part in parts:
         table.add_row(part.name, part.where, part.state, str(part.log))
     console.print(table)
-    console.print(f"Drop files into [bold]{get_settings().drop_folder}[/bold] or run `newsflow ingest PATH`.")
+    settings = get_settings()
+    console.print(f"Drop files into [bold]{settings.drop_folder}[/bold] or run `newsflow ingest PATH`.")
+    if not services_only:
+        where = "NEWSFLOW_API_TOKENS" if settings.api_tokens is not None else str(settings.api_token_path)
+        console.print(f"HTTP API on [bold]http://127.0.0.1:{settings.api_port}[/bold] (docs at /docs); "
+                      f"its bearer token is in [bold]{where}[/bold].")
 
 
 def down() -> None:
@@ -48,9 +53,12 @@ def worker(name: str = typer.Argument(..., help="parser, enricher or indexer")) 
     """Run one service's Celery worker (consumes only its own queue)."""
     if name not in WORKER_STAGES:
         raise typer.BadParameter(f"unknown worker {name!r}; choose from {', '.join(WORKER_STAGES)}")
+    from shared.process_limits import install_memory_ceiling
+
     configure_logging()
     settings = get_settings()
     apply_scheduling(getattr(settings, f"{name}_scheduling"))
+    install_memory_ceiling(getattr(settings, f"{name}_max_memory_mb"))
     celery_app = make_celery(settings)
     importlib.import_module(f"services.{name}.tasks").register(celery_app, runtime)
     celery_app.worker_main([

@@ -9,6 +9,7 @@ twice.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +22,10 @@ from shared.dead_letters import build_dead_letter
 from shared.errors import LimitExceededError
 from shared.models import RawPageRef, utc_now
 from shared.queues import send
+from shared.raw_store import StoredBlob
 from shared.runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -76,16 +80,51 @@ class Ingestor:
         only; ``fetched_at`` is when the page was crawled, the reference time for
         relative dates ("3 days ago"), timezone-aware.
         """
+        with self.rt.raw_store.incoming(max_bytes=len(data)) as blob:
+            blob.write(data)
+            stored = blob.commit()
+        return self.accept_stored(stored, filename, url=url, fetched_at=fetched_at)
+
+    def accept_stored(
+        self,
+        blob: StoredBlob,
+        filename: str | None = None,
+        *,
+        url: str | None = None,
+        fetched_at: datetime | None = None,
+    ) -> IngestResult:
+        """Record and queue bytes already in the raw store (``ingest_bytes``, or an HTTP body the API
+        streamed there with ``RawStore.incoming``).
+
+        All or nothing: when the status cannot be recorded or the message cannot be sent, the
+        registration and the bytes this call stored are taken back and the error is raised, so the
+        sender can simply try again. (If even taking back fails, Redis is down: the file stays
+        registered as received, and the sweeper sends it once the pipeline is idle again.)
+        """
         filename = display_name(filename, url)
-        rid = self.rt.raw_store.put(data)
+        rid = blob.raw_id
         ref = RawPageRef(
-            raw_id=rid, filename=filename, size_bytes=len(data), received_at=utc_now(), fetched_at=fetched_at
-        )
-        if not self.rt.status.register(ref):
-            first = self.rt.status.get(rid)
-            seen_as = first.filename if first else "?"
-            return IngestResult(filename, rid, "duplicate", f"same bytes as {seen_as!r}, already ingested")
-        send(self.app, "parse", ref.model_dump(mode="json"))
+            raw_id=rid, filename=filename, size_bytes=blob.size_bytes, received_at=utc_now(),
+            fetched_at=fetched_at, url=url,
+        )  # fmt: skip
+        registered = False
+        try:
+            registered = self.rt.status.register(ref)
+            if not registered:
+                first = self.rt.status.get(rid)
+                seen_as = first.filename if first else "?"
+                return IngestResult(filename, rid, "duplicate", f"same bytes as {seen_as!r}, already ingested")
+            send(self.app, "parse", ref.model_dump(mode="json"))
+        except Exception:
+            try:
+                if registered:
+                    self.rt.status.unregister(rid)
+                if blob.created:
+                    self.rt.raw_store.delete(rid)
+            except Exception:  # noqa: BLE001 - the original error is the one to report
+                log.warning("could not take back a failed ingest; the sweeper will redrive it",
+                            extra={"stage": "ingest", "raw_id": rid})
+            raise
         return IngestResult(filename, rid, "queued")
 
     def ingest_file(self, path: Path, *, fetched_at: datetime | None = None) -> IngestResult:
