@@ -27,6 +27,7 @@ from kombu.exceptions import OperationalError
 from services.api.auth import load_tokens
 from services.api.docs import mount_docs
 from services.api.metrics import ApiMetrics, MetricsMiddleware
+from services.api.page import page_router
 from services.api.routes import articles, export, health, pages, search
 from services.api.state import ApiState
 from services.indexer.query_language import QueryError
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, routers: Iterable[APIRouter] = 
     app.state.metrics = ApiMetrics(state.runtime)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     include_routers(app, health.router, pages.router, search.router, articles.router, export.router, *routers)
+    include_routers(app, page_router())  # the analyst page (services/api/page): /, /articles/..., /pipeline
     mount_docs(app)
     _error_answers(app)
     return app
