@@ -48,6 +48,17 @@ def test_a_page_is_stored_recorded_and_queued_once(client, api_settings, redis_c
     assert Runtime(ref).status.ref(body["raw_id"]).url == "https://example.org/flood"
 
 
+def test_skipped_records_are_on_the_page_status(client, api_settings):
+    lines = b'{"title": "Harbour fire", "text": "A fire broke out in the harbour overnight."}\nnot json\n'
+    raw_id = client.post("/v1/pages?filename=feed.jsonl", content=lines, headers=AUTH).json()["raw_id"]
+    from shared.models import SkippedRecord
+    from shared.runtime import Runtime
+
+    Runtime(api_settings).status.set_parsed(raw_id, ["a" * 32], records=2, skipped=[SkippedRecord(reason="line 2 is not valid JSON")])
+    status = client.get(f"/v1/pages/{raw_id}", headers=AUTH).json()
+    assert status["records"] == 2 and status["skipped"] == [{"reason": "line 2 is not valid JSON", "record_id": None}]
+
+
 def test_unknown_and_malformed_page_ids_are_404(client):
     assert client.get("/v1/pages/" + "0" * 64, headers=AUTH).status_code == 404
     assert client.get("/v1/pages/abc", headers=AUTH).status_code == 404
