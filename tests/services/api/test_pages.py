@@ -159,6 +159,14 @@ def test_multipart_answers_per_file(make_client, api_settings, redis_client):
     assert len(_blobs(api_settings)) == 2 and _parse_depth(redis_client, api_settings) == 2
 
 
+def test_multipart_file_names_in_utf8(client, api_settings):
+    body = (b'--b\r\nContent-Disposition: form-data; name="files"; filename="s\xc3\xa3o-paulo.html"\r\n\r\n'
+            + PAGE + b"\r\n--b\r\nContent-Disposition: form-data; name=\"\xc4\x80\"\r\n\r\nnull\r\n--b--\r\n")
+    response = client.post("/v1/pages", content=body, headers={**AUTH, "Content-Type": "multipart/form-data; boundary=b"})
+    assert response.status_code == 202
+    assert [f["filename"] for f in response.json()["files"]] == ["são-paulo.html"]
+
+
 def test_malformed_multipart_is_400(client, api_settings):
     headers = {**AUTH, "Content-Type": "multipart/form-data; boundary=xyz"}
     assert client.post("/v1/pages", content=b"--abc\r\nnonsense", headers=headers).status_code == 400
