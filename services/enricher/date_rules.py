@@ -97,8 +97,10 @@ _AHEAD_DAYS = 120
 def nearest_year_for(ref: date, month: int, day: int, weekday: str | None, future: bool | None = None) -> int:
     """Year of a day of the month written without one: the weekday decides, else the nearest.
 
-    The tense (``future``) is not used: measured on TimeBank, deadlines ("by Jan. 14") and
-    participles ("the reduced dividend is payable Jan. 2") mislead it more than it helps.
+    A day more than ``_AHEAD_DAYS`` ahead is the past one, unless the clause speaks of the future
+    ("concerts are scheduled for April 18" in a December story). The past tense is not used the
+    other way: measured on TimeBank, deadlines ("by Jan. 14") and participles ("the reduced
+    dividend is payable Jan. 2") mislead it more than it helps.
     """
     if weekday:  # "Thursday, June 5": the year where that day is a Thursday, if near
         for year in (ref.year, ref.year - 1, ref.year + 1):
@@ -259,9 +261,10 @@ def _r_ago(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     n = int(n)
     if unit in ("second", "minute", "hour"):
         return "date", ref.isoformat(), "day", "relative_to_publication"
-    if unit in ("day", "week"):
-        day = ref - timedelta(days=n * (7 if unit == "week" else 1))
-        return "date", day.isoformat(), "day", "relative_to_publication"
+    if unit == "week":  # "six weeks ago": that week (TimeML), not a day the text does not give
+        return "date", timex.iso_week(ref - timedelta(weeks=n)), "week", "relative_to_publication"
+    if unit == "day":
+        return "date", (ref - timedelta(days=n)).isoformat(), "day", "relative_to_publication"
     if unit == "month":
         y, m = timex.shift_months(ref.year, ref.month, -n)
         return "date", f"{y:04d}-{m:02d}", "month", "relative_to_publication"
