@@ -90,6 +90,12 @@ class DropFolderWatcher:
         from inotify_simple import flags
 
         for event in self._inotify.read(timeout=0):
+            if event.mask & flags.Q_OVERFLOW:
+                # Events were lost: what is known of who is writing may be stale, so every file
+                # falls back to the stability window until new events arrive.
+                self._writing.clear()
+                self._closed.clear()
+                continue
             if not event.name:
                 continue
             if event.mask & (flags.CLOSE_WRITE | flags.MOVED_TO):
