@@ -98,7 +98,14 @@ class FriendlyGroup(TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (TyperException, typer.Exit, typer.Abort):
+        except TyperException as exc:
+            if getattr(exc, "exit_code", 1) != 2 or not hasattr(exc, "format_message"):
+                raise
+            # A usage error of a subcommand: one line too, with where to look (exit 2).
+            where = exc.ctx.command_path if getattr(exc, "ctx", None) is not None else ctx.command_path
+            typer.echo(f"error: {exc.format_message()} (see: {where} --help)", err=True)
+            raise typer.Exit(2) from None
+        except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:  # noqa: BLE001 - every failure gets its sentence below
             if debug_requested(ctx):
