@@ -461,3 +461,17 @@ def test_screenshots_at_both_widths(browser, server, width):
         assert target.stat().st_size > 10_000
     v.context.close()
     assert v.outside == [] and v.errors == []
+
+
+def test_a_timeline_stretched_by_a_few_old_dates_opens_on_the_busiest_days(visit):
+    visit.go("/")
+    days = visit.page.evaluate("NF.data().mentioned")
+    assert days[0]["day"] < "1960", "the Kim story recalls the Korean war (1950-53)"
+    figure = visit.page.locator("#timeline-mentioned")
+    shown = figure.evaluate("f => { const s = f.querySelector('.plot')._plot.scales.x; return [s.min, s.max]; }")
+    assert shown[0] > visit.page.evaluate(f"NF.dayToTs('{days[0]['day']}')")
+    assert "more on days outside this view" in figure.locator(".outside").inner_text()
+    figure.get_by_role("button", name="show all days").click()
+    shown = figure.evaluate("f => { const s = f.querySelector('.plot')._plot.scales.x; return [s.min, s.max]; }")
+    assert shown[0] <= visit.page.evaluate(f"NF.dayToTs('{days[0]['day']}')")
+    assert figure.locator(".outside").inner_text().startswith("All days shown.")
