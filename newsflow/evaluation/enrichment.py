@@ -405,6 +405,8 @@ def command(
         "date_extent_f1": "date extent F1", "date_value_accuracy": "date value acc", "date_value_f1": "date value F1",
         "docs_per_s": "docs/s",
     }
+    if not result["newsflow"]["entity_recall"] and not result["baseline"]["entity_recall"]:
+        columns = {k: v for k, v in columns.items() if not k.startswith("entity")}  # TimeML: no entity gold
     title = f"Enrichment on {result['documents']} documents of {dataset}"
     table = comparison_table(title, result, columns, digits={"docs_per_s": 1})
     console = Console(width=max(Console().width, 120))

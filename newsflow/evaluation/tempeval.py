@@ -26,7 +26,7 @@ shows as a DURATION type error and a DATE false positive.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 TYPES = ("DATE", "TIME", "DURATION", "SET")
 Span = tuple[int, int, str, str | None]
@@ -45,7 +45,7 @@ def creation_time(value: str) -> datetime:
     if not m:
         raise ValueError(f"creation time {value!r} is not an ISO date (YYYY-MM-DD)")
     try:
-        return datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=timezone.utc)
+        return datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=UTC)
     except ValueError as exc:
         raise ValueError(f"creation time {value!r} is not a calendar day: {exc}") from exc
 

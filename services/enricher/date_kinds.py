@@ -35,6 +35,10 @@ from functools import lru_cache
 
 from services.enricher import timex
 
+Fields = dict[str, str]  # what a rule's regular expression captured, by group name
+# (TIMEX3 type, value, grain, resolution); value None when the expression cannot be resolved.
+Resolved = tuple[str, str | None, str | None, str]
+
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
@@ -46,7 +50,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"(?:(?P<adj>same|latest|most recent|previous|prior|following|next|full|current|current fiscal|latest fiscal"
         r"|fiscal|year-earlier|year-ago|comparable|corresponding|year-before)\s+)?(?:(?P<yr>1[6-9]\d\d|20\d\d)\s+)?"
         r"(?P<unit>quarter|period|year|month|weekend|week|day|session|morning|afternoon|evening|night)\b(?!-\w)"
-        r"(?:\s+(?:of\s+)?(?:the\s+)?(?P<tail>last year|a year (?:ago|earlier)))?",
+        r"(?:\s+(?:of\s+)?(?:the\s+)?(?P<tail>last year|a year (?:ago|earlier))"
+        r"|\s+(?P<side>before|after)\b(?!\s+(?:the|a|an|his|her|its|their|our|this|that|\w+ing)\b))?",
         re.I)),
     ("year_ago", re.compile(r"(?=[yYlL])\b(?P<adj>year-earlier|year-ago|last year's (?:quarter|period))\b", re.I)),
     ("holiday", re.compile(
@@ -61,23 +66,17 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("day_time", re.compile(
         r"(?=[nmoNMO])\b(?P<word>noon|midday|midnight|overnight|mid-?afternoon|mid-?morning)\b"
         r"(?:\s+(?:on\s+)?(?P<wd>" + _WEEKDAY + r"))?", re.I)),
+    ("spelled_year", re.compile(
+        r"(?=[tTnN])\b(?:the year\s+)?(?:(?P<c19>nineteen)[- ](?P<tens>ten|eleven|twelve|thirteen|fourteen|fifteen"
+        r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+        r"(?:[- ](?P<ones>one|two|three|four|five|six|seven|eight|nine))?|(?<=the year )two thousand"
+        r"|(?P<k2>two thousand)(?:\s+and)?\s+(?P<ones2>one|two|three|four|five|six|seven|eight|nine))\b", re.I)),
     ("future_ref", re.compile(
         r"(?=[tT])\bthe\s+(?:(?:near|distant|foreseeable)\s+)?(?P<word>future|near term|short term|long term|past)\b"
         r"(?!\s+(?:\w+\s+)?(?:years|months|weeks|days|decades|quarters|hours|centuries|seasons|summers|winters|springs"
         r"|autumns|falls|sessions))", re.I)),
     ("ordinal_century", re.compile(r"(?=[tT\d])\b(?:the\s+)?(?P<n>1\d|2[01]|[1-9])(?:st|nd|rd|th)[- ]century\b", re.I)),
 ]
-TRIGGERS = {
-    "anaphoric": ("year", "quarter", "period", "month", "week", "day", "session", "morning", "afternoon", "evening",
-                  "night"),
-    "year_ago": ("year-", "year's"), "holiday": ("thanksgiving", "christmas", "new year", "easter", "good friday", "memorial",
-                                         "labor day", "independence", "columbus", "veterans", "election day", "king",
-                                         "presidents", "valentine", "halloween", "black monday"),
-    "set": ("every", "each", "daily", "weekly", "monthly", "hourly", "nightly", "yearly",
-            " a ", " per "),
-    "day_time": ("noon", "midday", "midnight", "overnight", "afternoon", "morning"),
-    "future_ref": ("future", "term", "the past"), "ordinal_century": ("century",),
-}
 _VAGUE = re.compile(
     r"^(?:(?:the|recent|coming|past|the past|the last|the coming|the next|the early|the first|over the)\s+)?"
     r"(?P<unit>years|months|weeks|days|decades|hours|minutes|quarters)(?:-long|\s+ahead)?$", re.I)
@@ -116,10 +115,30 @@ class Mentions:
             self.day, self.day_end = start, end
 
 
+_COUNTED = re.compile(
+    r"^(?:the\s+)?(?:(?:past|next|last|coming|first|previous|following)\s+)?(?P<n>an?|one|two|three|four|five|six"
+    r"|seven|eight|nine|ten|eleven|twelve|\d+|several|a few|few|a couple of|couple of)\s+"
+    r"(?:(?:additional|more|trading|business|full|straight|consecutive)\s+)?"
+    r"(?P<unit>year|month|week|day|quarter|hour|minute)s?$", re.I)
+_UNIT_CODES = {"year": "Y", "month": "M", "week": "W", "day": "D", "quarter": "Q", "hour": "TH", "minute": "TM"}
+
+
 def vague_duration(text: str) -> str | None:
-    """``PXY`` for "recent years", ``PXW`` for "the coming weeks"; None for anything else."""
-    m = _VAGUE.match(text.strip())
-    return _VAGUE_CODES[m["unit"].lower()] if m else None
+    """A duration the rules do not count: ``PXY`` for "recent years", ``P2Q`` for "the past two quarters".
+
+    >>> vague_duration("the coming weeks"), vague_duration("Eight trading days"), vague_duration("Monday")
+    ('PXW', 'P8D', None)
+    """
+    text = text.strip()
+    if m := _VAGUE.match(text):
+        return _VAGUE_CODES[m["unit"].lower()]
+    if m := _COUNTED.match(text):
+        n = m["n"].lower()
+        amount = "X" if n in ("several", "a few", "few") else (
+            "2" if "couple" in n else "1" if n in ("a", "an") else str(_SPELLED.get(n, n)))
+        code = _UNIT_CODES[m["unit"].lower()]
+        return f"PT{amount}{code[1]}" if code.startswith("T") else f"P{amount}{code}"
+    return None
 
 
 def _step(adj: str) -> int | None:
@@ -128,7 +147,7 @@ def _step(adj: str) -> int | None:
         "year-earlier", "year-ago", "year-before", "comparable", "corresponding") else None
 
 
-def ended_quarter(f: dict, ref: date | None) -> tuple[int, int] | None:
+def ended_quarter(f: Fields, ref: date | None) -> tuple[int, int] | None:
     """(year, quarter) of "the quarter ended Sept. 30": the quarter most of whose days precede that day."""
     if "emon" not in f or ref is None:
         return None
@@ -138,23 +157,28 @@ def ended_quarter(f: dict, ref: date | None) -> tuple[int, int] | None:
     return middle.year, timex.quarter_of(middle.month)
 
 
-def resolve_anaphoric(f: dict, ref: date | None, future: bool | None, seen: Mentions) -> tuple:
+def resolve_anaphoric(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
     """"that day", "the following year", "the year-earlier quarter": the last mention of the grain, shifted."""
     unit = f["unit"].lower()
     adj = " ".join((f.get("adj") or "").lower().split())
     det = f["det"].lower()
     if unit == "period" and not adj:
         raise NotAnExpression("'the period' needs a word saying which")
-    if unit == "year" and det == "the" and not adj and not f.get("pre"):
-        raise NotAnExpression("'the year' alone is as often a duration")
+    if unit == "year" and det == "the" and not adj and not f.get("pre") and "emon" in f:
+        return "duration", "P1Y", None, "absolute"  # "in the year ended March 31": a year's span
     step = _step(adj)
     year_back = step is None or bool(f.get("tail"))  # "the corresponding period last year"
     step = step or 0
+    if side := (f.get("side") or "").lower():  # "the year before", "the day after": one from the mention
+        step, det = (-1 if side == "before" else 1), "that"
     if adj in ("comparable", "corresponding") and not f.get("tail") and not f.get("yr"):
         year_back = True
     if unit in ("quarter", "period"):
         if ended := ended_quarter(f, ref):
             (y, q), how = ended, "relative_to_publication"
+        elif unit == "period" and not seen.quarter and seen.month:  # "the same period last year" after "March"
+            y, m = timex.shift_months(seen.month[0], seen.month[1], 3 * step - (12 if year_back else 0))
+            return "date", f"{y:04d}-{m:02d}", "month", "relative_to_mention"
         elif seen.quarter and adj not in ("current", "latest", "most recent"):  # "the latest quarter": just over
             (y, q), how = seen.quarter, "relative_to_mention"
         elif ref is None:
@@ -203,7 +227,7 @@ def resolve_anaphoric(f: dict, ref: date | None, future: bool | None, seen: Ment
     return "date", day.isoformat(), "day", how
 
 
-def resolve_year_ago(f: dict, ref: date | None, future: bool | None, seen: Mentions) -> tuple:
+def resolve_year_ago(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
     """"year-earlier results": the mentioned quarter a year back, else the year before publication."""
     if seen.quarter:
         return "date", f"{seen.quarter[0] - 1}-Q{seen.quarter[1]}", "quarter", "relative_to_mention"
@@ -212,7 +236,9 @@ def resolve_year_ago(f: dict, ref: date | None, future: bool | None, seen: Menti
     return "date", str(ref.year - 1), "year", "relative_to_publication"
 
 
-def resolve_offset(f: dict, ref: date | None, future: bool | None, seen: Mentions, n: int, unit: str) -> tuple:
+def resolve_offset(
+    f: Fields, ref: date | None, future: bool | None, seen: Mentions, n: int, unit: str
+) -> Resolved:
     """"two days later", "a year earlier": the last mention shifted, in the mention's grain where it is coarser."""
     sign = 1 if f["dir"].lower() == "later" else -1
     months = {"month": 1, "year": 12, "decade": 120, "century": 1200}.get(unit)
@@ -220,6 +246,8 @@ def resolve_offset(f: dict, ref: date | None, future: bool | None, seen: Mention
         y, m = timex.shift_months(seen.quarter[0], 3 * seen.quarter[1] - 2, sign * n * months)
         return "date", f"{y}-Q{timex.quarter_of(m)}", "quarter", "relative_to_mention"
     day, how = (seen.day, "relative_to_mention") if seen.day else (ref, "relative_to_publication")
+    if not months and not seen.day and seen.month:  # "two days later" after "in March 2018": that month, no finer
+        return "date", f"{seen.month[0]:04d}-{seen.month[1]:02d}", "month", "relative_to_mention"
     if months and not seen.day and seen.year:
         return "date", str(seen.year + sign * n * months // 12), "year", "relative_to_mention"
     if day is None:
@@ -256,7 +284,7 @@ def _holiday_table(year: int) -> dict[str, date]:
 _KNOWN_EVENTS = {"black monday": date(1987, 10, 19)}  # the crash the phrase names in financial news
 
 
-def resolve_holiday(f: dict, ref: date | None, future: bool | None) -> tuple:
+def resolve_holiday(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     name = " ".join(f["name"].lower().replace(".", "").split()).replace("martin luther king jr day",
                                                                          "martin luther king jr. day")
     if name == "martin luther king day":
@@ -292,7 +320,7 @@ _SET_CODES = {"day": "P1D", "week": "P1W", "month": "P1M", "year": "P1Y", "quart
               "evening": "XXXX-XX-XXTEV"}
 
 
-def resolve_set(f: dict, ref: date | None, future: bool | None) -> tuple:
+def resolve_set(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     word = (f.get("unit") or f.get("adv") or f.get("per") or "").lower()
     if word in _WEEKDAYS:
         return "set", f"XXXX-WXX-{_WEEKDAYS.index(word) + 1}", "day", "absolute"
@@ -303,7 +331,7 @@ _DAY_TIMES = {"noon": "T12:00", "midday": "T12:00", "midnight": "T24:00", "overn
               "mid-afternoon": "TAF", "midafternoon": "TAF", "mid-morning": "TMO", "midmorning": "TMO"}
 
 
-def resolve_day_time(f: dict, ref: date | None, future: bool | None, seen: Mentions) -> tuple:
+def resolve_day_time(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
     """"noon", "midnight Friday": the time on the named weekday, the day just mentioned, or publication."""
     suffix = _DAY_TIMES[f["word"].lower()]
     if f.get("wd") and ref:
@@ -317,11 +345,26 @@ def resolve_day_time(f: dict, ref: date | None, future: bool | None, seen: Menti
     return "time", f"{ref.isoformat()}{suffix}", "day", "relative_to_publication"
 
 
-def resolve_future_ref(f: dict, ref: date | None, future: bool | None) -> tuple:
+def resolve_future_ref(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     word = f["word"].lower()
     return "date", "PAST_REF" if word == "past" else "FUTURE_REF", None, "relative_to_publication"
 
 
-def resolve_ordinal_century(f: dict, ref: date | None, future: bool | None) -> tuple:
+def resolve_ordinal_century(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     """"the 20th century" is TIMEX3 ``19`` (the years 1900-1999)."""
     return "date", f"{int(f['n']) - 1:02d}", "century", "absolute"
+
+
+_SPELLED = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                       "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_SPELLED.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+                 "ninety": 90})
+
+
+def resolve_spelled_year(f: Fields, ref: date | None, future: bool | None) -> Resolved:
+    """"nineteen ninety-six" (broadcast transcripts) is 1996; "the year two thousand" 2000."""
+    if f.get("c19"):
+        year = 1900 + _SPELLED[f["tens"].lower()] + _SPELLED.get((f.get("ones") or "zero").lower(), 0)
+    else:
+        year = 2000 + _SPELLED.get((f.get("ones2") or "zero").lower(), 0)
+    return "date", str(year), "year", "absolute"

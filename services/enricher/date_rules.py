@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from services.enricher import date_kinds, timex
+from services.enricher.date_kinds import Fields, Mentions, Resolved
 
 _MONTHS = timex.MONTHS
 _WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
@@ -64,18 +65,18 @@ def _year2(y: str) -> int:
     return n if len(y) == 4 else (2000 + n if n < 50 else 1900 + n)
 
 
-def _r_iso(f, ref, future):
+def _r_iso(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     return "date", date(int(f["y"]), int(f["m"]), int(f["d"])).isoformat(), "day", "absolute"
 
 
-def _r_numeric(f, ref, future):
+def _r_numeric(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     m, d = int(f["m"]), int(f["d"])
     if m > 12:  # day/month order
         m, d = d, m
     return "date", date(_year2(f["y"]), m, d).isoformat(), "day", "absolute"
 
 
-def _r_month_day(f, ref, future):
+def _r_month_day(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     month, day = _MONTHS[f["mon"].lower().rstrip(".")], int(f["d"])
     if "y" in f:
         return "date", date(int(f["y"]), month, day).isoformat(), "day", "absolute"
@@ -96,8 +97,10 @@ _AHEAD_DAYS = 120
 def nearest_year_for(ref: date, month: int, day: int, weekday: str | None, future: bool | None = None) -> int:
     """Year of a day of the month written without one: the weekday decides, else the nearest.
 
-    The tense (``future``) is not used: measured on TimeBank, deadlines ("by Jan. 14") and
-    participles ("the reduced dividend is payable Jan. 2") mislead it more than it helps.
+    A day more than ``_AHEAD_DAYS`` ahead is the past one, unless the clause speaks of the future
+    ("concerts are scheduled for April 18" in a December story). The past tense is not used the
+    other way: measured on TimeBank, deadlines ("by Jan. 14") and participles ("the reduced
+    dividend is payable Jan. 2") mislead it more than it helps.
     """
     if weekday:  # "Thursday, June 5": the year where that day is a Thursday, if near
         for year in (ref.year, ref.year - 1, ref.year + 1):
@@ -109,12 +112,12 @@ def nearest_year_for(ref: date, month: int, day: int, weekday: str | None, futur
     return timex.nearest_year(ref, month, day, horizon_days=330 if future else _AHEAD_DAYS)
 
 
-def _r_month_year(f, ref, future):
+def _r_month_year(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     month = _MONTHS[f["mon"].lower().rstrip(".")]
     return "date", f"{int(f['y']):04d}-{month:02d}", "month", "absolute"
 
 
-def _r_year_range(f, ref, future):
+def _r_year_range(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     y1 = int(f["y"])
     y2 = f["y2"]
     y2 = int(y2) if len(y2) == 4 else (y1 // 100) * 100 + int(y2)
@@ -123,11 +126,11 @@ def _r_year_range(f, ref, future):
     return "date", f"{y1}/{y2}", "year", "absolute"
 
 
-def _r_year(f, ref, future):
+def _r_year(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     return "date", f["y"], "year", "absolute"
 
 
-def _r_decade(f, ref, future):
+def _r_decade(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     dec = f["dec"]
     if dec.startswith("'"):
         if ref is None:
@@ -137,7 +140,7 @@ def _r_decade(f, ref, future):
     return "date", dec[:3], "decade", "absolute"
 
 
-def _r_month(f, ref, future):
+def _r_month(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     if ref is None:
         return "date", None, "month", "unresolved"
     month = _MONTHS[f["mon"].lower()]
@@ -155,7 +158,7 @@ def _r_month(f, ref, future):
     return "date", f"{year:04d}-{month:02d}", "month", "relative_to_publication"
 
 
-def _r_season(f, ref, future):
+def _r_season(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     code = timex.SEASON_CODES[f["season"].lower()]
     if "y" in f:
         return "date", f"{f['y']}-{code}", "season", "absolute"
@@ -176,7 +179,7 @@ def _season_current(ref: date, code: str) -> bool:
 _YEAR_WORDS = {"year-ago": -1, "year-earlier": -1, "last year's": -1, "this year's": 0, "next year's": 1}
 
 
-def _r_quarter(f, ref, future):
+def _r_quarter(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     if "q" in f:
         return "date", f"{f['y2']}-Q{f['q']}", "quarter", "absolute"
     word = f["ord"].lower()
@@ -200,7 +203,7 @@ def _r_quarter(f, ref, future):
     return "date", f"{year}-Q{timex.quarter_of(month)}", "quarter", "relative_to_publication"
 
 
-def _r_relative_day(f, ref, future):
+def _r_relative_day(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     offsets = {"today": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2, "the day after tomorrow": 2}
     if ref is None:
         return "date", None, "day", "unresolved"
@@ -208,7 +211,7 @@ def _r_relative_day(f, ref, future):
     return "date", day.isoformat(), "day", "relative_to_publication"
 
 
-def _r_relative_unit(f, ref, future):
+def _r_relative_unit(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     rel, unit = f["rel"].lower(), f["unit"].lower()
     if rel in ("past", "coming") and not f.get("pre"):
         return "duration", _duration_value(1, unit.replace("weekend", "week")), None, "relative_to_publication"
@@ -231,7 +234,7 @@ def _r_relative_unit(f, ref, future):
     return "date", str(ref.year + step), "year", "relative_to_publication"
 
 
-def _r_part_of_day(f, ref, future):
+def _r_part_of_day(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     if ref is None:
         return "time", None, None, "unresolved"
     if f.get("tonight"):
@@ -241,13 +244,13 @@ def _r_part_of_day(f, ref, future):
     return "time", f"{day.isoformat()}T{_PARTS[f['part'].lower()]}", "day", "relative_to_publication"
 
 
-def _r_unit_edge(f, ref, future):
+def _r_unit_edge(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     """"the end of the month": the month itself (the part meant is the expression's ``mod``)."""
     rel = f["rel"].lower()
     return _r_relative_unit({"rel": "this" if rel == "the" else rel, "unit": f["unit"], "pre": "edge"}, ref, future)
 
 
-def _r_ago(f, ref, future):
+def _r_ago(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     n = _number(f["n"])
     unit = f["unit"].lower().rstrip("s").replace("centurie", "century")
     grain = _UNITS[unit][1]
@@ -258,9 +261,10 @@ def _r_ago(f, ref, future):
     n = int(n)
     if unit in ("second", "minute", "hour"):
         return "date", ref.isoformat(), "day", "relative_to_publication"
-    if unit in ("day", "week"):
-        day = ref - timedelta(days=n * (7 if unit == "week" else 1))
-        return "date", day.isoformat(), "day", "relative_to_publication"
+    if unit == "week":  # "six weeks ago": that week (TimeML), not a day the text does not give
+        return "date", timex.iso_week(ref - timedelta(weeks=n)), "week", "relative_to_publication"
+    if unit == "day":
+        return "date", (ref - timedelta(days=n)).isoformat(), "day", "relative_to_publication"
     if unit == "month":
         y, m = timex.shift_months(ref.year, ref.month, -n)
         return "date", f"{y:04d}-{m:02d}", "month", "relative_to_publication"
@@ -271,7 +275,7 @@ def _r_ago(f, ref, future):
 _PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 
 
-def _r_weekday(f, ref, future):
+def _r_weekday(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     weekday = _WEEKDAYS[f["wd"].lower()]
     if f.get("plural"):
         return "set", f"XXXX-WXX-{weekday + 1}", "day", "absolute"
@@ -291,7 +295,7 @@ def _r_weekday(f, ref, future):
     return "date", day.isoformat(), "day", "weekday_anchored"
 
 
-def _r_duration(f, ref, future):
+def _r_duration(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     n = f["n"].lower()
     amount = None if n in ("several", "a few", "few", "many", "a couple of") else _number(n)
     if n == "a couple of":
@@ -299,7 +303,7 @@ def _r_duration(f, ref, future):
     return "duration", _duration_value(amount, f["unit"]), None, "absolute"
 
 
-def _r_clock(f, ref, future):
+def _r_clock(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     if "h" in f:
         hour = int(f["h"]) % 12 + (12 if f["ap"].lower() == "p" else 0)
         minute = int(f.get("min") or 0)
@@ -311,12 +315,12 @@ def _r_clock(f, ref, future):
 _REFERENCES = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "recently": "PAST_REF"}
 
 
-def _r_reference(f, ref, future):
+def _r_reference(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     """"now", "currently", "recently": TimeML's PRESENT_REF / PAST_REF (no calendar range)."""
     return "date", _REFERENCES[f["word"].lower()], None, "relative_to_publication"
 
 
-def _r_ner(f, ref, future):
+def _r_ner(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     return ("time" if f["label"] == "TIME" else "date"), None, None, "unresolved"
 
 
@@ -330,7 +334,7 @@ RESOLVERS = {
 }
 
 
-def _r_offset(f, ref, future, seen):
+def _r_offset(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
     """"two days later", "a year earlier": anchored on the last mention (``date_kinds.resolve_offset``)."""
     n = _number(f["n"])
     unit = f["unit"].lower().rstrip("s").replace("centurie", "century")
@@ -339,14 +343,14 @@ def _r_offset(f, ref, future, seen):
     return date_kinds.resolve_offset(f, ref, future, seen, int(n), unit)
 
 
-def _r_ner_kinds(f, ref, future):
+def _r_ner_kinds(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     """A spaCy DATE/TIME span no rule recognised: a vague duration ("recent years": PXY), else unresolved."""
     if code := date_kinds.vague_duration(f.get("text", "")):
         return "duration", code, None, "absolute"
     return _r_ner(f, ref, future)
 
 
-def _r_ago_in_story(f, ref, future, seen):
+def _r_ago_in_story(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
     """"a year ago" after the story named a quarter is that quarter a year back ("up from $5 million a year ago")."""
     n = _number(f["n"])
     unit = f["unit"].lower().rstrip("s")
@@ -355,7 +359,7 @@ def _r_ago_in_story(f, ref, future, seen):
     return _r_ago(f, ref, future)
 
 
-def _r_clock_on_day(f, ref, future, seen):
+def _r_clock_on_day(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
     """"10:35 a.m.": on the day just mentioned (same sentence, close by), else the story's day."""
     type_, value, grain, resolution = _r_clock(f, ref, future)
     if ref is not None and ("cwd" in f or "cmon" in f):  # "9 a.m. Tuesday", "5 p.m. EST, Nov. 9"
@@ -374,6 +378,7 @@ def _r_clock_on_day(f, ref, future, seen):
 RESOLVERS.update({
     "ner": _r_ner_kinds, "holiday": date_kinds.resolve_holiday, "set": date_kinds.resolve_set,
     "future_ref": date_kinds.resolve_future_ref, "ordinal_century": date_kinds.resolve_ordinal_century,
+    "spelled_year": date_kinds.resolve_spelled_year,
 })
 # Kinds anchored on what the story mentioned before them: called with the ``Mentions`` so far.
 ANAPHORIC = {

@@ -50,13 +50,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from shared.models import TemporalExpression
 from services.enricher import timex
-from services.enricher.date_context import tense
-from services.enricher.date_windows import anchor_windows, matches
-from services.enricher.date_kinds import PATTERNS as _KIND_PATTERNS, TRIGGERS as _KIND_TRIGGERS, Mentions
 from services.enricher.date_confidence import confidence
+from services.enricher.date_context import tense
+from services.enricher.date_kinds import PATTERNS as _KIND_PATTERNS
+from services.enricher.date_kinds import Mentions
 from services.enricher.date_rules import ANAPHORIC, NUMBERS, RESOLVERS, NotAnExpression
+from services.enricher.date_windows import anchor_windows, matches
+from shared.models import TemporalExpression
 
 MONTH_FULL = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 MONTH_ANY = r"(?:" + MONTH_FULL + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)(?![a-z])"
@@ -153,7 +154,6 @@ _TRIGGERS = {
     "relative_day": ("today", "yesterday", "tomorrow"), "part_of_day": ("morning", "afternoon", "evening", "night"),
     "unit_edge": (" of ",),
     "weekday": ("day",),
-    **_KIND_TRIGGERS,
 }
 
 # spaCy name labels that make a month or weekday inside them part of a name; kinds that are names' words.
@@ -170,7 +170,8 @@ _ENDED_BEFORE = re.compile(r"\bended\s+(?:on\s+)?$")
 # The kinds whose resolution depends on the tense of the sentence ("Monday",
 # "in March", "last fall", "the first quarter"); the tense is only worked out for
 # these (a sentence search per expression is a fifth of the scanning time).
-_TENSE_SENSITIVE = frozenset({"weekday", "month", "season", "quarter", "month_day", "day_month", "holiday", "day_time", "clock", "anaphoric"})
+_TENSE_SENSITIVE = frozenset({
+    "weekday", "month", "season", "quarter", "holiday", "day_time", "clock", "anaphoric", "month_day", "day_month"})
 
 
 @dataclass(frozen=True)

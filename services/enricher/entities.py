@@ -157,6 +157,7 @@ def extract_entities(body: str, spans: list[Span], is_place: Callable[[str, bool
     """
     mentions: list[_Mention] = []
     sports = type_rules.sports_context(body)
+    products = type_rules.product_tails([body[s.start : s.end] for s in spans])
     for span in spans:
         type_ = LABEL_TYPES.get(span.label)
         if type_ is None and span.label in _RELABELLABLE:
@@ -164,7 +165,7 @@ def extract_entities(body: str, spans: list[Span], is_place: Callable[[str, bool
         if type_ is None:
             continue
         m = _mention(body, span, type_, sports)
-        if m:
+        if m and not (m.name in products and " " not in m.name):
             mentions.append(m)
     mentions.extend(_titled_people(body, mentions))
     mentions = _attach_short_person_names(mentions)

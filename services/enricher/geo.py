@@ -58,7 +58,8 @@ _PLACE_POPULATION = 100_000  # a city this large is a place even when NER said O
 # bare key -> (city key, country, admin1 or None). They are placed at their city, and place it as context.
 _LANDMARKS = {
     "white house": ("washington", "US", "DC"), "capitol hill": ("washington", "US", "DC"),
-    "us capitol": ("washington", "US", "DC"), "dc": ("washington", "US", "DC"), "oval office": ("washington", "US", "DC"),
+    "us capitol": ("washington", "US", "DC"), "dc": ("washington", "US", "DC"),
+    "washington, dc": ("washington", "US", "DC"), "washington dc": ("washington", "US", "DC"), "oval office": ("washington", "US", "DC"),
     "pentagon": ("arlington", "US", "VA"), "kremlin": ("moscow", "RU", None), "red square": ("moscow", "RU", None),
     "downing street": ("london", "GB", None), "buckingham palace": ("london", "GB", None),
     "westminster": ("london", "GB", None), "whitehall": ("london", "GB", None),

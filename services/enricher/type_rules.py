@@ -46,6 +46,7 @@ _CORPORATE = re.compile(r"\b(?:Inc|Corp|Corporation|Co|Ltd|LLC|LLP|plc|PLC|GmbH|
 _HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Prof|Sir|Dame)\.?\s+$")
 _ROLE_LAST = re.compile(r"\b(?:Officer|Director|Minister|Secretary|Spokesman|Spokeswoman|Chairman|Manager)$")
 _ORG_LAST = frozenset("Store Airlines Airways Group Council Agency Committee Association Institute Bank".split())
+_LEADING_INDEFINITE = re.compile(r"^(?:An?|AN?)\s+(?=[A-Z])")
 _PARTIES = frozenset("Democrats Republicans Conservatives Liberals Socialists Greens Tories Nationalists".split())
 _THINGS = frozenset("Telescope Telescopes Satellite Satellites Rover Spacecraft Rocket Probe".split())
 _POSITION = re.compile(r"^[A-Z]{2,3}$")  # an inner all-capitals token: a position ("QB", "DL") or a code
@@ -90,6 +91,20 @@ US_STATE_CODES = {
 }
 
 
+_STATE_AFTER = re.compile(
+    r",\s(?:" + "|".join(sorted((re.escape(n) for n in US_STATE_CODES.values() if "," not in n), key=len, reverse=True))
+    + r"|[A-Z]{2}\b(?<!\bUS))(?=[\s,.;:)]|$)"
+)
+
+
+def product_tails(surfaces: list[str]) -> set[str]:
+    """Last words of the product names of one article: "Switch" of "Nintendo Switch", "Max" of "737 Max".
+
+    A one-word mention equal to one of them is the same product named short.
+    """
+    return {s.split()[-1] for s in surfaces if len(s.split()) > 1 and is_product(s.split())}
+
+
 def sports_context(body: str) -> bool:
     """True when the body reads like a sports story (several distinct sports words)."""
     return len({m.group().lower() for m in _SPORTS.finditer(body)}) >= _SPORTS_MIN_CUES
@@ -110,8 +125,10 @@ def judge(surface: str, type_: str, body: str, start: int, sports: bool = False)
 
     ``type_`` is the NER's reading; ``start`` the mention's offset in ``body``.
     """
+    end = start + len(surface)
     surface = _HANDLE.sub("", surface).strip()
     surface = _TRAILING_LOWER.sub("", surface)
+    surface = _LEADING_INDEFINITE.sub("", surface)  # "An Associated Press [reporter]"
     if _OUTLET_DOMAIN.match(surface):
         return surface, "organization"  # "Detik.com quoted ...": an outlet named by its domain
     if not surface or _URLISH.search(surface):
@@ -124,8 +141,12 @@ def judge(surface: str, type_: str, body: str, start: int, sports: bool = False)
         return DROP
     if type_ == "person" and words[-1] in _PARTIES:
         return surface, "group"  # "Virginia Democrats"
-    if type_ == "person" and words[-1] in _THINGS:
-        return DROP  # "Twin Telescopes", "Mars Rover"
+    if words[-1] in _THINGS:
+        return DROP  # "Twin Telescopes", "Hubble Space Telescope", "Mars Rover"
+    if type_ != "place" and _STATE_AFTER.match(body, end):
+        return surface, "place"  # "Sioux Falls, South Dakota", "Ithaca, NY"
+    if type_ == "place" and len(words) > 1 and words[0] == "Air":
+        return surface, "organization"  # "Air Astana", "Air France": airlines
     inner = [i for i, w in enumerate(words[:-1]) if i and _POSITION.match(w)]
     if type_ == "person" and inner and len(words) - inner[-1] - 1 >= 2:
         # "Browns DL Sheldon Richardson": a team and a position before the name.

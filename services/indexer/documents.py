@@ -151,6 +151,7 @@ def to_document(enriched: EnrichedArticle, *, indexed_at: datetime | None = None
         **{field: _unique(names) for field, names in by_type.items()},
         # Places found only by the geo step (no NER mention) still belong in the facet.
         "places": _unique(by_type["places"] + [p.name for p in enriched.places]),
+        "people_aliases": _unique([a for e in enriched.entities if e.type == "person" for a in e.aliases]),
         "countries": _unique([p.country_code.upper() for p in enriched.places if p.country_code]),
         "entities": [
             {"type": e.type, "name": e.name, "count": e.count, "first_offset": e.first_offset}
@@ -174,6 +175,9 @@ def to_document(enriched: EnrichedArticle, *, indexed_at: datetime | None = None
         **_date_fields(enriched.dates),
         "fingerprint": enriched.fingerprint,
         "duplicate_of": enriched.duplicate_of,
+        "enrichment_partial": list(enriched.partial),
+        "entities_total": enriched.entities_total,
+        "dates_total": enriched.dates_total,
         "enricher_version": enriched.enricher_version,
         "mapping_version": MAPPING_VERSION,
         "metadata": dict(article.metadata),

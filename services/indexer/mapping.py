@@ -45,7 +45,7 @@ from __future__ import annotations
 from typing import Any
 
 # 2: ``parsed`` (the parser's article, for enrich-only reprocessing), dates.mod
-# 3: source_domain; dates.confidence; publication confidence: published_any_at / _origin / _confidence / _uncertain
+# 3: source_domain, people_aliases; dates.confidence; publication confidence: published_any_at / _origin / _confidence / _uncertain
 MAPPING_VERSION = 3
 
 # Lucene rejects single terms above 32766 bytes; UTF-8 may need 4 bytes a character.
@@ -115,6 +115,7 @@ def mappings() -> dict[str, Any]:
             "keywords": _name_array(),
             # Who and where.
             "people": _name_array(),
+            "people_aliases": _name_array(),  # other names of the people above ("Trump"): the person filter's too
             "organizations": _name_array(),
             "places": _name_array(),
             "groups": _name_array(),
@@ -174,6 +175,10 @@ def mappings() -> dict[str, Any]:
             # Pipeline bookkeeping.
             "fingerprint": _keyword(),
             "duplicate_of": _keyword(),
+            # Enrichment limits that were hit (services/enricher/limits.py) and the exact totals.
+            "enrichment_partial": _keyword(ignore_above=_MAX_KEYWORD_CHARS),
+            "entities_total": {"type": "integer"},
+            "dates_total": {"type": "integer"},
             "enricher_version": _keyword(),
             "mapping_version": {"type": "integer"},
             # Free-form parser metadata: kept for display, never indexed, never rejected.

@@ -99,7 +99,13 @@ def source_clause(value: str) -> dict[str, Any]:
 
 
 def entity_clause(field_name: str, value: str) -> dict[str, Any]:
-    """Canonical names on the ``.text`` sub-field: any case, part of a name matches."""
+    """Canonical names on the ``.text`` sub-field: any case, part of a name matches.
+
+    A person also matches every name the entity registry joined under the canonical one
+    ("Trump", "Zelenskiy"), kept in ``people_aliases``.
+    """
+    if field_name == "people":
+        return {"multi_match": {"query": value, "type": "phrase", "fields": ["people.text", "people_aliases.text"]}}
     return {"match_phrase": {f"{field_name}.text": value}}
 
 

@@ -72,3 +72,15 @@ def test_company_the_gazetteer_knows_as_a_city_code_stays_a_company():
         return name == "AMD"
     [entity] = extract_entities(body, [Span("GPE", body.index("AMD"), body.index("AMD") + 3)], amd_is_a_city)
     assert (entity.type, entity.name) == ("organization", "AMD")
+
+
+def test_a_name_followed_by_its_state_is_a_place():
+    body = "The rally in Sioux Falls, South Dakota drew crowds; a man from Ithaca, NY spoke."
+    assert type_rules.judge("Sioux Falls", "person", body, body.index("Sioux")) == ("Sioux Falls", "place")
+    assert type_rules.judge("Ithaca", "organization", body, body.index("Ithaca")) == ("Ithaca", "place")
+
+
+def test_a_products_short_name_is_that_product():
+    body = "The Nintendo Switch sold well. Switch owners queued."
+    spans = [Span("ORG", 4, 19), Span("PERSON", body.index("Switch owners"), body.index("Switch owners") + 6)]
+    assert extract_entities(body, spans, _never_place) == []

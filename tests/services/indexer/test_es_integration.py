@@ -151,7 +151,8 @@ def corpus(es, alias, make):
             body="Joe Biden hosted NATO leaders to discuss the flood of refugees.",
             source="BBC News",
             published=datetime(2025, 5, 20, 12, 0, tzinfo=timezone.utc),
-            entities=[make.entity("person", "Joe Biden", 0), make.entity("organization", "NATO", 17)],
+            entities=[make.entity("person", "Joe Biden", 0).model_copy(update={"aliases": ["Joseph R. Biden"]}),
+                      make.entity("organization", "NATO", 17)],
             places=[Place(name="Washington", country_code="US", location=GeoPoint(lat=38.9, lon=-77.04))],
             dates=[day(date(2025, 7, 1), "1 July")],
         ),
@@ -198,6 +199,10 @@ def test_person_filter_is_case_insensitive_and_matches_part_of_a_name(es, corpus
     assert _ids(es, corpus, person="biden") == {"2"}
     assert _ids(es, corpus, person="Pedro Sánchez") == {"1"}
     assert _ids(es, corpus, person="Sánchez Pedro") == set()
+
+
+def test_person_filter_matches_every_alias_the_registry_joined(es, corpus):
+    assert _ids(es, corpus, person="Joseph R. Biden") == {"2"}
 
 
 def test_org_and_place_filters(es, corpus):

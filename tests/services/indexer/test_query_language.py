@@ -9,6 +9,9 @@ from hypothesis import strategies as st
 
 from services.indexer.query_language import MAX_QUERY_CHARS, QueryError, parse_query
 
+# A person clause matches the canonical name and every alias the entity registry joined to it.
+PERSON_FIELDS = ["people.text", "people_aliases.text"]
+
 pytestmark = pytest.mark.unit
 
 
@@ -53,7 +56,7 @@ def test_lower_case_and_or_are_plain_words():
 def test_fields_target_titles_entities_sources_and_languages():
     must = parse_query('title:summit person:"Kim Jong Un" org:NATO place:Seoul source:bbc lang:EN').clause["bool"]["must"]
     assert {"match": {"title": {"query": "summit", "operator": "and"}}} in must
-    assert {"match_phrase": {"people.text": "Kim Jong Un"}} in must
+    assert {"multi_match": {"query": "Kim Jong Un", "type": "phrase", "fields": PERSON_FIELDS}} in must
     assert {"match_phrase": {"organizations.text": "NATO"}} in must
     assert {"match_phrase": {"places.text": "Seoul"}} in must
     assert {"term": {"language": {"value": "en", "case_insensitive": True}}} in must
@@ -64,8 +67,8 @@ def test_fields_target_titles_entities_sources_and_languages():
 def test_a_field_group_applies_the_field_to_each_alternative():
     clause = parse_query("person:(kim OR moon)").clause
     assert clause["bool"]["should"] == [
-        {"match_phrase": {"people.text": "kim"}},
-        {"match_phrase": {"people.text": "moon"}},
+        {"multi_match": {"query": "kim", "type": "phrase", "fields": PERSON_FIELDS}},
+        {"multi_match": {"query": "moon", "type": "phrase", "fields": PERSON_FIELDS}},
     ]
 
 

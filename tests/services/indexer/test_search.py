@@ -58,7 +58,8 @@ def test_text_query_searches_title_and_body_requiring_every_word():
 def test_entity_filters_match_names_case_insensitively_on_text_subfields():
     body = build_search(None, person="biden", org="Red Cross", place="valencia")
 
-    assert {"match_phrase": {"people.text": "biden"}} in _filters(body)
+    assert {"multi_match": {"query": "biden", "type": "phrase", "fields": ["people.text", "people_aliases.text"]}} \
+        in _filters(body)
     assert {"match_phrase": {"organizations.text": "Red Cross"}} in _filters(body)
     assert {"match_phrase": {"places.text": "valencia"}} in _filters(body)
 
