@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import logging
 import math
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+
 from services.api.auth import token_is_valid
 
 from . import assets, views
@@ -150,7 +151,7 @@ def make_router(backend_for: Callable[[Request], Backend]) -> APIRouter:
     @router.get("/export.csv")
     def export(request: Request) -> Response:
         def handler() -> Response:
-            state = SearchState.from_query(request.url.query.replace("hide_duplicates=false", "dups=show"))
+            state = SearchState.from_query(request.url.query)
             return StreamingResponse(backend_for(request).export_csv(state), media_type="text/csv; charset=utf-8",
                                      headers={"Content-Disposition": 'attachment; filename="newsflow-export.csv"'})
 
