@@ -23,7 +23,7 @@ language's own ``person:"..."`` terms, which the core reads with the same clause
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from elasticsearch import NotFoundError
@@ -169,7 +169,7 @@ class CoreBackend:
             "files_by_state": dict(sorted(rt.status.summary().items())),
             "queue_depths": queue_depths(rt),
             "dead_letters": [d.model_dump(mode="json", exclude={"payload", "traceback"}) for d in letters],
-            "at": datetime.now(timezone.utc).isoformat(),
+            "at": datetime.now(UTC).isoformat(),
         }
         received = sum(answer["files_by_state"].values())
         if verify or received <= VERIFY_UP_TO_FILES:
