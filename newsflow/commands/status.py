@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 
-from newsflow.commands.common import console, print_file_table, print_json, runtime
+from newsflow.commands.common import console, print_file_table, print_json, print_skips, runtime
 
 
 def status(
@@ -26,6 +26,7 @@ def status(
         "in_flight": sum(not s.done for s in statuses),
         "queues": queue_depths(rt),
         "dead_letters": rt.dead_letters.count(),
+        "skipped_records": sum(len(s.skipped) for s in statuses),
     }
     if json_output:
         report["file_list"] = [s.as_dict() for s in statuses] if files else None
@@ -34,6 +35,11 @@ def status(
     console.print(f"received {report['received']} file(s): " + ", ".join(f"{k} {v}" for k, v in sorted(summary.items())))
     console.print("queue depths: " + ", ".join(f"{k} {v}" for k, v in report["queues"].items()))
     console.print(f"dead letters: {report['dead_letters']}")
+    with_skips = [s for s in statuses if s.skipped]
+    if with_skips:
+        console.print(f"records skipped inside files: {report['skipped_records']} in {len(with_skips)} file(s)")
+        if not files:
+            print_skips(with_skips)
     if files:
         print_file_table(statuses)
 
@@ -52,6 +58,11 @@ def verify(json_output: bool = typer.Option(False, "--json")) -> None:
                       f"in flight {result.in_flight}, unaccounted {result.unaccounted}")
         for problem in result.problems:
             console.print(f"[red]- {escape(problem)}[/red]")
+        if result.skipped_records:
+            console.print(f"records skipped inside files, each with its reason: {result.skipped_records}")
+            for entry in result.skipped:
+                console.print(f"- {escape(entry['filename'])} ({entry['raw_id'][:12]}): {escape(entry['progress'])}",
+                              soft_wrap=True)
     if result.unaccounted:
         raise typer.Exit(1)
 

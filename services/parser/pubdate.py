@@ -45,7 +45,7 @@ from lxml.html import HtmlElement
 
 from services.parser.relative_dates import languages_for, resolve_relative
 from services.parser.stamps import Stamp, month_first_locale, read_stamp
-from services.parser.visible_dates import byline_stamps
+from services.parser.visible_dates import byline_stamps, byline_texts
 from shared.models import DateOrigin, PageDate
 
 # Meta names/properties that state publication, with how much each is trusted. Generic
@@ -63,19 +63,13 @@ _WEIGHT = {"json-ld": 0.95, "json-ld-created": 0.8, "json-ld-other": 0.8, "itemp
            "time": 0.7, "url": 0.85, "relative": 0.7, "byline": 0.7, "visible-text": 0.6, "extensive": 0.35}
 _AGREE_BONUS = 0.08
 _DISAGREE_PENALTY = 0.25
-_MODIFIED = re.compile(r"modif|updat|lastmod|edited|revis|aktualisiert", re.I)
-_PUBLISH = re.compile(r"publi|posted|created|pubdate|entry-date|article-date|date-published", re.I)
+_MODIFIED = re.compile(r"modif|updat|lastmod|edited|revis|aktualisiert", re.IGNORECASE)
+_PUBLISH = re.compile(r"publi|posted|created|pubdate|entry-date|article-date|date-published", re.IGNORECASE)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/._-]|$)")
 _URL_DATE_LOOSE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
 _META_DATES = XPath("//meta[@content or @datetime]")
 _ITEMPROP = XPath('//*[not(self::meta)][@itemprop="datePublished" or @itemprop="dateCreated"]')
 _TIMES = XPath("(//time)[position() <= 12]")
-_BYLINE_TEXT = XPath(
-    '(//*[contains(@class, "byline") or contains(@class, "date") or contains(@class, "time") or '
-    'contains(@class, "meta") or contains(@class, "posted")][string-length(normalize-space()) < 60])[position() <= 20]'
-)
-
-
 @dataclass(frozen=True)
 class Candidate:
     stamp: Stamp
@@ -153,17 +147,13 @@ def _url_candidate(url: str | None) -> Candidate | None:
 def _relative(tree: HtmlElement, fetched_at: datetime | None, languages: list[str]) -> list[Candidate]:
     if fetched_at is None:
         return []
-    found = []
-    for element in _BYLINE_TEXT(tree):
-        text = " ".join(element.text_content().split())
-        if not text or _MODIFIED.search(text):
+    for text in byline_texts(tree):
+        if _MODIFIED.search(text):
             continue
         value = resolve_relative(text, fetched_at, languages)
-        if value is not None:
-            stamp = Stamp(value, value.date(), True)
-            found.append(Candidate(stamp, "relative", _WEIGHT["relative"], text, "relative"))
-            break  # the first byline stamp is the article's; later ones belong to comments or teasers
-    return found
+        if value is not None:  # the first byline stamp is the article's; later ones are comments' or teasers'
+            return [Candidate(Stamp(value, value.date(), True), "relative", _WEIGHT["relative"], text, "relative")]
+    return []
 
 
 def _byline(tree: HtmlElement, languages: list[str], language: str | None, context: list[Candidate]) -> list[Candidate]:

@@ -67,8 +67,8 @@ def test_fields_target_titles_entities_sources_and_languages():
 def test_a_field_group_applies_the_field_to_each_alternative():
     clause = parse_query("person:(kim OR moon)").clause
     assert clause["bool"]["should"] == [
-        {"match_phrase": {"people.text": "kim"}},
-        {"match_phrase": {"people.text": "moon"}},
+        {"multi_match": {"query": "kim", "type": "phrase", "fields": PERSON_FIELDS}},
+        {"multi_match": {"query": "moon", "type": "phrase", "fields": PERSON_FIELDS}},
     ]
 
 

@@ -9,8 +9,8 @@ import yaml
 
 from shared.settings import Settings
 
-pytestmark = pytest.mark.unit
-ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.compose
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
