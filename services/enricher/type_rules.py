@@ -34,6 +34,7 @@ measured on the GUM and MEANTIME dev sets before it was kept (docs/DEVELOPING.md
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 DROP = (None, None)
 
@@ -50,6 +51,14 @@ _LEADING_INDEFINITE = re.compile(r"^(?:An?|AN?)\s+(?=[A-Z])")
 _PARTIES = frozenset("Democrats Republicans Conservatives Liberals Socialists Greens Tories Nationalists".split())
 _THINGS = frozenset("Telescope Telescopes Satellite Satellites Rover Spacecraft Rocket Probe".split())
 _POSITION = re.compile(r"^[A-Z]{2,3}$")  # an inner all-capitals token: a position ("QB", "DL") or a code
+# Words that make a name an organisation's, never a person's ("Royal Navy", "Morgan Motor").
+_ORG_NAME_WORD = re.compile(
+    r"\b(?:Ministry|Council|Agency|Committee|Commission|Company|Airlines?|Airways|Group|Bank|Party|University"
+    r"|College|School|Force|Army|Navy|Service|News|Times|Post|Institute|Association|Union|Department|Office|Court"
+    r"|Parliament|Assembly|Fund|Foundation|Federation|Authority|Board|Club|Motors?|Records|Studios?|Press|Media"
+    r"|Brothers|Sons|Partners|Capital|Holdings|Industries|Systems|Technologies|Labs?|Network|Society|League|Team"
+    r"|Experience|Project|Program|Programme|Church|Hospital|Energy|Oil|Gas|Pharma|Health|Insurance|Airport)\b"
+)
 _CLUB_SUFFIX = re.compile(r"\s(?:United|City|FC|CF|Rovers|Athletic|Hotspur|Wanderers|Albion|Rangers|Celtic)$")
 _SPORTS = re.compile(
     r"\b(?:season|coach|quarterback|touchdown|league|goalkeeper|midfielder|striker|playoffs?|match|stadium|"
@@ -95,6 +104,28 @@ _STATE_AFTER = re.compile(
     r",\s(?:" + "|".join(sorted((re.escape(n) for n in US_STATE_CODES.values() if "," not in n), key=len, reverse=True))
     + r"|[A-Z]{2}\b(?<!\bUS))(?=[\s,.;:)]|$)"
 )
+
+
+_FACILITY_LAST = frozenset("""Museum Center Centre Planetarium Stadium Station Airport Base Tower Towers Park Square
+Bridge Arena Cathedral Palace Zoo Observatory""".split())
+_MUSEUM = re.compile(r"\b(?:Museum|Planetarium|Stadium|Airport) of\b")
+_NAME_GENDERS = frozenset({"male", "female", "andy"})  # gender-guesser's sure answers; "mostly_*" are not sure
+
+
+@lru_cache(maxsize=1)
+def _given_names():
+    import gender_guesser.detector
+
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+def _looks_like_full_name(words: list[str]) -> bool:
+    """A given name the name list is sure of, then capitalised words, no organisation word: "Dean Kamen"."""
+    if not all(w[:1].isupper() and w[1:].islower() and w.isalpha() for w in words):
+        return False
+    if _ORG_NAME_WORD.search(" ".join(words)) or " ".join(words).lower() in _KNOWN_ORGS:
+        return False
+    return _given_names().get_gender(words[0]) in _NAME_GENDERS
 
 
 def product_tails(surfaces: list[str]) -> set[str]:
@@ -163,6 +194,10 @@ def judge(surface: str, type_: str, body: str, start: int, sports: bool = False)
         return DROP
     if _CORPORATE.search(surface) and len(words) > 1:
         return surface, "organization"
+    if type_ == "organization" and len(words) > 1 and (words[-1] in _FACILITY_LAST or _MUSEUM.search(surface)):
+        return surface, "place"  # "Johnson Space Center", "Museum of Flight": a building one can stand in
+    if type_ == "organization" and 2 <= len(words) <= 3 and _looks_like_full_name(words):
+        return surface, "person"  # "Britney Spears", "Thibaut Courtois" tagged ORG
     before = body[max(0, start - 12) : start]
     if type_ != "person" and _HONORIFIC_BEFORE.search(before) and type_ != "group":
         return surface, "person"

@@ -84,3 +84,12 @@ def test_a_products_short_name_is_that_product():
     body = "The Nintendo Switch sold well. Switch owners queued."
     spans = [Span("ORG", 4, 19), Span("PERSON", body.index("Switch owners"), body.index("Switch owners") + 6)]
     assert extract_entities(body, spans, _never_place) == []
+
+
+@pytest.mark.parametrize(("surface", "expected"), [
+    ("Johnson Space Center", "place"), ("Museum of Flight", "place"),  # buildings
+    ("Britney Spears", "person"), ("Dean Kamen", "person"),  # a sure given name first
+    ("Morgan Stanley", "organization"), ("Royal Navy", "organization"), ("Goldman Sachs", "organization"),
+])
+def test_organisation_spans_that_name_a_building_or_a_person(surface, expected):
+    assert type_rules.judge(surface, "organization", f"x {surface} y", 2) == (surface, expected)
