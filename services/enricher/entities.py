@@ -109,7 +109,7 @@ def load_model(name: str = MODEL_NAME):
     return nlp
 
 
-def _mention(body: str, span: Span, type_: str, sports: bool = False) -> _Mention | None:
+def _mention(body: str, span: Span, type_: str, sports: Callable[[], bool] = lambda: False) -> _Mention | None:
     raw = body[span.start : span.end]
     surface = canonical.clean_surface(raw)
     if not surface or not _HAS_UPPER.search(surface):
@@ -156,7 +156,7 @@ def extract_entities(body: str, spans: list[Span], is_place: Callable[[str, bool
     overrule a PERSON label).
     """
     mentions: list[_Mention] = []
-    sports = type_rules.sports_context(body)
+    sports = type_rules.sports_question(body)
     products = type_rules.product_tails([body[s.start : s.end] for s in spans])
     for span in spans:
         type_ = LABEL_TYPES.get(span.label)

@@ -34,7 +34,8 @@ measured on the GUM and MEANTIME dev sets before it was kept (docs/DEVELOPING.md
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 DROP = (None, None)
 
@@ -133,7 +134,12 @@ def product_tails(surfaces: list[str]) -> set[str]:
 
     A one-word mention equal to one of them is the same product named short.
     """
-    return {s.split()[-1] for s in surfaces if len(s.split()) > 1 and is_product(s.split())}
+    return {s.split()[-1] for s in surfaces if " " in s and _is_product(" ".join(s.split()))}
+
+
+def sports_question(body: str) -> Callable[[], bool]:
+    """``sports_context(body)``, computed on first ask: most articles never need it."""
+    return cache(lambda: sports_context(body))
 
 
 def sports_context(body: str) -> bool:
@@ -143,6 +149,12 @@ def sports_context(body: str) -> bool:
 
 def is_product(words: list[str]) -> bool:
     """A known product line, or a brand followed by a model designation ("Boeing 787", "MacBook Pro")."""
+    return _is_product(" ".join(words))
+
+
+@lru_cache(maxsize=16384)  # the same names recur in every batch
+def _is_product(surface: str) -> bool:
+    words = surface.split()
     if any(w.lower() in _PRODUCTS or w.lower()[:-1] in _PRODUCTS for w in words):
         return True
     low = " ".join(words).lower()
@@ -151,10 +163,13 @@ def is_product(words: list[str]) -> bool:
     return len(words) >= 2 and bool(_MODEL.match(words[-1]))
 
 
-def judge(surface: str, type_: str, body: str, start: int, sports: bool = False) -> tuple[str | None, str | None]:
+def judge(
+    surface: str, type_: str, body: str, start: int, sports: Callable[[], bool] = lambda: False
+) -> tuple[str | None, str | None]:
     """(cleaned surface, type) for one mention, or (None, None) when it is no entity.
 
-    ``type_`` is the NER's reading; ``start`` the mention's offset in ``body``.
+    ``type_`` is the NER's reading; ``start`` the mention's offset in ``body``; ``sports()``
+    says whether the body is a sports story (asked only when a club suffix needs it).
     """
     end = start + len(surface)
     surface = _HANDLE.sub("", surface).strip()
@@ -203,6 +218,6 @@ def judge(surface: str, type_: str, body: str, start: int, sports: bool = False)
         return surface, "person"
     if type_ == "person" and len(words) == 1 and surface.endswith("s") and before.endswith("the "):
         return surface, "organization"  # "the Steelers": a team or company, not a person
-    if sports and type_ == "person" and _CLUB_SUFFIX.search(surface):
+    if type_ == "person" and _CLUB_SUFFIX.search(surface) and sports():
         return surface, "organization"
     return surface, type_
