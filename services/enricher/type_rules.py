@@ -109,6 +109,10 @@ _STATE_AFTER = re.compile(
 
 _FACILITY_LAST = frozenset("""Museum Center Centre Planetarium Stadium Station Airport Base Tower Towers Park Square
 Bridge Arena Cathedral Palace Zoo Observatory""".split())
+# Last words of town names that are hardly ever surnames.
+_TOWN_LAST = frozenset("Falls Springs Heights Hill Hills Valley Island Islands Beach Harbor Harbour".split())
+_SURNAMES_TOO = frozenset("Hill Hills Beach".split())  # "Lauryn Hill" is a person
+_MODEL_NUMBER_BEFORE = re.compile(r"(?:\b[A-Z]+-?\d+|(?<![\d,.])\d{3})\s$")  # "737 ", "A320 ", not "2019 "
 _MUSEUM = re.compile(r"\b(?:Museum|Planetarium|Stadium|Airport) of\b")
 _NAME_GENDERS = frozenset({"male", "female", "andy"})  # gender-guesser's sure answers; "mostly_*" are not sure
 
@@ -211,6 +215,11 @@ def judge(
         return surface, "organization"
     if type_ == "organization" and len(words) > 1 and (words[-1] in _FACILITY_LAST or _MUSEUM.search(surface)):
         return surface, "place"  # "Johnson Space Center", "Museum of Flight": a building one can stand in
+    if len(words) > 1 and (type_ == "organization" and words[-1] in _TOWN_LAST
+                           or type_ == "person" and words[-1] in _TOWN_LAST - _SURNAMES_TOO):
+        return surface, "place"  # "Sioux Falls", "Forest Hill", "Palm Springs": towns, not people
+    if type_ == "person" and len(words) == 1 and _MODEL_NUMBER_BEFORE.search(body, max(0, start - 8), start):
+        return DROP  # "737 Max": a model name
     if type_ == "organization" and 2 <= len(words) <= 3 and _looks_like_full_name(words):
         return surface, "person"  # "Britney Spears", "Thibaut Courtois" tagged ORG
     before = body[max(0, start - 12) : start]

@@ -93,3 +93,11 @@ def test_a_products_short_name_is_that_product():
 ])
 def test_organisation_spans_that_name_a_building_or_a_person(surface, expected):
     assert type_rules.judge(surface, "organization", f"x {surface} y", 2) == (surface, expected)
+
+
+def test_town_names_and_model_names_are_not_people():
+    body = "The Sioux Falls paper wrote that Lauryn Hill sang; Forest Hill police found two 737 Max jets."
+    assert type_rules.judge("Sioux Falls", "person", body, body.index("Sioux")) == ("Sioux Falls", "place")
+    assert type_rules.judge("Lauryn Hill", "person", body, body.index("Lauryn")) == ("Lauryn Hill", "person")
+    assert type_rules.judge("Forest Hill", "organization", body, body.index("Forest")) == ("Forest Hill", "place")
+    assert type_rules.judge("Max", "person", body, body.index("Max")) == type_rules.DROP
