@@ -157,7 +157,8 @@ def extract_entities(body: str, spans: list[Span], is_place: Callable[[str, bool
     """
     mentions: list[_Mention] = []
     sports = type_rules.sports_question(body)
-    products = type_rules.product_tails([body[s.start : s.end] for s in spans])
+    surfaces = [body[s.start : s.end] for s in spans]
+    products = type_rules.product_tails(surfaces) | type_rules.thing_heads(surfaces)
     for span in spans:
         type_ = LABEL_TYPES.get(span.label)
         if type_ is None and span.label in _RELABELLABLE:

@@ -50,6 +50,10 @@ _ROLE_LAST = re.compile(r"\b(?:Officer|Director|Minister|Secretary|Spokesman|Spo
 _ORG_LAST = frozenset("Store Airlines Airways Group Council Agency Committee Association Institute Bank".split())
 _LEADING_INDEFINITE = re.compile(r"^(?:An?|AN?)\s+(?=[A-Z])")
 _PARTIES = frozenset("Democrats Republicans Conservatives Liberals Socialists Greens Tories Nationalists".split())
+_DOTTED_CODE = re.compile(r"^(?:[A-Z]\.){2}$")
+_EVENTS = frozenset("""Show Festival Expo Summit Conference Awards Championship Championships Olympics Games Cup
+Marathon Fair Week Tournament Open""".split())
+_TRAILING_TITLES = frozenset("Speaker Rt Hon Chairman Chair".split())
 _THINGS = frozenset("Telescope Telescopes Satellite Satellites Rover Spacecraft Rocket Probe".split())
 _POSITION = re.compile(r"^[A-Z]{2,3}$")  # an inner all-capitals token: a position ("QB", "DL") or a code
 # Words that make a name an organisation's, never a person's ("Royal Navy", "Morgan Motor").
@@ -97,7 +101,7 @@ US_STATE_CODES = {
     "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
     "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas",
     "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington", "WV": "West Virginia",
-    "WI": "Wisconsin", "WY": "Wyoming", "DC": "Washington, D.C.",
+    "WI": "Wisconsin", "WY": "Wyoming", "DC": "Washington",  # D.C.: the city geo reads "Washington" as
 }
 
 
@@ -131,6 +135,11 @@ def _looks_like_full_name(words: list[str]) -> bool:
     if _ORG_NAME_WORD.search(" ".join(words)) or " ".join(words).lower() in _KNOWN_ORGS:
         return False
     return _given_names().get_gender(words[0]) in _NAME_GENDERS
+
+
+def thing_heads(surfaces: list[str]) -> set[str]:
+    """First words of the things of one article: "Hubble" of "Hubble Space Telescope"."""
+    return {s.split()[0] for s in surfaces if " " in s and s.split()[-1] in _THINGS}
 
 
 def product_tails(surfaces: list[str]) -> set[str]:
@@ -193,6 +202,11 @@ def judge(
         return surface, "group"  # "Virginia Democrats"
     if words[-1] in _THINGS:
         return DROP  # "Twin Telescopes", "Hubble Space Telescope", "Mars Rover"
+    if len(words) > 1 and words[-1] in _EVENTS:
+        return DROP  # "Dubai Air Show", "Davis Cup": events are no person, organisation or place
+    if type_ == "organization" and len(words) > 2 and (words[-1] in _TRAILING_TITLES or _ROLE_LAST.search(surface)):
+        surface = " ".join(words[:-1])  # "House of Representatives Speaker", "... Rt": the body, not the role
+        words = words[:-1]
     if type_ != "place" and _STATE_AFTER.match(body, end):
         return surface, "place"  # "Sioux Falls, South Dakota", "Ithaca, NY"
     if type_ == "place" and len(words) > 1 and words[0] == "Air":
@@ -207,8 +221,9 @@ def judge(
         return (DROP if _ROLE_LAST.search(surface) else (surface, "organization"))
     if low in _UNITS:
         return DROP
-    if surface in US_STATE_CODES:
-        return (US_STATE_CODES[surface], "place") if body[max(0, start - 2) : start] == ", " else DROP
+    code = surface.replace(".", "") if _DOTTED_CODE.match(surface) else surface  # "D.C.", "N.Y."
+    if code in US_STATE_CODES:
+        return (US_STATE_CODES[code], "place") if body[max(0, start - 2) : start] == ", " else DROP
     if is_product(words):
         return DROP
     if _CORPORATE.search(surface) and len(words) > 1:

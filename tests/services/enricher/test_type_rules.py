@@ -101,3 +101,14 @@ def test_town_names_and_model_names_are_not_people():
     assert type_rules.judge("Lauryn Hill", "person", body, body.index("Lauryn")) == ("Lauryn Hill", "person")
     assert type_rules.judge("Forest Hill", "organization", body, body.index("Forest")) == ("Forest Hill", "place")
     assert type_rules.judge("Max", "person", body, body.index("Max")) == type_rules.DROP
+
+
+def test_events_are_no_entities_and_a_trailing_role_is_not_part_of_an_organisation():
+    assert type_rules.judge("Dubai Air Show", "organization", "at the Dubai Air Show", 7) == type_rules.DROP
+    assert type_rules.judge("House of Representatives Speaker", "organization", "", 0) == \
+        ("House of Representatives", "organization")
+
+
+def test_dotted_district_code_after_a_comma_is_washington():
+    body = "NASA's headquarters in Washington, D.C. said"
+    assert type_rules.judge("D.C.", "place", body, body.index("D.C.")) == ("Washington", "place")
