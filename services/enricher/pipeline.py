@@ -36,7 +36,7 @@ from services.enricher.geo import Gazetteer, source_country
 from services.enricher.limits import Deadline, EnrichLimits, cap_dates_list
 from services.enricher.publication import resolve_publication
 
-ENRICHER_VERSION = "1.1.0"
+ENRICHER_VERSION = "1.2.0"  # 1.2: dates read by tense and earlier mentions, with a confidence
 MAX_CHUNK_CHARS = 100_000
 _TEMPORAL_LABELS = {"DATE", "TIME"}
 _FOREIGN_CONFIDENCE = 0.9  # language confidence above which a non-English page gets no English NER entities
