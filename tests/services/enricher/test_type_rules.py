@@ -126,3 +126,13 @@ def test_a_page_in_another_language_gets_no_english_ner_entities(enricher):
     de, en = enricher.enrich_batch([german, english])
     assert de.entities == [] and de.language == "de"
     assert {e.name for e in en.entities} >= {"Olaf Scholz", "Emmanuel Macron"}
+
+
+def test_context_words_around_a_name_decide_place_brand_and_thing():
+    body = ("He lives in Addison, a village near Ithaca. A jar of Don Victor\u00ae Orange Blossom Comb Honey. "
+            "NASA's Europa Clipper mission. The senator representing Yobe North spoke.")
+    assert type_rules.judge("Addison", "organization", body, body.index("Addison")) == ("Addison", "place")
+    assert type_rules.judge("Don Victor", "person", body, body.index("Don")) == ("Don Victor", "organization")
+    assert type_rules.judge("Blossom Comb", "person", body, body.index("Blossom")) == type_rules.DROP
+    assert type_rules.judge("Europa Clipper", "place", body, body.index("Europa")) == type_rules.DROP
+    assert type_rules.judge("Yobe North", "person", body, body.index("Yobe")) == ("Yobe North", "place")
