@@ -12,7 +12,7 @@ import sys
 
 import orjson
 
-CONTEXT_FIELDS = ("stage", "raw_id", "article_id", "task_id")
+CONTEXT_FIELDS = ("stage", "raw_id", "article_id", "task_id", "file", "record_id")
 
 
 class JsonFormatter(logging.Formatter):

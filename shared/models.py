@@ -114,6 +114,21 @@ class Article(Message):
     _aware = field_validator("fetched_at")(_require_aware)
 
 
+class SkippedRecord(Message):
+    """One record inside a file that the parser did not turn into an article, and why.
+
+    A JSON-lines file, a JSON array or a WARC holds many records; a record that
+    yields nothing (a line that is not JSON, a record without text, a 404
+    response) is counted on its file's status with this, never dropped silently.
+
+    >>> SkippedRecord(reason="line 3 is not valid JSON").reason
+    'line 3 is not valid JSON'
+    """
+
+    reason: str = Field(description="where in the file and why, e.g. 'line 5 has no text'")
+    record_id: str | None = Field(default=None, description="the record's own id or URL, when it has one")
+
+
 class Mention(Message):
     text: str
     start: int = Field(ge=0)
@@ -211,6 +226,10 @@ class EnrichedArticle(Message):
     keywords: list[str] = Field(default_factory=list)
     fingerprint: str | None = Field(default=None, description="near-duplicate signature")
     duplicate_of: str | None = None
+    # Bounds per article (services/enricher/limits.py): what was cut is said, and the totals are exact.
+    partial: list[str] = Field(default_factory=list, description="one sentence per enrichment limit that was hit")
+    entities_total: int | None = Field(default=None, ge=0, description="entities found, before the cap on kept ones")
+    dates_total: int | None = Field(default=None, ge=0, description="dates found, before the cap on kept ones")
 
     _aware = field_validator("enriched_at")(_require_aware)
 

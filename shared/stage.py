@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from shared.dead_letters import build_dead_letter
 from shared.errors import InvalidMessageError, NewsflowError, is_transient
+from shared.process_limits import MEMORY_REASON
 from shared.queues import TASK_NAMES
 from shared.runtime import Runtime
 from shared.stage_timings import StageTimings
@@ -74,12 +75,16 @@ def stage_task(
     """Register ``handler(message, ctx)`` as the Celery task for ``stage``."""
 
     def decorator(handler: Callable[[M, StageContext], None]) -> Callable:
-        @app.task(name=TASK_NAMES[stage], bind=True, max_retries=None)
+        limit_s = _time_limit_s(runtime, stage)
+
+        @app.task(name=TASK_NAMES[stage], bind=True, max_retries=None, soft_time_limit=limit_s,
+                  time_limit=limit_s + 30 if limit_s else None)
         def task(self, payload):
             rt = runtime()
             ctx = StageContext(app=app, runtime=rt, task_id=self.request.id)
             raw_id, article_id, filename = _identity(payload)
-            extra = {"stage": stage, "raw_id": raw_id, "article_id": article_id, "task_id": self.request.id}
+            extra = {"stage": stage, "raw_id": raw_id, "article_id": article_id, "file": filename,
+                     "task_id": self.request.id}
             try:
                 message = model.model_validate(payload)
             except ValidationError as exc:
@@ -97,11 +102,17 @@ def stage_task(
                     log.info("transient failure, retry %d in %.1fs: %s", self.request.retries + 1, delay, exc, extra=extra)
                     raise self.retry(exc=exc, countdown=delay)
                 _dead_letter(rt, stage, exc, reason, payload, self.request.retries + 1)
-                log.warning("dead-lettered: %s", reason, extra=extra)
+                log.warning("dead-lettered %s (%s): %s", filename or "a message", (raw_id or "no raw id")[:12],
+                            reason, extra=extra)
 
         return task
 
     return decorator
+
+
+def _time_limit_s(runtime: Callable[[], Runtime], stage: str) -> float | None:
+    """``NEWSFLOW_{STAGE}_TIME_LIMIT_S`` when the settings have one (the enricher bounds itself per article)."""
+    return getattr(runtime().settings, f"{stage}_time_limit_s", None)
 
 
 def _timings(rt: Runtime) -> StageTimings:
@@ -116,12 +127,26 @@ def settle(rt: Runtime, exc: BaseException, retries: int) -> tuple[float | None,
     retries left; ``None`` means dead-letter with ``reason``.
     """
     attempts = retries + 1
-    reason = exc.reason if isinstance(exc, NewsflowError) else f"{type(exc).__name__}: {exc}"
+    reason = _reason(exc)
     if is_transient(exc):
         if retries < rt.settings.task_max_retries:
             return backoff_s(retries, rt.settings.retry_backoff_s, rt.settings.retry_backoff_max_s), reason
         reason = f"gave up after {attempts} attempts: {reason}"
     return None, reason
+
+
+def _reason(exc: BaseException) -> str:
+    """The one sentence a user reads; the bounds on memory and time say which bound and what to do."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    if isinstance(exc, NewsflowError):
+        return exc.reason
+    if isinstance(exc, MemoryError):
+        return MEMORY_REASON
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return ("Processing took longer than the stage's time limit on this input (NEWSFLOW_PARSE_TIME_LIMIT_S); "
+                "the input is too large or too complex.")
+    return f"{type(exc).__name__}: {exc}"
 
 
 def stage_batch_task(

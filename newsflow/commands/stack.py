@@ -53,9 +53,12 @@ def worker(name: str = typer.Argument(..., help="parser, enricher or indexer")) 
     """Run one service's Celery worker (consumes only its own queue)."""
     if name not in WORKER_STAGES:
         raise typer.BadParameter(f"unknown worker {name!r}; choose from {', '.join(WORKER_STAGES)}")
+    from shared.process_limits import install_memory_ceiling
+
     configure_logging()
     settings = get_settings()
     apply_scheduling(getattr(settings, f"{name}_scheduling"))
+    install_memory_ceiling(getattr(settings, f"{name}_max_memory_mb"))
     celery_app = make_celery(settings)
     importlib.import_module(f"services.{name}.tasks").register(celery_app, runtime)
     celery_app.worker_main([

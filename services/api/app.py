@@ -1,8 +1,9 @@
 """The FastAPI application: ``create_app(settings)`` builds it, ``newsflow api`` serves it.
 
 Routes live in ``services/api/routes/`` (one module per group), each an
-``APIRouter`` included here; another face (the analyst page) adds its own with
-``include_routers(app, router)`` and reuses ``services.api.auth``. Errors a
+``APIRouter`` included here; another face (the analyst page) passes its own as
+``create_app(settings, routers=[...])`` (or ``include_routers(app, router)``)
+and protects them with ``services.api.auth.token_dependency(cookie_name=...)``. Errors a
 user can cause or a store can have are mapped to answers in one place below:
 a request that cannot be run is a 400 with the reason, a store that is down a
 503, never a 500 with a traceback.
@@ -13,6 +14,7 @@ a request that cannot be run is a 400 with the reason, a store that is down a
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from contextlib import asynccontextmanager
 
 import redis
@@ -45,7 +47,8 @@ def include_routers(app: FastAPI, *routers: APIRouter) -> None:
         app.include_router(router)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, routers: Iterable[APIRouter] = ()) -> FastAPI:
+    """The app with every API route, plus ``routers`` (another face's, e.g. the analyst page)."""
     settings = settings or get_settings()
     state = ApiState.build(settings)
 
@@ -62,7 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.api_tokens = load_tokens(settings)
     app.state.metrics = ApiMetrics(state.runtime)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
-    include_routers(app, health.router, pages.router, search.router, articles.router, export.router)
+    include_routers(app, health.router, pages.router, search.router, articles.router, export.router, *routers)
     include_routers(app, page_router())  # the analyst page (services/api/page): /, /articles/..., /pipeline
     mount_docs(app)
     _error_answers(app)

@@ -17,7 +17,7 @@ from typing import Annotated
 import swagger_ui_bundle
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
 from services.api.auth import bearer_scheme, token_dependency, token_is_valid
 
@@ -45,16 +45,22 @@ def mount_docs(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False)
     async def docs(request: Request, token: Annotated[str | None, Query()] = None):
         if token is not None and token_is_valid(token, request.app.state.api_tokens):
-            response = RedirectResponse("/docs", status_code=303)
-            response.set_cookie(COOKIE, token, httponly=True, samesite="strict")
+            # The page itself answers (a redirect would lose the cookie in some browsers); its assets and
+            # the spec then come with the cookie.
+            response = _swagger_page()
+            response.set_cookie(COOKIE, token, httponly=True, samesite="lax")
             return response
         await docs_auth(request, await bearer_scheme(request))
-        return HTMLResponse(
-            get_swagger_ui_html(
-                openapi_url="/openapi.json",
-                title="newsflow API",
-                swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
-                swagger_css_url=f"{ASSETS}/swagger-ui.css",
-                swagger_favicon_url=f"{ASSETS}/favicon-32x32.png",
-            ).body
-        )
+        return _swagger_page()
+
+
+def _swagger_page() -> HTMLResponse:
+    return HTMLResponse(
+        get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="newsflow API",
+            swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{ASSETS}/favicon-32x32.png",
+        ).body
+    )

@@ -60,7 +60,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"|Martin Luther King(?: Jr\.?)? Day|Presidents'? Day|Valentine's Day|Halloween|Black Monday)\b"
         r"(?P<week> week)?(?:,?\s+(?P<y>1[6-9]\d\d|20\d\d)\b)?")),
     ("set", re.compile(
-        r"(?=[edwmahqnyDWMAHQNYEt0-9%p])(?:\b(?P<every>every|each)\s+(?P<unit>day|week|month|year|quarter|morning|night"
+        r"(?=[edwmhnyapEDWMHNY])(?:\b(?P<every>every|each)\s+(?P<unit>day|week|month|year|quarter|morning|night"
         r"|evening|" + _WEEKDAY + r")\b|\b(?P<adv>daily|weekly|monthly|hourly|nightly|yearly)\b"
         r"|(?:(?<=\d )|(?<=% )|(?<=times )|(?<=percent ))(?:a|per)\s+(?P<per>year|month|week|day)\b)")),
     ("day_time", re.compile(
@@ -77,17 +77,6 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"|autumns|falls|sessions))", re.I)),
     ("ordinal_century", re.compile(r"(?=[tT\d])\b(?:the\s+)?(?P<n>1\d|2[01]|[1-9])(?:st|nd|rd|th)[- ]century\b", re.I)),
 ]
-TRIGGERS = {
-    "anaphoric": ("year", "quarter", "period", "month", "week", "day", "session", "morning", "afternoon", "evening",
-                  "night"),
-    "year_ago": ("year-", "year's"), "holiday": ("thanksgiving", "christmas", "new year", "easter", "good friday", "memorial",
-                                         "labor day", "independence", "columbus", "veterans", "election day", "king",
-                                         "presidents", "valentine", "halloween", "black monday"),
-    "set": ("every", "each", "daily", "weekly", "monthly", "hourly", "nightly", "yearly",
-            " a ", " per "),
-    "day_time": ("noon", "midday", "midnight", "overnight", "afternoon", "morning"),
-    "future_ref": ("future", "term", "the past"), "spelled_year": ("nineteen", "two thousand"), "ordinal_century": ("century",),
-}
 _VAGUE = re.compile(
     r"^(?:(?:the|recent|coming|past|the past|the last|the coming|the next|the early|the first|over the)\s+)?"
     r"(?P<unit>years|months|weeks|days|decades|hours|minutes|quarters)(?:-long|\s+ahead)?$", re.I)
@@ -187,6 +176,9 @@ def resolve_anaphoric(f: Fields, ref: date | None, future: bool | None, seen: Me
     if unit in ("quarter", "period"):
         if ended := ended_quarter(f, ref):
             (y, q), how = ended, "relative_to_publication"
+        elif unit == "period" and not seen.quarter and seen.month:  # "the same period last year" after "March"
+            y, m = timex.shift_months(seen.month[0], seen.month[1], 3 * step - (12 if year_back else 0))
+            return "date", f"{y:04d}-{m:02d}", "month", "relative_to_mention"
         elif seen.quarter and adj not in ("current", "latest", "most recent"):  # "the latest quarter": just over
             (y, q), how = seen.quarter, "relative_to_mention"
         elif ref is None:
@@ -254,6 +246,8 @@ def resolve_offset(
         y, m = timex.shift_months(seen.quarter[0], 3 * seen.quarter[1] - 2, sign * n * months)
         return "date", f"{y}-Q{timex.quarter_of(m)}", "quarter", "relative_to_mention"
     day, how = (seen.day, "relative_to_mention") if seen.day else (ref, "relative_to_publication")
+    if not months and not seen.day and seen.month:  # "two days later" after "in March 2018": that month, no finer
+        return "date", f"{seen.month[0]:04d}-{seen.month[1]:02d}", "month", "relative_to_mention"
     if months and not seen.day and seen.year:
         return "date", str(seen.year + sign * n * months // 12), "year", "relative_to_mention"
     if day is None:

@@ -24,7 +24,7 @@ NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
 }
 _UNITS = {
     "second": ("S", "second"), "minute": ("M", "minute"), "hour": ("H", "hour"), "day": ("D", "day"),
@@ -38,6 +38,9 @@ def _number(text: str) -> float | None:
     text = text.lower()
     if text in NUMBERS:
         return NUMBERS[text]
+    tens, _, ones = text.replace("-", " ").partition(" ")
+    if ones and tens in NUMBERS and ones in NUMBERS:  # "twenty four"
+        return NUMBERS[tens] + NUMBERS[ones]
     try:
         return float(text)
     except ValueError:
@@ -97,8 +100,10 @@ _AHEAD_DAYS = 120
 def nearest_year_for(ref: date, month: int, day: int, weekday: str | None, future: bool | None = None) -> int:
     """Year of a day of the month written without one: the weekday decides, else the nearest.
 
-    The tense (``future``) is not used: measured on TimeBank, deadlines ("by Jan. 14") and
-    participles ("the reduced dividend is payable Jan. 2") mislead it more than it helps.
+    A day more than ``_AHEAD_DAYS`` ahead is the past one, unless the clause speaks of the future
+    ("concerts are scheduled for April 18" in a December story). The past tense is not used the
+    other way: measured on TimeBank, deadlines ("by Jan. 14") and participles ("the reduced
+    dividend is payable Jan. 2") mislead it more than it helps.
     """
     if weekday:  # "Thursday, June 5": the year where that day is a Thursday, if near
         for year in (ref.year, ref.year - 1, ref.year + 1):
@@ -259,9 +264,10 @@ def _r_ago(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     n = int(n)
     if unit in ("second", "minute", "hour"):
         return "date", ref.isoformat(), "day", "relative_to_publication"
-    if unit in ("day", "week"):
-        day = ref - timedelta(days=n * (7 if unit == "week" else 1))
-        return "date", day.isoformat(), "day", "relative_to_publication"
+    if unit == "week":  # "six weeks ago": that week (TimeML), not a day the text does not give
+        return "date", timex.iso_week(ref - timedelta(weeks=n)), "week", "relative_to_publication"
+    if unit == "day":
+        return "date", (ref - timedelta(days=n)).isoformat(), "day", "relative_to_publication"
     if unit == "month":
         y, m = timex.shift_months(ref.year, ref.month, -n)
         return "date", f"{y:04d}-{m:02d}", "month", "relative_to_publication"

@@ -54,7 +54,6 @@ from services.enricher import timex
 from services.enricher.date_confidence import confidence
 from services.enricher.date_context import tense
 from services.enricher.date_kinds import PATTERNS as _KIND_PATTERNS
-from services.enricher.date_kinds import TRIGGERS as _KIND_TRIGGERS
 from services.enricher.date_kinds import Mentions
 from services.enricher.date_rules import ANAPHORIC, NUMBERS, RESOLVERS, NotAnExpression
 from services.enricher.date_windows import anchor_windows, matches
@@ -64,7 +63,10 @@ MONTH_FULL = r"(?:January|February|March|April|May|June|July|August|September|Oc
 MONTH_ANY = r"(?:" + MONTH_FULL + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)(?![a-z])"
 WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 YEAR = r"(?:1[6-9]\d\d|20\d\d)"
-NUM = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+# "twenty-four hours", "thirty five years": a compound number word before the plain ones.
+NUM = (r"(?:\d+(?:\.\d+)?|(?:" + _TENS + r")[- ](?:one|two|three|four|five|six|seven|eight|nine)|"
+       + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")")
 # "a second" is nearly always the ordinal ("a second round"), so seconds need the plural.
 UNIT = r"(?:seconds|(?:minute|hour|day|week|month|year|decade)s?|centur(?:y|ies))"
 _YEAR_CONTEXT = (
@@ -155,7 +157,6 @@ _TRIGGERS = {
     "relative_day": ("today", "yesterday", "tomorrow"), "part_of_day": ("morning", "afternoon", "evening", "night"),
     "unit_edge": (" of ",),
     "weekday": ("day",),
-    **_KIND_TRIGGERS,
 }
 
 # spaCy name labels that make a month or weekday inside them part of a name; kinds that are names' words.
@@ -172,7 +173,8 @@ _ENDED_BEFORE = re.compile(r"\bended\s+(?:on\s+)?$")
 # The kinds whose resolution depends on the tense of the sentence ("Monday",
 # "in March", "last fall", "the first quarter"); the tense is only worked out for
 # these (a sentence search per expression is a fifth of the scanning time).
-_TENSE_SENSITIVE = frozenset({"weekday", "month", "season", "quarter", "month_day", "day_month", "holiday", "day_time", "clock", "anaphoric"})
+_TENSE_SENSITIVE = frozenset({
+    "weekday", "month", "season", "quarter", "holiday", "day_time", "clock", "anaphoric", "month_day", "day_month"})
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from celery import Celery
 from celery.signals import worker_process_init
 
 from services.enricher.dedup_store import RedisDuplicateIndex
+from services.enricher.limits import EnrichLimits
 from services.enricher.pipeline import Enricher
 from services.enricher.registry_store import RedisRegistry
 from shared.models import Article, EnrichedArticle, PageDate
@@ -44,6 +45,7 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> None:
             ),
             registry=RedisRegistry(rt.redis, prefix=f"{rt.settings.key_prefix}:registry"),
             vocab_limit=rt.settings.enrich_vocab_limit,
+            limits=EnrichLimits.from_settings(rt.settings),
         )
 
     @worker_process_init.connect(weak=False)

@@ -175,6 +175,10 @@ def mappings() -> dict[str, Any]:
             # Pipeline bookkeeping.
             "fingerprint": _keyword(),
             "duplicate_of": _keyword(),
+            # Enrichment limits that were hit (services/enricher/limits.py) and the exact totals.
+            "enrichment_partial": _keyword(ignore_above=_MAX_KEYWORD_CHARS),
+            "entities_total": {"type": "integer"},
+            "dates_total": {"type": "integer"},
             "enricher_version": _keyword(),
             "mapping_version": {"type": "integer"},
             # Free-form parser metadata: kept for display, never indexed, never rejected.

@@ -8,6 +8,7 @@ page point at the page's main article through ``parent_id``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +16,23 @@ from services.parser.html import HtmlPage
 from services.parser.source import choose_source
 from shared.errors import LimitExceededError
 from shared.identity import article_id
-from shared.models import Article, PageDate, SourceFormat
+from shared.models import Article, PageDate, SkippedRecord, SourceFormat
+
+
+@dataclass
+class Reading:
+    """What a reader made of one file: its articles, how many records it held, which it skipped and why.
+
+    ``records`` counts the units a user would count in the file (JSON lines or objects,
+    WARC responses; 1 for a page), so "4 of 6 records indexed, 2 skipped" adds up.
+    """
+
+    articles: list[Article] = field(default_factory=list)
+    records: int = 1
+    skipped: list[SkippedRecord] = field(default_factory=list)
+
+    def skip(self, reason: str, record_id: str | None = None) -> None:
+        self.skipped.append(SkippedRecord(reason=reason, record_id=record_id))
 
 
 def make_article(

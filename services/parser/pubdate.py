@@ -45,7 +45,7 @@ from lxml.html import HtmlElement
 
 from services.parser.relative_dates import languages_for, resolve_relative
 from services.parser.stamps import Stamp, month_first_locale, read_stamp
-from services.parser.visible_dates import byline_stamps
+from services.parser.visible_dates import byline_stamps, byline_texts
 from shared.models import DateOrigin, PageDate
 
 # Meta names/properties that state publication, with how much each is trusted. Generic
@@ -63,17 +63,14 @@ _WEIGHT = {"json-ld": 0.95, "json-ld-created": 0.8, "json-ld-other": 0.8, "itemp
            "time": 0.7, "url": 0.85, "relative": 0.7, "byline": 0.7, "visible-text": 0.6, "extensive": 0.35}
 _AGREE_BONUS = 0.08
 _DISAGREE_PENALTY = 0.25
-_MODIFIED = re.compile(r"modif|updat|lastmod|edited|revis|aktualisiert", re.I)
-_PUBLISH = re.compile(r"publi|posted|created|pubdate|entry-date|article-date|date-published", re.I)
+_MODIFIED = re.compile(r"modif|updat|lastmod|edited|revis|aktualisiert", re.IGNORECASE)
+_PUBLISH = re.compile(r"publi|posted|created|pubdate|entry-date|article-date|date-published", re.IGNORECASE)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/._-]|$)")
 _URL_DATE_LOOSE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
 _META_DATES = XPath("//meta[@content or @datetime]")
-_ITEMPROP = XPath('//*[not(self::meta)][@itemprop="datePublished" or @itemprop="dateCreated"]')
+_ITEMPROPS = XPath("//body//*[@itemprop]")  # filtered in Python: cheaper than a value test in the path
+_ITEMPROP_DATES = {"datePublished", "dateCreated"}
 _TIMES = XPath("(//time)[position() <= 12]")
-_BYLINE_TEXT = XPath(
-    '(//*[contains(@class, "byline") or contains(@class, "date") or contains(@class, "time") or '
-    'contains(@class, "meta") or contains(@class, "posted")][string-length(normalize-space()) < 60])[position() <= 20]'
-)
 
 
 @dataclass(frozen=True)
@@ -118,7 +115,10 @@ def _structured(tree: HtmlElement, ld_articles: list[dict], ld_objects: list[dic
         weight = _META_WEIGHTS.get(key)
         if weight is not None:
             add(meta.get("content") or meta.get("datetime"), "meta", weight, "meta")
-    for element in _ITEMPROP(tree)[:5]:
+    if _settled(found):
+        return found
+    dated = [e for e in _ITEMPROPS(tree) if e.get("itemprop") in _ITEMPROP_DATES and e.tag != "meta"]
+    for element in dated[:5]:
         text = element.get("datetime") or element.get("content") or element.text_content()
         add(text, "itemprop", _WEIGHT["itemprop"], "itemprop")
     for element in _TIMES(tree):
@@ -133,6 +133,18 @@ def _structured(tree: HtmlElement, ld_articles: list[dict], ld_objects: list[dic
             if (stamp := _stamp(text, languages)) is not None:
                 add(text, origin, weight, kind, stamp)
     return found
+
+
+def _settled(found: list[Candidate]) -> bool:
+    """JSON-LD and a publication meta tag agree on a day the page wrote in its own time.
+
+    Most news pages are like this; not scanning their ``itemprop``s and ``<time>``s
+    keeps the choice cheap there. A pair of UTC stamps is not enough: a local
+    ``<time>`` may still show the page's own day.
+    """
+    strong = [c for c in found if c.weight >= 0.85 and c.stamp.alternative is None]
+    local = [c for c in strong if c.stamp.offset_given or not c.stamp.has_time]
+    return any(a.kind != b.kind and a.stamp.day == b.stamp.day for a in local for b in strong)
 
 
 def _parent_class(element: HtmlElement) -> str | None:
@@ -153,17 +165,13 @@ def _url_candidate(url: str | None) -> Candidate | None:
 def _relative(tree: HtmlElement, fetched_at: datetime | None, languages: list[str]) -> list[Candidate]:
     if fetched_at is None:
         return []
-    found = []
-    for element in _BYLINE_TEXT(tree):
-        text = " ".join(element.text_content().split())
-        if not text or _MODIFIED.search(text):
+    for text in byline_texts(tree):
+        if _MODIFIED.search(text):
             continue
         value = resolve_relative(text, fetched_at, languages)
-        if value is not None:
-            stamp = Stamp(value, value.date(), True)
-            found.append(Candidate(stamp, "relative", _WEIGHT["relative"], text, "relative"))
-            break  # the first byline stamp is the article's; later ones belong to comments or teasers
-    return found
+        if value is not None:  # the first byline stamp is the article's; later ones are comments' or teasers'
+            return [Candidate(Stamp(value, value.date(), True), "relative", _WEIGHT["relative"], text, "relative")]
+    return []
 
 
 def _byline(tree: HtmlElement, languages: list[str], language: str | None, context: list[Candidate]) -> list[Candidate]:

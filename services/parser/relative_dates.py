@@ -22,7 +22,7 @@ from __future__ import annotations
 import importlib
 import re
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cache
 
 import dateparser
 
@@ -32,7 +32,7 @@ DEFAULT_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "ru", "uk", "pl")
 _MAX_STAMP_CHARS = 60  # a stamp is a few words; longer text is a sentence that mentions time
 
 
-@lru_cache(maxsize=None)
+@cache
 def _words(language: str) -> re.Pattern[str] | None:
     """dateparser's words that make a text relative in ``language``, as one pattern (None when unknown)."""
     if not re.fullmatch(r"[a-z]{2,3}", language):
@@ -89,4 +89,4 @@ def resolve_relative(text: str, fetched_at: datetime | None, languages: list[str
 def _stamp_tails(text: str) -> list[str]:
     """The text, then shorter endings of it: "Posted by X · 3 hours ago" -> "3 hours ago"."""
     words = text.split()
-    return [" ".join(words[i:]) for i in range(0, min(len(words), 6))]
+    return [" ".join(words[i:]) for i in range(min(len(words), 6))]

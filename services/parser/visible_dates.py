@@ -20,6 +20,7 @@ what this avoids and a whole-page scan (htmldate's extensive search) picks up.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
@@ -27,19 +28,20 @@ from lxml.html import HtmlElement
 from services.parser.relative_dates import looks_relative
 from services.parser.stamps import Stamp, read_stamp
 
-_LOWER = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-_TOKENS = ("date", "time", "datum", "fecha", "data", "byline", "posted", "publi", "meta", "zeit", "dateline")
-_CONDITION = " or ".join(f"contains({_LOWER.format(attr)}, '{token}')" for attr in ("@class", "@id") for token in _TOKENS)
-_DATED = XPath(f"//body//*[{_CONDITION}]")
+_DATED_NAME = re.compile(r"date|time|datum|fecha|data|byline|posted|publi|meta|zeit", re.IGNORECASE)
+# Small elements with a class or id: a byline holds a few inline children at most, and
+# reading the text of a large container (class "metadata" around the whole story) is
+# what would make this cost more than the rest of the date choice.
+_NAMED = XPath("//body//*[@class or @id][count(*) < 6]")
 _HEADLINE = XPath("(//h1)[1]")
 # Containers whose dates belong to other stories, readers or the site.
 _ELSEWHERE = re.compile(
     r"teaser|related|recommend|similar|more-|popular|trending|widget|sidebar|comment|reply|footer|"
     r"\bnav|menu|breadcrumb|newsletter|\bad-|advert|promo|archive|calendar|event|weather|ticker|"
-    r"copyright|cookie", re.I)
+    r"copyright|cookie", re.IGNORECASE)
 _UPDATE_WORDS = re.compile(
     r"updat|modif|änder|aktualisiert|bearbeitet|mis à jour|actualiz|aggiornat|bijgewerkt|atualizad|"
-    r"обновл|оновл|zaktualizowan|edited|revised|©|copyright", re.I)
+    r"обновл|оновл|zaktualizowan|edited|revised|©|copyright", re.IGNORECASE)
 _MAX_TEXT_CHARS = 100
 _MAX_ELEMENTS = 40
 _MAX_ANCESTORS = 8
@@ -56,23 +58,35 @@ def _elsewhere(element: HtmlElement) -> bool:
     return False
 
 
-def byline_stamps(tree: HtmlElement, languages: list[str], limit: int = 1) -> list[tuple[str, Stamp]]:
-    """(text, stamp) of the first ``limit`` dated byline elements after the headline, in page order."""
+def byline_texts(tree: HtmlElement) -> Iterator[str]:
+    """Texts of the short, dated-by-name elements after the headline, outside other stories, in page order."""
     headline = _HEADLINE(tree)
     after = (headline[0].sourceline or 0) if headline else 0
-    found: list[tuple[str, Stamp]] = []
-    for element in _DATED(tree)[:_MAX_ELEMENTS * 4]:
-        if element.tag in ("html", "body", "script", "style", "time") or (element.sourceline or 0) < after:
+    seen = 0
+    for element in _NAMED(tree):
+        if element.tag in ("script", "style", "time") or (element.sourceline or 0) < after:
             continue
+        if not _DATED_NAME.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            continue
+        seen += 1
+        if seen > _MAX_ELEMENTS:
+            return
         text = " ".join(element.text_content().split())
-        if not text or len(text) > _MAX_TEXT_CHARS or not re.search(r"\d", text):
+        if text and len(text) <= _MAX_TEXT_CHARS and not _elsewhere(element):
+            yield text
+
+
+def byline_stamps(tree: HtmlElement, languages: list[str], limit: int = 1) -> list[tuple[str, Stamp]]:
+    """(text, stamp) of the first ``limit`` dated byline elements after the headline, in page order."""
+    found: list[tuple[str, Stamp]] = []
+    for text in byline_texts(tree):
+        if not re.search(r"\d", text):
             continue
         if looks_relative(text, languages):
             break  # the story's stamp is relative ("prije 26 minuta"): later dates are other stories'
-
         # "Written: 2023-11-07 15:03 / Updated: 2023-11-08": the part before the update is ours.
         text = _UPDATE_WORDS.split(text, maxsplit=1)[0].strip(" /|·-–")
-        if not re.search(r"\d", text) or _elsewhere(element):
+        if not re.search(r"\d", text):
             continue
         stamp = read_stamp(_after_label(text), languages)
         if stamp is not None:

@@ -298,3 +298,19 @@ def test_spelled_years_and_the_period_before_a_mention():
     found = _values("Profit was $300 million in 1989, down from $450 million the year before.")
     assert found["the year before"] == "1988"
     assert _values("Net income for the year ended March 31 rose.", date(1989, 11, 1))["the year"] == "P1Y"
+
+
+def test_a_reader_takes_the_year_from_the_story_and_the_direction_from_the_clause():
+    """The issue's cases: a tour's dates next year, "the next year" after a year, offsets after a month."""
+    found = _values("The band announced its tour on Monday. Concerts are scheduled for March 3 and April 18.",
+                    date(2019, 12, 10))
+    assert found["March 3"] == "2020-03-03" and found["April 18"] == "2020-04-18"
+    found = _values("In 2015 the company was founded. The next year it moved. In March 2018 it floated, and "
+                    "two days later shares fell. Sales in the same period last year were flat.")
+    assert found["The next year"] == "2016" and found["two days later"] == "2018-03"
+    assert found["the same period last year"] == "2017-03"
+
+
+def test_compound_number_words_count():
+    assert _values("In the last twenty four hours stocks fell.") == {"twenty four hours": "PT24H"}
+    assert _values("He ruled for thirty-five years.") == {"thirty-five years": "P35Y"}
