@@ -63,7 +63,10 @@ MONTH_FULL = r"(?:January|February|March|April|May|June|July|August|September|Oc
 MONTH_ANY = r"(?:" + MONTH_FULL + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)(?![a-z])"
 WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 YEAR = r"(?:1[6-9]\d\d|20\d\d)"
-NUM = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+# "twenty-four hours", "thirty five years": a compound number word before the plain ones.
+NUM = (r"(?:\d+(?:\.\d+)?|(?:" + _TENS + r")[- ](?:one|two|three|four|five|six|seven|eight|nine)|"
+       + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")")
 # "a second" is nearly always the ordinal ("a second round"), so seconds need the plural.
 UNIT = r"(?:seconds|(?:minute|hour|day|week|month|year|decade)s?|centur(?:y|ies))"
 _YEAR_CONTEXT = (

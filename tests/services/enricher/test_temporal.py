@@ -309,3 +309,8 @@ def test_a_reader_takes_the_year_from_the_story_and_the_direction_from_the_claus
                     "two days later shares fell. Sales in the same period last year were flat.")
     assert found["The next year"] == "2016" and found["two days later"] == "2018-03"
     assert found["the same period last year"] == "2017-03"
+
+
+def test_compound_number_words_count():
+    assert _values("In the last twenty four hours stocks fell.") == {"twenty four hours": "PT24H"}
+    assert _values("He ruled for thirty-five years.") == {"thirty-five years": "P35Y"}
