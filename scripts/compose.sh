@@ -11,7 +11,8 @@
 #
 # Environment: COMPOSE_PROJECT_NAME (default newsflow), NEWSFLOW_HOST_DROP_DIR (default ./drop),
 # NEWSFLOW_COMPOSE_ENGINE=docker|podman (default: docker if one answers), NEWSFLOW_COMPOSE_FILES
-# (extra override files, colon-separated), NEWSFLOW_COMPOSE_ES_PORT (stand-in ES on the host, 19200).
+# (extra override files, colon-separated), NEWSFLOW_COMPOSE_ES_PORT (stand-in ES on the host, 19200),
+# NEWSFLOW_COMPOSE_API_PORT (8000), NEWSFLOW_API_TOKENS (without it the api service is left out).
 #
 # Without Docker (these machines): installs podman + debootstrap + runc from Debian (idempotent),
 # writes the two settings podman needs here into containers.conf (runc: crun refuses the hybrid
@@ -30,8 +31,6 @@ CONF_MARK="# written by newsflow scripts/compose.sh"
 BASE_IMAGE=localhost/newsflow-standin-debian:bookworm
 export COMPOSE_PROJECT_NAME="${COMPOSE_PROJECT_NAME:-newsflow}"
 export NEWSFLOW_HOST_DROP_DIR="${NEWSFLOW_HOST_DROP_DIR:-$ROOT/drop}"
-# Kibana has no stand-in (it cannot be obtained here): the stand-in run starts everything else.
-STANDIN_SERVICES=(redis elasticsearch parser enricher indexer watcher sweeper flower)
 
 say() { echo "compose.sh: $*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -215,6 +214,20 @@ wait_healthy() {
   done
 }
 
+# Every service of the files, less Kibana where it has no stand-in, less the API without a token
+# (it refuses to start without one, by design: no default token exists).
+default_services() {
+  local service
+  [ -n "${NEWSFLOW_API_TOKENS:-}" ] || say "NEWSFLOW_API_TOKENS is not set: the api service is left out"
+  while read -r service; do
+    case "$service" in
+      kibana|kibana-setup) [ "$(engine)" = podman ] && continue ;;
+      api) [ -n "${NEWSFLOW_API_TOKENS:-}" ] || continue ;;
+    esac
+    echo "$service"
+  done < <(run_compose config --services)
+}
+
 cmd_up() {
   local eng; eng="$(engine)"
   mkdir -p "$NEWSFLOW_HOST_DROP_DIR"
@@ -222,15 +235,15 @@ cmd_up() {
   if [ "$eng" = podman ]; then
     ensure_podman
     standin_bases
-    ((${#services[@]})) || services=("${STANDIN_SERVICES[@]}")
     say "engine: podman (stand-in images; kibana and kibana-setup have no stand-in and are left out)"
   else
     say "engine: docker"
   fi
+  ((${#services[@]})) || mapfile -t services < <(default_services)
   local started=$SECONDS
   # Every newsflow service shares one image (newsflow:latest): build it once, through one of
   # them, instead of once per service as `up --build` does; then the third-party stand-ins.
-  local builds=(parser)
+  local builds=(parser)  # the api, workers, watcher, sweeper and kibana-setup run the same image
   [ "$eng" = podman ] && builds+=(redis elasticsearch flower)
   run_compose build "${builds[@]}"
   run_compose up -d "${services[@]}"

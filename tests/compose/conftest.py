@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "compose.sh"
 PROJECT = "newsflowtest"
 ES_PORT = 19200
+API_PORT = 18000  # not the default 8000, which a developer's `newsflow api` may hold
+API_TOKEN = "compose-test-token"
 ALIAS = "newsflow-articles"
 # Short redelivery windows, as in tests/e2e/test_faults.py: a killed worker's messages come back
 # within the test, and the sweeper redrives a stalled file after 10 s.
@@ -37,7 +39,8 @@ class ComposeStack:
     def __init__(self, drop: Path):
         self.drop = drop
         self.env = {**os.environ, **FAST_DELIVERY, "COMPOSE_PROJECT_NAME": PROJECT,
-                    "NEWSFLOW_HOST_DROP_DIR": str(drop), "NEWSFLOW_COMPOSE_ES_PORT": str(ES_PORT)}
+                    "NEWSFLOW_HOST_DROP_DIR": str(drop), "NEWSFLOW_COMPOSE_ES_PORT": str(ES_PORT),
+                    "NEWSFLOW_COMPOSE_API_PORT": str(API_PORT), "NEWSFLOW_API_TOKENS": API_TOKEN}
         if self.engine() == "docker":  # the official images publish no Elasticsearch port
             self.env["NEWSFLOW_COMPOSE_FILES"] = str(ROOT / "compose" / "publish-es.yml")
         self.up_seconds: float | None = None
@@ -81,6 +84,15 @@ class ComposeStack:
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())
+
+    def api(self, path: str, token: str | None = None) -> tuple[int, dict]:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        request = urllib.request.Request(f"http://127.0.0.1:{API_PORT}{path}", headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read() or b"{}")
 
     def urls(self, prefix: str) -> list[str]:
         """Every indexed article URL starting with ``prefix`` (one per document: duplicates show)."""

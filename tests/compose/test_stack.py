@@ -13,12 +13,12 @@ import time
 
 import pytest
 
-from tests.compose.conftest import PROJECT, ROOT, wait_until
+from tests.compose.conftest import API_TOKEN, PROJECT, ROOT, wait_until
 
 pytestmark = [pytest.mark.compose, pytest.mark.slow]
 
 SEED = ROOT / "seeds" / "000_617e04975ce0a18a.txt"
-SERVICES = ("redis", "elasticsearch", "parser", "enricher", "indexer", "watcher", "sweeper", "flower")
+SERVICES = ("redis", "elasticsearch", "api", "parser", "enricher", "indexer", "watcher", "sweeper", "flower")
 CITIES = ["Lisbon", "Nairobi", "Osaka", "Toronto", "Lima", "Warsaw", "Hanoi", "Accra", "Perth", "Oslo"]
 PEOPLE = ["Maria Costa", "John Kamau", "Aiko Tanaka", "Paul Martin", "Rosa Quispe", "Jan Nowak"]
 
@@ -72,7 +72,7 @@ def test_cold_up_every_service_is_healthy_and_the_seed_becomes_four_articles(sta
         status, health = stack.state(container)
         assert status == "running", f"{service} is {status}"
         assert health in ("healthy", "none"), f"{service} is {health}"
-    for service in ("redis", "elasticsearch"):
+    for service in ("redis", "elasticsearch", "api"):
         assert stack.state(stack.containers(service)[0])[1] == "healthy"
     if stack.engine() == "podman":  # no stand-in for Kibana: the stand-in run leaves it out
         assert stack.containers("kibana") == [] and stack.containers("kibana-setup") == []
@@ -84,6 +84,14 @@ def test_cold_up_every_service_is_healthy_and_the_seed_becomes_four_articles(sta
     assert not (stack.drop / SEED.name).exists()
     hits = json.loads(stack.newsflow("search", "Kim Jong Un", "--json"))
     assert hits[0]["title"].startswith("North Korea's Kim says")
+
+
+def test_the_api_container_answers_and_searches_for_a_token_holder_only(stack):
+    assert stack.api("/healthz")[0] == 200  # public
+    assert stack.api("/v1/search?q=Kim%20Jong%20Un")[0] == 401
+    status, answer = stack.api("/v1/search?q=Kim%20Jong%20Un", token=API_TOKEN)
+    assert status == 200
+    assert answer["hits"][0]["title"].startswith("North Korea's Kim says")
 
 
 def test_three_enricher_containers_share_the_work_and_the_total_is_exact(stack):
