@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     runtime_dir: Path = Field(default=PROJECT_ROOT / ".runtime", description="state, logs, data")
     raw_store_dir: Path | None = Field(default=None, description="defaults to runtime_dir/raw")
     drop_dir: Path | None = Field(default=None, description="defaults to runtime_dir/drop")
+    # The drop-folder watcher takes a file when its writer closes it (inotify, where events arrive);
+    # without an event (network mounts, files there before the watcher) once its size and mtime have
+    # not changed for this long. Write-then-rename is the safe way either way (README).
+    drop_stable_s: float = Field(default=3.0, ge=0)
 
     # Services.
     redis_port: int = 6379

@@ -9,7 +9,8 @@ from newsflow.commands.common import console, print_file_table, print_json, prin
 
 
 def status(
-    json_output: bool = typer.Option(False, "--json"),
+    json_output: bool = typer.Option(False, "--json", help="Print the report as JSON (with --files: every file's "
+                                     "status, records and skipped records)."),
     files: bool = typer.Option(False, "--files", help="List every file."),
 ) -> None:
     """Files per state, queue depths and dead letters."""
@@ -44,13 +45,16 @@ def status(
         print_file_table(statuses)
 
 
-def verify(json_output: bool = typer.Option(False, "--json")) -> None:
-    """Check that every received file is indexed in Elasticsearch, dead-lettered, or still in flight."""
+def verify(json_output: bool = typer.Option(False, "--json", help="Print the counts, problems and skipped "
+                                             "records as JSON.")) -> None:
+    """Check that every received file is indexed in Elasticsearch, dead-lettered, or still in flight (exit 1 if not)."""
     from services.indexer import es
     from services.ingest.accounting import verify as run_verify
 
     rt = runtime()
-    result = run_verify(rt, es.make_client(rt.settings))
+    client = es.make_client(rt.settings)
+    client.info()  # verification needs Elasticsearch even when no file does: say so when it is down
+    result = run_verify(rt, client)
     if json_output:
         print_json(result.as_dict())
     else:

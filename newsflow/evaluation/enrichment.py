@@ -411,11 +411,12 @@ def command(
     table = comparison_table(title, result, columns, digits={"docs_per_s": 1})
     console = Console(width=max(Console().width, 120))
     console.print(table)
-    console.print(
-        "Entities, lenient (overlapping mention also counts): "
-        + "; ".join(f"{n} P {result[n]['entity_precision_overlap']:.3f} R {result[n]['entity_recall_overlap']:.3f}"
-                    for n in ("newsflow", "baseline"))
-    )
+    if "entity_f1" in columns:
+        console.print(
+            "Entities, lenient (overlapping mention also counts): "
+            + "; ".join(f"{n} P {result[n]['entity_precision_overlap']:.3f} R {result[n]['entity_recall_overlap']:.3f}"
+                        for n in ("newsflow", "baseline"))
+        )
     console.print(tempeval.table(
         "Temporal expressions, TempEval-3 scoring", {n: result[n]["tempeval"] for n in ("newsflow", "baseline")}
     ))

@@ -50,6 +50,11 @@ class DeadLetterSummary(BaseModel):
     attempts: int
 
 
+class Skipped(BaseModel):
+    reason: str = Field(description="where in the file and why, e.g. 'line 5 has no text'")
+    record_id: str | None = None
+
+
 class PageStatus(BaseModel):
     raw_id: str
     filename: str
@@ -58,6 +63,8 @@ class PageStatus(BaseModel):
     received_at: str | None = None
     updated_at: str | None = None
     articles: ArticleCounts
+    records: int | None = Field(None, description="records the file held (JSON lines, WARC), once parsed")
+    skipped: list[Skipped] = Field([], description="records that gave no article, with the reason")
     dead_letters: list[DeadLetterSummary]
 
 

@@ -13,7 +13,7 @@ dropped before the next one is read.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -46,7 +46,6 @@ class Part:
     filename: str
     blob: IncomingBlob | None = None
     error: str | None = None  # "too_large" once its bytes passed the limit
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 class _Collector:
@@ -57,7 +56,7 @@ class _Collector:
         self.parts: list[Part] = []
         self.current: Part | None = None
         self._name, self._value = b"", b""
-        self._headers: dict[str, str] = {}
+        self._headers: dict[str, bytes] = {}
 
     def callbacks(self) -> dict:
         return {
@@ -78,17 +77,18 @@ class _Collector:
         self._value += data[start:end]
 
     def header_end(self) -> None:
-        self._headers[self._name.decode("latin-1").lower()] = self._value.decode("utf-8", "replace")
+        # Raw bytes: HTTP headers are latin-1 on the wire, but browsers put UTF-8 file names in them.
+        self._headers[self._name.decode("latin-1").lower()] = self._value
         self._name, self._value = b"", b""
 
     def headers_finished(self) -> None:
-        _, options = parse_options_header(self._headers.get("content-disposition", ""))
+        _, options = parse_options_header(self._headers.get("content-disposition", b""))
         filename = options.get(b"filename")
         if filename is None:
             return  # a plain form field: not a page
         if len(self.parts) >= MAX_PARTS:
             raise UploadError(f"more than {MAX_PARTS} files in one upload")
-        self.current = Part(filename=filename.decode("utf-8", "replace") or "upload", headers=self._headers)
+        self.current = Part(filename=filename.decode("utf-8", "replace") or "upload")
         self.current.blob = self.store.incoming(self.max_bytes)
         self.parts.append(self.current)
 
@@ -127,7 +127,9 @@ async def read_multipart(
         parser.finalize()
     except BaseException as exc:
         collector.discard_all()
-        if isinstance(exc, MultipartParseError):
+        if isinstance(exc, UploadError):
+            raise
+        if isinstance(exc, (MultipartParseError, ValueError)):  # ValueError: a header it cannot read
             raise UploadError(f"malformed multipart body: {exc}") from exc
         raise
     return collector.parts

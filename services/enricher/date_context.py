@@ -28,16 +28,18 @@ from typing import Literal
 
 Tense = Literal["past", "future"]
 
-_FUTURE = re.compile(
-    r"\b(will|won't|'ll|shall|would|going to|plans? to|planned|planning|scheduled|expected to|expects? to"
-    r"|due to|set to|slated|intends? to|upcoming|as (?:soon|early) as|(?:is|are) to|tomorrow)\b", re.I)
+_FUTURE_WORDS = (
+    r"will|won't|'ll|shall|would|going to|plans? to|planned|planning|scheduled|expected to|expects? to"
+    r"|due to|set to|slated|intends? to|upcoming|as (?:soon|early) as|(?:is|are) to|tomorrow")
+_FUTURE = re.compile(rf"\b(?:{_FUTURE_WORDS})\b", re.I)
 _IRREGULAR_PAST = (
     "was|were|had|did|said|told|met|came|went|took|gave|made|began|held|left|got|won|lost|rose|fell|sent|spent"
     "|sold|brought|thought|shot|wrote|spoke|ran|became|hit|led|paid|kept|broke|chose|flew|grew|knew|threw|saw"
     "|found|struck|fought|sought|bought|caught|taught|stood|sat|heard|felt|meant|built|drove|ate|fled|won|ago"
     "|yesterday|last|earlier|previously"
 )
-_PAST = re.compile(rf"\b(?:{_IRREGULAR_PAST}|[a-z]{{2,}}ed)\b", re.I)
+# One pass finds both kinds of marker; a future marker is tried first where both could match ("planned").
+_MARKER = re.compile(rf"\b(?:(?P<future>{_FUTURE_WORDS})|(?P<past>{_IRREGULAR_PAST}|[a-z]{{2,}}ed))\b", re.I)
 # Words ending in -ed that are no past-tense verb; and participles of the future markers.
 _NOT_PAST = frozenset({
     "united", "hundred", "need", "indeed", "speed", "feed", "seed", "shed", "bed", "red", "based", "called",
@@ -83,14 +85,14 @@ def tense(body: str, start: int, end: int) -> Tense | None:
         return "past"  # "said Friday": the saying; "Wednesday's ruling": an event already reported
     left, right = _clause(body, start, end)
     best: tuple[float, Tense] | None = None
-    for pattern, name in ((_FUTURE, "future"), (_PAST, "past")):
-        for m in pattern.finditer(body, left, right):
-            if m.start() < end and m.end() > start:
-                continue  # the expression's own words ("next Friday" decides itself)
-            if name == "past" and (m.group().lower() in _NOT_PAST or _FUTURE.match(body, _next_word(body, m.end()))):
-                continue  # "were planning to", "was expected to": the future marker decides
-            # Words after the expression govern it less often than words before ("met Monday").
-            distance = start - m.end() if m.end() <= start else 1.5 * (m.start() - end)
-            if best is None or distance < best[0]:
-                best = (distance, name)  # type: ignore[assignment]
+    for m in _MARKER.finditer(body, left, right):
+        if m.start() < end and m.end() > start:
+            continue  # the expression's own words ("next Friday" decides itself)
+        name: Tense = "future" if m.group("future") else "past"
+        if name == "past" and (m.group().lower() in _NOT_PAST or _FUTURE.match(body, _next_word(body, m.end()))):
+            continue  # "were planning to", "was expected to": the future marker decides
+        # Words after the expression govern it less often than words before ("met Monday").
+        distance = start - m.end() if m.end() <= start else 1.5 * (m.start() - end)
+        if best is None or distance < best[0]:
+            best = (distance, name)
     return best[1] if best else None

@@ -60,7 +60,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"|Martin Luther King(?: Jr\.?)? Day|Presidents'? Day|Valentine's Day|Halloween|Black Monday)\b"
         r"(?P<week> week)?(?:,?\s+(?P<y>1[6-9]\d\d|20\d\d)\b)?")),
     ("set", re.compile(
-        r"(?=[edwmahqnyDWMAHQNYEt0-9%p])(?:\b(?P<every>every|each)\s+(?P<unit>day|week|month|year|quarter|morning|night"
+        r"(?=[edwmhnyapEDWMHNY])(?:\b(?P<every>every|each)\s+(?P<unit>day|week|month|year|quarter|morning|night"
         r"|evening|" + _WEEKDAY + r")\b|\b(?P<adv>daily|weekly|monthly|hourly|nightly|yearly)\b"
         r"|(?:(?<=\d )|(?<=% )|(?<=times )|(?<=percent ))(?:a|per)\s+(?P<per>year|month|week|day)\b)")),
     ("day_time", re.compile(

@@ -24,7 +24,7 @@ NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
 }
 _UNITS = {
     "second": ("S", "second"), "minute": ("M", "minute"), "hour": ("H", "hour"), "day": ("D", "day"),
@@ -38,6 +38,9 @@ def _number(text: str) -> float | None:
     text = text.lower()
     if text in NUMBERS:
         return NUMBERS[text]
+    tens, _, ones = text.replace("-", " ").partition(" ")
+    if ones and tens in NUMBERS and ones in NUMBERS:  # "twenty four"
+        return NUMBERS[tens] + NUMBERS[ones]
     try:
         return float(text)
     except ValueError:

@@ -12,7 +12,10 @@ PRODUCT, "Trump" as ORG in one sentence and PERSON in the next), so this module
 adds article-level evidence on top of the raw spans:
 
 1. surfaces are cleaned (article, possessive, honorific) and aliased
-   (``canonical``);
+   (``canonical``), and judged by the evidence of ``type_rules`` (what the
+   mention is from its own text and the words around it: no URLs, products or
+   events; known platforms, suffixes, honorifics, towns, buildings), which
+   outweighs the model's labels in the vote below;
 2. single-word mentions matching the first or last word of a full person name
    in the article become that person ("Mr. Kim" -> "Kim Jong Un",
    "Terekhov" -> "Ihor Terekhov"), whatever label spaCy gave them;
@@ -109,7 +112,7 @@ def load_model(name: str = MODEL_NAME):
     return nlp
 
 
-def _mention(body: str, span: Span, type_: str, sports: bool = False) -> _Mention | None:
+def _mention(body: str, span: Span, type_: str, sports: Callable[[], bool] = lambda: False) -> _Mention | None:
     raw = body[span.start : span.end]
     surface = canonical.clean_surface(raw)
     if not surface or not _HAS_UPPER.search(surface):
@@ -156,8 +159,9 @@ def extract_entities(body: str, spans: list[Span], is_place: Callable[[str, bool
     overrule a PERSON label).
     """
     mentions: list[_Mention] = []
-    sports = type_rules.sports_context(body)
-    products = type_rules.product_tails([body[s.start : s.end] for s in spans])
+    sports = type_rules.sports_question(body)
+    surfaces = [body[s.start : s.end] for s in spans]
+    products = type_rules.product_tails(surfaces) | type_rules.thing_heads(surfaces)
     for span in spans:
         type_ = LABEL_TYPES.get(span.label)
         if type_ is None and span.label in _RELABELLABLE:

@@ -42,6 +42,10 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> None:
     )
     def index(batch: list[EnrichedArticle], ctx: StageContext) -> list[Exception | None]:
         report = es.write_bulk(client(), bulk_actions([to_document(e) for e in batch], settings.index_alias), settings)
+        if any(o.error_type == "index_not_found_exception" for o in report.outcomes):
+            # The alias and its indices were deleted (a rebuild from the raw store: README,
+            # "Rebuilding"): make them again, so the retry of these articles lands.
+            es.ensure_index(client(), settings.index_alias)
         outcomes: list[Exception | None] = []
         indexed: list[tuple[str, str]] = []
         for enriched, outcome in zip(batch, report.outcomes, strict=True):

@@ -68,8 +68,11 @@ _PUBLISH = re.compile(r"publi|posted|created|pubdate|entry-date|article-date|dat
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/._-]|$)")
 _URL_DATE_LOOSE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
 _META_DATES = XPath("//meta[@content or @datetime]")
-_ITEMPROP = XPath('//*[not(self::meta)][@itemprop="datePublished" or @itemprop="dateCreated"]')
+_ITEMPROPS = XPath("//body//*[@itemprop]")  # filtered in Python: cheaper than a value test in the path
+_ITEMPROP_DATES = {"datePublished", "dateCreated"}
 _TIMES = XPath("(//time)[position() <= 12]")
+
+
 @dataclass(frozen=True)
 class Candidate:
     stamp: Stamp
@@ -85,7 +88,9 @@ def _stamp(text: Any, languages: list[str]) -> Stamp | None:
     return read_stamp(text, languages) if isinstance(text, str) else None
 
 
-def _structured(tree: HtmlElement, ld_articles: list[dict], ld_objects: list[dict], languages: list[str]) -> list[Candidate]:
+def _structured(
+    tree: HtmlElement, ld_articles: list[dict], ld_objects: list[dict], languages: list[str]
+) -> list[Candidate]:
     """Candidates from structured data; stamps in words are read only when no strong ISO one exists.
 
     dateparser costs about a millisecond a stamp (more for a new language), the
@@ -97,7 +102,8 @@ def _structured(tree: HtmlElement, ld_articles: list[dict], ld_objects: list[dic
     def add(text: Any, origin: DateOrigin, weight: float, kind: str, stamp: Stamp | None = None) -> None:
         stamp = stamp or _stamp(text, [])
         if stamp is not None:
-            found.append(Candidate(stamp, origin, weight, " ".join(str(text if not isinstance(text, list) else text[0]).split())[:200], kind))
+            written = text[0] if isinstance(text, list) else text
+            found.append(Candidate(stamp, origin, weight, " ".join(str(written).split())[:200], kind))
         elif isinstance(text, (str, list)):
             in_words.append((text, origin, weight, kind))
 
@@ -112,7 +118,10 @@ def _structured(tree: HtmlElement, ld_articles: list[dict], ld_objects: list[dic
         weight = _META_WEIGHTS.get(key)
         if weight is not None:
             add(meta.get("content") or meta.get("datetime"), "meta", weight, "meta")
-    for element in _ITEMPROP(tree)[:5]:
+    if _settled(found):
+        return found
+    dated = [e for e in _ITEMPROPS(tree) if e.get("itemprop") in _ITEMPROP_DATES and e.tag != "meta"]
+    for element in dated[:5]:
         text = element.get("datetime") or element.get("content") or element.text_content()
         add(text, "itemprop", _WEIGHT["itemprop"], "itemprop")
     for element in _TIMES(tree):
@@ -127,6 +136,18 @@ def _structured(tree: HtmlElement, ld_articles: list[dict], ld_objects: list[dic
             if (stamp := _stamp(text, languages)) is not None:
                 add(text, origin, weight, kind, stamp)
     return found
+
+
+def _settled(found: list[Candidate]) -> bool:
+    """JSON-LD and a publication meta tag agree on a day the page wrote in its own time.
+
+    Most news pages are like this; not scanning their ``itemprop``s and ``<time>``s
+    keeps the choice cheap there. A pair of UTC stamps is not enough: a local
+    ``<time>`` may still show the page's own day.
+    """
+    strong = [c for c in found if c.weight >= 0.85 and c.stamp.alternative is None]
+    local = [c for c in strong if c.stamp.offset_given or not c.stamp.has_time]
+    return any(a.kind != b.kind and a.stamp.day == b.stamp.day for a in local for b in strong)
 
 
 def _parent_class(element: HtmlElement) -> str | None:

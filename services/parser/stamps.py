@@ -39,6 +39,7 @@ _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2}))?\s*$")
 _ZONES = {"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
           "CET": 1, "CEST": 2, "BST": 1, "IST": 5.5, "JST": 9}
 _ZONE_TAIL = re.compile(r"(\d)\s*(" + "|".join(_ZONES) + r")\s*$")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # Locales that write the month first in numeric dates.
 _MONTH_FIRST = {"en-us", "en-ph", "en-ca", "fil", "en-fm", "en-mh", "en-pw"}
 
@@ -131,7 +132,8 @@ def _numeric(text: str) -> Stamp | None:
 
 def _dateparser(text: str, languages: list[str]) -> Stamp | None:
     """Stamps in words ("24. August 2019 um 03:36 Uhr"); strict: day, month and year must all be there."""
-    if len(text) > 80 or not re.search(r"\d", text) or not languages:
+    # Strict parsing needs the year, so text without one is not worth dateparser's millisecond.
+    if len(text) > 80 or not _YEAR.search(text) or not languages:
         return None
     try:
         data = _date_parser(tuple(languages)).get_date_data(text)

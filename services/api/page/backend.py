@@ -4,7 +4,7 @@ Search, facets, day histograms and article detail are the core's
 (``services.indexer.search`` / ``es`` / ``articles`` / ``export``), called
 exactly as ``GET /v1/search``, ``/v1/articles/{id}`` and ``/v1/export`` call
 them. The pipeline view is ``newsflow status`` and ``newsflow verify``'s
-(``newsflow.accounting`` over ``shared.runtime``).
+(``services.ingest.accounting`` over ``shared.runtime``).
 
 Two things the page needs that the core does not answer yet, kept here and
 small until it does (each a read-only request next to the core's own):
@@ -23,9 +23,18 @@ language's own ``person:"..."`` terms, which the core reads with the same clause
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
+from elasticsearch import NotFoundError
+
+from services.indexer.articles import article_detail
+from services.indexer.es import get_article, iter_matches, make_client, search_page
+from services.indexer.export import EXPORT_SORT, export_lines, source_fields
+from services.indexer.query_language import QueryError
+from services.indexer.search import build_query, build_search, query_notice
+from services.ingest.accounting import queue_depths
+from services.ingest.accounting import verify as run_verify
 from shared.runtime import Runtime
 from shared.settings import Settings
 
@@ -107,8 +116,6 @@ class CoreBackend:
     @property
     def client(self):
         if self._client is None:
-            from services.indexer.es import make_client
-
             self._client = make_client(self.settings, request_timeout_s=15)
         return self._client
 
@@ -116,13 +123,6 @@ class CoreBackend:
         return list(self._tokens())
 
     def search(self, state: SearchState, *, size: int, offset: int) -> dict[str, Any]:
-        from services.indexer.es import search_page
-        from services.indexer.search import build_search, query_notice
-
-        from elasticsearch import NotFoundError
-
-        from services.indexer.query_language import QueryError
-
         query, filters = core_arguments(state)
         try:
             body = build_search(query, size=size, page=offset // size + 1, facets=True, histograms=True,
@@ -130,22 +130,20 @@ class CoreBackend:
             answer = search_page(self.client, self.settings.index_alias, body, query_notice(query))
         except QueryError as exc:
             raise PageError(_sentence(exc)) from exc
+        answer["facets"] = {FACET_PARAMS[k]: v for k, v in answer.get("facets", {}).items() if k in FACET_PARAMS}
+        # The same query, asked once more for the map (see the module docstring).
+        try:
+            places = self.client.search(index=self.settings.index_alias, query=body["query"], size=0,
+                                        aggs={"map_places": map_places_agg()}).body
         except NotFoundError as exc:
             if exc.error != "index_not_found_exception":
                 raise
-            return {"total": 0, "hits": [], "facets": {}, "histograms": {}, "places_map": [],
-                    "notice": "Nothing has been indexed yet: ingest some pages and they will appear here."}
-        answer["facets"] = {FACET_PARAMS[k]: v for k, v in answer.get("facets", {}).items() if k in FACET_PARAMS}
-        # The same query, asked once more for the map (see the module docstring).
-        places = self.client.search(index=self.settings.index_alias, query=body["query"], size=0,
-                                    aggs={"map_places": map_places_agg()}).body
+            answer["notice"] = "Nothing has been indexed yet: ingest some pages and they will appear here."
+            places = {}
         answer["places_map"] = parse_map_places(places.get("aggregations", {}))
         return answer
 
     def article(self, article_id: str) -> dict[str, Any] | None:
-        from services.indexer.articles import article_detail
-        from services.indexer.es import get_article
-
         doc = get_article(self.client, self.settings.index_alias, article_id)
         if doc is None:
             return None
@@ -165,16 +163,13 @@ class CoreBackend:
         return [{"id": h["_id"], **h["_source"]} for h in response["hits"]["hits"] if h["_id"] != article_id]
 
     def pipeline(self, *, verify: bool) -> dict[str, Any]:
-        from newsflow.accounting import queue_depths
-        from newsflow.accounting import verify as run_verify
-
         rt = self.runtime
         letters = sorted(rt.dead_letters.list(), key=lambda d: d.failed_at, reverse=True)
         answer: dict[str, Any] = {
             "files_by_state": dict(sorted(rt.status.summary().items())),
             "queue_depths": queue_depths(rt),
             "dead_letters": [d.model_dump(mode="json", exclude={"payload", "traceback"}) for d in letters],
-            "at": datetime.now(timezone.utc).isoformat(),
+            "at": datetime.now(UTC).isoformat(),
         }
         received = sum(answer["files_by_state"].values())
         if verify or received <= VERIFY_UP_TO_FILES:
@@ -186,10 +181,6 @@ class CoreBackend:
         return answer
 
     def export_csv(self, state: SearchState) -> Iterator[str]:
-        from services.indexer.es import iter_matches
-        from services.indexer.export import EXPORT_SORT, export_lines, source_fields
-        from services.indexer.search import build_query
-
         query, filters = core_arguments(state)
         filters.pop("sort")
         query_body, _ = build_query(query, **filters)

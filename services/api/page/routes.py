@@ -16,14 +16,21 @@ from __future__ import annotations
 
 import logging
 import math
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+
 from services.api.auth import token_is_valid
 
 from . import assets, views
@@ -64,7 +71,7 @@ def make_router(backend_for: Callable[[Request], Backend]) -> APIRouter:
     def signed_in(request: Request) -> bool:
         try:
             return valid_session(request.cookies.get(COOKIE), backend_for(request).tokens())
-        except Exception:  # noqa: BLE001 - the token source failing must not hide the sign-in form
+        except Exception:
             log.exception("could not read the API tokens")
             return False
 
@@ -77,7 +84,7 @@ def make_router(backend_for: Callable[[Request], Backend]) -> APIRouter:
             return handler()
         except PageError as exc:
             return render(request, "error.html", exc.status, heading="Cannot show this page", error=str(exc))
-        except Exception:  # noqa: BLE001 - the page shows a sentence; the log keeps the traceback
+        except Exception:
             log.exception("page failed", extra={"path": request.url.path})
             return render(request, "error.html", 503, heading="Cannot show this page",
                           error="newsflow could not answer just now (a store may be down); try again in a moment.")
@@ -150,7 +157,7 @@ def make_router(backend_for: Callable[[Request], Backend]) -> APIRouter:
     @router.get("/export.csv")
     def export(request: Request) -> Response:
         def handler() -> Response:
-            state = SearchState.from_query(request.url.query.replace("hide_duplicates=false", "dups=show"))
+            state = SearchState.from_query(request.url.query)
             return StreamingResponse(backend_for(request).export_csv(state), media_type="text/csv; charset=utf-8",
                                      headers={"Content-Disposition": 'attachment; filename="newsflow-export.csv"'})
 

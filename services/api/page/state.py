@@ -98,6 +98,8 @@ class SearchState:
                 size = int(value)
             elif key == "dups":
                 dups = value in ("1", "show", "true")
+            elif key == "hide_duplicates":  # the API's name for the same switch (the export link uses it)
+                dups = value == "false"
         if page * size > MAX_HITS:
             raise StateError(f"The page lists the first {MAX_HITS:,} matches; use “export CSV” to read every match.")
         return cls(q, {k: tuple(v) for k, v in filters.items()}, ranges, sort, page, dups, size)

@@ -41,6 +41,7 @@ PAGES = [
     ROOT / "tests/fixtures/parser/news_article.html",
 ]
 WIDTHS = (1280, 390)
+SEED_FETCHED_AT = "2025-06-05T08:00:00Z"
 
 
 
@@ -73,11 +74,13 @@ def stack(redis_service, es_service, base_settings, tmp_path_factory):
             workers.start_workers()
         except StackError as exc:
             pytest.fail(f"workers did not start: {exc}", pytrace=False)
-        result = subprocess.run(
-            [sys.executable, "-m", "newsflow.cli", "ingest", *map(str, PAGES), str(copy), str(empty), "--wait"],
-            env={**os.environ, **env}, capture_output=True, text=True, timeout=600, cwd=ROOT,
-        )  # fmt: skip
-        assert "indexed" in result.stdout, result.stdout + result.stderr
+        # The seed dump says "3 days ago": it was crawled on 5 June 2025, so its articles have days.
+        for paths, extra in (([ROOT / "seeds"], ["--fetched-at", SEED_FETCHED_AT]), ([*PAGES[1:], copy, empty], [])):
+            result = subprocess.run(
+                [sys.executable, "-m", "newsflow.cli", "ingest", *map(str, paths), *extra, "--wait"],
+                env={**os.environ, **env}, capture_output=True, text=True, timeout=600, cwd=ROOT, check=False,
+            )  # fmt: skip
+            assert "indexed" in result.stdout, result.stdout + result.stderr
         yield settings
     finally:
         for name in ("parser", "enricher", "indexer"):
@@ -159,7 +162,7 @@ class Visit:
 
     def _route(self, route):
         url = route.request.url
-        if url.startswith(self.base + "/") or url.startswith("data:"):
+        if url.startswith((self.base + "/", "data:")):
             route.continue_()
         else:
             self.outside.append(url)
@@ -458,3 +461,17 @@ def test_screenshots_at_both_widths(browser, server, width):
         assert target.stat().st_size > 10_000
     v.context.close()
     assert v.outside == [] and v.errors == []
+
+
+def test_a_timeline_stretched_by_a_few_old_dates_opens_on_the_busiest_days(visit):
+    visit.go("/")
+    days = visit.page.evaluate("NF.data().mentioned")
+    assert days[0]["day"] < "1960", "the Kim story recalls the Korean war (1950-53)"
+    figure = visit.page.locator("#timeline-mentioned")
+    shown = figure.evaluate("f => { const s = f.querySelector('.plot')._plot.scales.x; return [s.min, s.max]; }")
+    assert shown[0] > visit.page.evaluate(f"NF.dayToTs('{days[0]['day']}')")
+    assert "more on days outside this view" in figure.locator(".outside").inner_text()
+    figure.get_by_role("button", name="show all days").click()
+    shown = figure.evaluate("f => { const s = f.querySelector('.plot')._plot.scales.x; return [s.min, s.max]; }")
+    assert shown[0] <= visit.page.evaluate(f"NF.dayToTs('{days[0]['day']}')")
+    assert figure.locator(".outside").inner_text().startswith("All days shown.")

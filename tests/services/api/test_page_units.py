@@ -44,6 +44,11 @@ def test_export_parameters_are_the_apis_and_keep_duplicates_choice():
     assert params == [("q", "kim"), ("person", "Kim Jong Un"), ("hide_duplicates", "true")]
 
 
+def test_the_apis_duplicate_switch_reads_back_into_the_same_state():
+    state = SearchState(q="kim", show_duplicates=True)
+    assert SearchState.from_pairs(state.api_params()) == state
+
+
 def test_a_second_value_of_a_facet_becomes_a_query_language_term():
     query, filters = core_arguments(SearchState(filters={"person": ("A B", 'C "D"')}))
     assert query == 'person:"C \\"D\\""'

@@ -48,6 +48,17 @@ def test_a_page_is_stored_recorded_and_queued_once(client, api_settings, redis_c
     assert Runtime(ref).status.ref(body["raw_id"]).url == "https://example.org/flood"
 
 
+def test_skipped_records_are_on_the_page_status(client, api_settings):
+    lines = b'{"title": "Harbour fire", "text": "A fire broke out in the harbour overnight."}\nnot json\n'
+    raw_id = client.post("/v1/pages?filename=feed.jsonl", content=lines, headers=AUTH).json()["raw_id"]
+    from shared.models import SkippedRecord
+    from shared.runtime import Runtime
+
+    Runtime(api_settings).status.set_parsed(raw_id, ["a" * 32], records=2, skipped=[SkippedRecord(reason="line 2 is not valid JSON")])
+    status = client.get(f"/v1/pages/{raw_id}", headers=AUTH).json()
+    assert status["records"] == 2 and status["skipped"] == [{"reason": "line 2 is not valid JSON", "record_id": None}]
+
+
 def test_unknown_and_malformed_page_ids_are_404(client):
     assert client.get("/v1/pages/" + "0" * 64, headers=AUTH).status_code == 404
     assert client.get("/v1/pages/abc", headers=AUTH).status_code == 404
@@ -146,6 +157,14 @@ def test_multipart_answers_per_file(make_client, api_settings, redis_client):
     assert outcomes["a-again.html"]["duplicate"] is True
     assert outcomes["a.html"]["raw_id"] == outcomes["a-again.html"]["raw_id"]
     assert len(_blobs(api_settings)) == 2 and _parse_depth(redis_client, api_settings) == 2
+
+
+def test_multipart_file_names_in_utf8(client, api_settings):
+    body = (b'--b\r\nContent-Disposition: form-data; name="files"; filename="s\xc3\xa3o-paulo.html"\r\n\r\n'
+            + PAGE + b"\r\n--b\r\nContent-Disposition: form-data; name=\"\xc4\x80\"\r\n\r\nnull\r\n--b--\r\n")
+    response = client.post("/v1/pages", content=body, headers={**AUTH, "Content-Type": "multipart/form-data; boundary=b"})
+    assert response.status_code == 202
+    assert [f["filename"] for f in response.json()["files"]] == ["são-paulo.html"]
 
 
 def test_malformed_multipart_is_400(client, api_settings):

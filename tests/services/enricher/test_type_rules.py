@@ -84,3 +84,55 @@ def test_a_products_short_name_is_that_product():
     body = "The Nintendo Switch sold well. Switch owners queued."
     spans = [Span("ORG", 4, 19), Span("PERSON", body.index("Switch owners"), body.index("Switch owners") + 6)]
     assert extract_entities(body, spans, _never_place) == []
+
+
+@pytest.mark.parametrize(("surface", "expected"), [
+    ("Johnson Space Center", "place"), ("Museum of Flight", "place"),  # buildings
+    ("Britney Spears", "person"), ("Dean Kamen", "person"),  # a sure given name first
+    ("Morgan Stanley", "organization"), ("Royal Navy", "organization"), ("Goldman Sachs", "organization"),
+])
+def test_organisation_spans_that_name_a_building_or_a_person(surface, expected):
+    assert type_rules.judge(surface, "organization", f"x {surface} y", 2) == (surface, expected)
+
+
+def test_town_names_and_model_names_are_not_people():
+    body = "The Sioux Falls paper wrote that Lauryn Hill sang; Forest Hill police found two 737 Max jets."
+    assert type_rules.judge("Sioux Falls", "person", body, body.index("Sioux")) == ("Sioux Falls", "place")
+    assert type_rules.judge("Lauryn Hill", "person", body, body.index("Lauryn")) == ("Lauryn Hill", "person")
+    assert type_rules.judge("Forest Hill", "organization", body, body.index("Forest")) == ("Forest Hill", "place")
+    assert type_rules.judge("Max", "person", body, body.index("Max")) == type_rules.DROP
+
+
+def test_events_are_no_entities_and_a_trailing_role_is_not_part_of_an_organisation():
+    assert type_rules.judge("Dubai Air Show", "organization", "at the Dubai Air Show", 7) == type_rules.DROP
+    assert type_rules.judge("House of Representatives Speaker", "organization", "", 0) == \
+        ("House of Representatives", "organization")
+
+
+def test_dotted_district_code_after_a_comma_is_washington():
+    body = "NASA's headquarters in Washington, D.C. said"
+    assert type_rules.judge("D.C.", "place", body, body.index("D.C.")) == ("Washington", "place")
+
+
+def test_a_page_in_another_language_gets_no_english_ner_entities(enricher):
+    from shared.models import Article
+
+    body = ("Die elektronische Patientenakte soll der Patient selbst verwalten. Der Bedarf ist groß, sagen die "
+            "Krankenkassen in Deutschland, und die Versicherten warten seit Jahren auf die Einführung der Akte.")
+    german = Article(article_id="de", raw_id="0" * 64, position=0, source_format="html", title="Die Akte", body=body,
+                     language="de-DE")
+    english = german.model_copy(update={"article_id": "en", "language": None,
+                                        "body": "Chancellor Olaf Scholz met Emmanuel Macron in Berlin on Monday."})
+    de, en = enricher.enrich_batch([german, english])
+    assert de.entities == [] and de.language == "de"
+    assert {e.name for e in en.entities} >= {"Olaf Scholz", "Emmanuel Macron"}
+
+
+def test_context_words_around_a_name_decide_place_brand_and_thing():
+    body = ("He lives in Addison, a village near Ithaca. A jar of Don Victor\u00ae Orange Blossom Comb Honey. "
+            "NASA's Europa Clipper mission. The senator representing Yobe North spoke.")
+    assert type_rules.judge("Addison", "organization", body, body.index("Addison")) == ("Addison", "place")
+    assert type_rules.judge("Don Victor", "person", body, body.index("Don")) == ("Don Victor", "organization")
+    assert type_rules.judge("Blossom Comb", "person", body, body.index("Blossom")) == type_rules.DROP
+    assert type_rules.judge("Europa Clipper", "place", body, body.index("Europa")) == type_rules.DROP
+    assert type_rules.judge("Yobe North", "person", body, body.index("Yobe")) == ("Yobe North", "place")

@@ -45,6 +45,22 @@ function columns(days) {
   return [xs, ys];
 }
 
+// When a few outlying days (a story recalling 1950) stretch the axis so far that the bulk of the
+// days is a sliver, the chart opens on the middle 80% of the counts; a button shows everything.
+function focusView(days, first, last) {
+  const total = days.reduce((n, d) => n + d.count, 0);
+  let seen = 0, lo = null, hi = null;
+  for (const d of days) {
+    seen += d.count;
+    if (lo === null && seen > 0.1 * total) lo = NF.dayToTs(d.day);
+    if (hi === null && seen >= 0.9 * total) hi = NF.dayToTs(d.day);
+  }
+  if (last - first < 366 * DAY_S || hi - lo > 0.5 * (last - first)) return null;
+  const pad = DAY_S * Math.max(1, Math.ceil((hi - lo) / DAY_S / 30));
+  const outside = days.filter((d) => NF.dayToTs(d.day) < lo || NF.dayToTs(d.day) > hi).reduce((n, d) => n + d.count, 0);
+  return { range: [lo - pad, hi + pad], outside };
+}
+
 // A bar chart of counts per day in `el`; dragging across it calls onRange(firstDay, lastDay).
 NF.timeline = (el, days, { onRange, height = 130, color = "#1f5fbf", label = "articles" } = {}) => {
   el.textContent = "";
@@ -55,14 +71,16 @@ NF.timeline = (el, days, { onRange, height = 130, color = "#1f5fbf", label = "ar
   const data = columns(days);
   const first = data[0][0], last = data[0][data[0].length - 1];
   const pad = DAY_S * Math.max(1, Math.ceil((last - first) / DAY_S / 30));
+  const focus = focusView(days, first, last);
+  let view = focus ? focus.range : [first - pad, last + pad];
   const opts = {
     width: Math.max(200, el.clientWidth), height,
     legend: { show: false },
     padding: [8, 24, 0, 0], // room for the last day's label
     cursor: { drag: { x: !!onRange, y: false, setScale: false }, points: { show: false } },
-    scales: { x: { time: true, range: () => [first - pad, last + pad] }, y: { range: (u, min, max) => [0, Math.max(1, max)] } },
+    scales: { x: { time: true, range: () => view }, y: { range: (u, min, max) => [0, Math.max(1, max)] } },
     axes: [{ size: 30, font: "11px system-ui", space: 80, incrs: DAY_INCRS, values: dayLabels }, { size: 36, font: "11px system-ui", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 10000] }],
-    series: [{}, { label, stroke: color, fill: color + "cc", width: 0, paths: uPlot.paths.bars({ size: [0.8, 24] }) }],
+    series: [{}, { label, stroke: color, fill: color + "cc", width: 0, points: { show: false }, paths: uPlot.paths.bars({ size: [0.8, 24] }) }],
     hooks: {
       setSelect: [(u) => {
         if (!onRange || u.select.width < 2) return;
@@ -74,6 +92,24 @@ NF.timeline = (el, days, { onRange, height = 130, color = "#1f5fbf", label = "ar
   };
   const plot = new uPlot(opts, data, el);
   el._plot = plot; // for the browser tests, which drag across it by day
+  if (focus) {
+    const note = document.createElement("p");
+    note.className = "hint outside";
+    const button = document.createElement("button");
+    button.type = "button"; button.className = "small"; button.textContent = "show all days";
+    const text = document.createElement("span");
+    const outsideText = `${focus.outside} more on days outside this view (all days: ${days[0].day} to ${days[days.length - 1].day}). `;
+    text.textContent = outsideText;
+    note.append(text, button);
+    button.addEventListener("click", () => {
+      const all = view === focus.range;
+      view = all ? [first - pad, last + pad] : focus.range;
+      button.textContent = all ? "show the busiest days" : "show all days";
+      text.textContent = all ? "All days shown. " : outsideText;
+      plot.setScale("x", { min: view[0], max: view[1] });
+    });
+    el.after(note);
+  }
   el.setAttribute("data-first-day", days[0].day);
   el.setAttribute("data-last-day", days[days.length - 1].day);
   let width = el.clientWidth;
