@@ -275,9 +275,13 @@ cmd_down() {
       run_compose down "$@"
     fi
   fi
-  if [ "$eng" = podman ]; then
+  # Another stack (another project or worktree) may still run on the engine this script started:
+  # then the engine stays up for it.
+  if [ "$eng" = podman ] && { ! socket_answers || [ -z "$(podman ps -q)" ]; }; then
     stop_pidfile "$STATE/healthcheck.pid"
     stop_pidfile "$STATE/podman-service.pid"
+  elif [ "$eng" = podman ]; then
+    say "other containers still run on podman: its API service and health checks stay up"
   fi
 }
 
