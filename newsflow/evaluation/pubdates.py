@@ -62,7 +62,8 @@ def load_dataset(dataset: Path) -> list[Page]:
         path = dataset / "html" / f"{key}.html.gz"
         gold = truth[key].get("date")
         if path.exists():
-            day = date.fromisoformat(gold[:10]) if isinstance(gold, str) and gold else None  # NaN in the source: no date
+            # The source writes NaN for the pages that have no date at all.
+            day = date.fromisoformat(gold[:10]) if isinstance(gold, str) and gold else None
             pages.append(Page(key, gzip.decompress(path.read_bytes()), day, truth[key].get("url")))
     if not pages:
         raise typer.BadParameter(f"no html/<key>.html.gz page with a ground truth under {dataset}")

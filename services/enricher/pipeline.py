@@ -173,7 +173,10 @@ class Enricher:
         lang, confidence = language.detect(f"{article.title}\n{body}")
         # The NER model reads English: on a page it confidently says is in another language its
         # spans are noise ("Der Patient" as a person), so such a page gets no entities at all.
-        english = lang in (None, "en") or (confidence or 0.0) < _FOREIGN_CONFIDENCE
+        declared = (article.language or "").split("-")[0].lower() or None
+        # Foreign when the detector is sure, or when it agrees with the language the page declares.
+        foreign = lang not in (None, "en") and ((confidence or 0.0) >= _FOREIGN_CONFIDENCE or lang == declared)
+        english = not foreign
         entities = extract_entities(body, spans, self.gazetteer.is_place) if english else []
         return entities, (lang, confidence)
 

@@ -50,6 +50,10 @@ _ROLE_LAST = re.compile(r"\b(?:Officer|Director|Minister|Secretary|Spokesman|Spo
 _ORG_LAST = frozenset("Store Airlines Airways Group Council Agency Committee Association Institute Bank".split())
 _LEADING_INDEFINITE = re.compile(r"^(?:An?|AN?)\s+(?=[A-Z])")
 _PARTIES = frozenset("Democrats Republicans Conservatives Liberals Socialists Greens Tories Nationalists".split())
+_MARKS = ("\u00ae", "\u2122")  # ® ™
+_AFTER_MARK = re.compile(r"[\u00ae\u2122](?:\s[A-Z][\w-]*)*\s?$")
+_THING_AFTER = re.compile(r"\s(?:mission|spacecraft|probe|rover|telescope|satellite|lander)\b")
+_SETTLEMENT_AFTER = re.compile(r",\s(?:a|the)\s(?:\w+\s)?(?:village|town|city|suburb|hamlet|borough|county|municipality)\b")
 _DOTTED_CODE = re.compile(r"^(?:[A-Z]\.){2}$")
 _EVENTS = frozenset("""Show Festival Expo Summit Conference Awards Championship Championships Olympics Games Cup
 Marathon Fair Week Tournament Open""".split())
@@ -207,6 +211,16 @@ def judge(
     if type_ == "organization" and len(words) > 2 and (words[-1] in _TRAILING_TITLES or _ROLE_LAST.search(surface)):
         surface = " ".join(words[:-1])  # "House of Representatives Speaker", "... Rt": the body, not the role
         words = words[:-1]
+    after = body[end : end + 40]
+    before = body[max(0, start - 12) : start]
+    if _AFTER_MARK.search(body, max(0, start - 40), start):
+        return DROP  # "Don Victor® Orange Blossom Comb Honey": the words after a brand mark name a product
+    if after[:1] in _MARKS:
+        return surface, "organization"  # "Don Victor® Honey": a brand
+    if _THING_AFTER.match(after):
+        return DROP  # "Europa Clipper mission", "Hubble telescope"
+    if type_ != "place" and (_SETTLEMENT_AFTER.match(after) or body.endswith("representing ", 0, start)):
+        return surface, "place"  # "Addison, a village southwest of Ithaca"; "the senator representing Yobe North"
     if type_ != "place" and _STATE_AFTER.match(body, end):
         return surface, "place"  # "Sioux Falls, South Dakota", "Ithaca, NY"
     if type_ == "place" and len(words) > 1 and words[0] == "Air":
@@ -237,7 +251,6 @@ def judge(
         return DROP  # "737 Max": a model name
     if type_ == "organization" and 2 <= len(words) <= 3 and _looks_like_full_name(words):
         return surface, "person"  # "Britney Spears", "Thibaut Courtois" tagged ORG
-    before = body[max(0, start - 12) : start]
     if type_ != "person" and _HONORIFIC_BEFORE.search(before) and type_ != "group":
         return surface, "person"
     if type_ == "person" and len(words) == 1 and surface.endswith("s") and before.endswith("the "):

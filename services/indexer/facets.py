@@ -32,15 +32,17 @@ def facet_aggs(size: int = 10) -> dict[str, Any]:
     return {name: {"terms": {"field": field, "size": size}} for name, field in FACET_FIELDS.items()}
 
 
-def histogram_aggs() -> dict[str, Any]:
+def histogram_aggs(published_field: str = "published_at") -> dict[str, Any]:
     """Matching articles per day. ``min_doc_count: 1`` keeps only days that have articles, so a
     story mentioning 1914 and 2025 costs two buckets, not 40,000 empty ones (and never reaches
-    Elasticsearch's bucket limit)."""
+    Elasticsearch's bucket limit). ``published_field``: ``published_any_at`` to count the
+    publication dates the parser is unsure of too (``include_uncertain_dates``)."""
+    fields = {**HISTOGRAM_FIELDS, "published": published_field}
     return {
         f"{name}_per_day": {
             "date_histogram": {"field": field, "calendar_interval": "day", "min_doc_count": 1, "format": "yyyy-MM-dd"}
         }
-        for name, field in HISTOGRAM_FIELDS.items()
+        for name, field in fields.items()
     }
 
 

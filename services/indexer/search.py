@@ -220,7 +220,8 @@ def build_search(
         body["search_after"] = decode_cursor(cursor)
     elif page > 1:
         body["from"] = (page - 1) * size
-    aggs = {**(facet_aggs(facet_size) if facets else {}), **(histogram_aggs() if histograms else {})}
+    published = published_field(include_uncertain_dates)
+    aggs = {**(facet_aggs(facet_size) if facets else {}), **(histogram_aggs(published) if histograms else {})}
     if aggs:
         body["aggs"] = aggs
     return body

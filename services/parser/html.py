@@ -37,7 +37,9 @@ from shared.errors import BadInputError
 _WORDS = re.compile(r"\w+")
 _LOWER_WORD = re.compile(r"\b[^\W\d_]*[a-z\u00df-\u00ff][^\W\d_]*\b")  # a word with a lower-case letter: prose
 # A headline has words; shorter link texts are names ("16-inch MacBook Pro"), product lists, URLs.
-_MIN_HEADLINE_WORDS = 5
+_MIN_HEADLINE_WORDS = 4
+# What is left of a promotion line once its link is out: a short label and a colon ("Related post:").
+_LABEL_ONLY = re.compile(r"^\W*(?:\w+\W+){0,2}\w+\s*:\W*$")
 # Elements trafilatura discards anyway; removing them once up front spares the copies
 # its cascade makes of the tree (about 5% of the time, identical output on the benchmark).
 _NEVER_TEXT = ("script", "style", "noscript", "template", "svg", "canvas", "video", "audio", "picture", "map")
@@ -73,7 +75,7 @@ def drop_title_line(body: str, title: str | None) -> str:
 
 
 def _anchor_texts(tree: HtmlElement) -> set[str]:
-    """Texts of the page's links of five words or more: headlines that point somewhere else."""
+    """Texts of the page's links of four words or more: headlines that point somewhere else."""
     texts = set()
     for a in tree.iter("a"):
         text = " ".join(a.text_content().split())
@@ -102,7 +104,7 @@ def drop_link_lines(body: str, anchors: set[str]) -> str:
         for anchor in anchors:
             if anchor in rest:
                 rest = rest.replace(anchor, " ")
-        if rest != line and not _LOWER_WORD.search(rest):
+        if rest != line and (not _LOWER_WORD.search(rest) or _LABEL_ONLY.match(rest)):
             continue
         kept.append(line)
     return "\n".join(kept).strip()

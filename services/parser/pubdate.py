@@ -88,7 +88,9 @@ def _stamp(text: Any, languages: list[str]) -> Stamp | None:
     return read_stamp(text, languages) if isinstance(text, str) else None
 
 
-def _structured(tree: HtmlElement, ld_articles: list[dict], ld_objects: list[dict], languages: list[str]) -> list[Candidate]:
+def _structured(
+    tree: HtmlElement, ld_articles: list[dict], ld_objects: list[dict], languages: list[str]
+) -> list[Candidate]:
     """Candidates from structured data; stamps in words are read only when no strong ISO one exists.
 
     dateparser costs about a millisecond a stamp (more for a new language), the
@@ -100,7 +102,8 @@ def _structured(tree: HtmlElement, ld_articles: list[dict], ld_objects: list[dic
     def add(text: Any, origin: DateOrigin, weight: float, kind: str, stamp: Stamp | None = None) -> None:
         stamp = stamp or _stamp(text, [])
         if stamp is not None:
-            found.append(Candidate(stamp, origin, weight, " ".join(str(text if not isinstance(text, list) else text[0]).split())[:200], kind))
+            written = text[0] if isinstance(text, list) else text
+            found.append(Candidate(stamp, origin, weight, " ".join(str(written).split())[:200], kind))
         elif isinstance(text, (str, list)):
             in_words.append((text, origin, weight, kind))
 

@@ -112,3 +112,27 @@ def test_events_are_no_entities_and_a_trailing_role_is_not_part_of_an_organisati
 def test_dotted_district_code_after_a_comma_is_washington():
     body = "NASA's headquarters in Washington, D.C. said"
     assert type_rules.judge("D.C.", "place", body, body.index("D.C.")) == ("Washington", "place")
+
+
+def test_a_page_in_another_language_gets_no_english_ner_entities(enricher):
+    from shared.models import Article
+
+    body = ("Die elektronische Patientenakte soll der Patient selbst verwalten. Der Bedarf ist groß, sagen die "
+            "Krankenkassen in Deutschland, und die Versicherten warten seit Jahren auf die Einführung der Akte.")
+    german = Article(article_id="de", raw_id="0" * 64, position=0, source_format="html", title="Die Akte", body=body,
+                     language="de-DE")
+    english = german.model_copy(update={"article_id": "en", "language": None,
+                                        "body": "Chancellor Olaf Scholz met Emmanuel Macron in Berlin on Monday."})
+    de, en = enricher.enrich_batch([german, english])
+    assert de.entities == [] and de.language == "de"
+    assert {e.name for e in en.entities} >= {"Olaf Scholz", "Emmanuel Macron"}
+
+
+def test_context_words_around_a_name_decide_place_brand_and_thing():
+    body = ("He lives in Addison, a village near Ithaca. A jar of Don Victor\u00ae Orange Blossom Comb Honey. "
+            "NASA's Europa Clipper mission. The senator representing Yobe North spoke.")
+    assert type_rules.judge("Addison", "organization", body, body.index("Addison")) == ("Addison", "place")
+    assert type_rules.judge("Don Victor", "person", body, body.index("Don")) == ("Don Victor", "organization")
+    assert type_rules.judge("Blossom Comb", "person", body, body.index("Blossom")) == type_rules.DROP
+    assert type_rules.judge("Europa Clipper", "place", body, body.index("Europa")) == type_rules.DROP
+    assert type_rules.judge("Yobe North", "person", body, body.index("Yobe")) == ("Yobe North", "place")

@@ -153,3 +153,17 @@ def test_parse_hits_flattens_a_search_response():
     assert first["snippet"] == "Heavy rain <em>flooded</em> Valencia … the <em>flood</em> barrier"
     assert first["title_highlight"] == "<em>Floods</em> hit Valencia"
     assert second["snippet"] == "" and second["people"] == [] and second["title_highlight"] == "Quiet day"
+
+
+def test_facets_histograms_and_paging_options_build_the_request():
+    body = build_search("x", facets=True, histograms=True, sort="oldest", size=20, page=3)
+    assert set(body["aggs"]) == {"people", "organizations", "places", "sources", "languages",
+                                 "published_per_day", "mentioned_per_day"}
+    assert body["aggs"]["published_per_day"]["date_histogram"]["field"] == "published_at"
+    assert body["sort"][0] == {"published_at": {"order": "asc", "missing": "_last"}}
+    assert body["from"] == 40 and body["size"] == 20
+    uncertain = build_search("x", histograms=True, sort="newest", include_uncertain_dates=True)
+    assert uncertain["aggs"]["published_per_day"]["date_histogram"]["field"] == "published_any_at"
+    assert uncertain["sort"][0] == {"published_any_at": {"order": "desc", "missing": "_last"}}
+    assert {"must_not": [{"exists": {"field": "duplicate_of"}}]}.items() <= build_search(
+        "x", hide_duplicates=True)["query"]["bool"].items()
