@@ -9,7 +9,7 @@ import yaml
 
 from shared.settings import Settings
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration  # runs docker-compose, a real program
 ROOT = Path(__file__).resolve().parent.parent
 
 

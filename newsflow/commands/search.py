@@ -9,8 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from newsflow.commands.common import console, print_json
-from shared.settings import get_settings
+from newsflow.commands.common import console, print_json, runtime
 
 
 def _iso_day(value: Optional[str]) -> Optional[str]:
@@ -48,10 +47,11 @@ def search(
     from services.indexer import es
     from services.indexer.search import build_search
 
-    settings = get_settings()
+    rt = runtime()
+    settings = rt.settings
     body = build_search(query or None, person=person, org=org, place=place, source=source, since=since,
                         until=until, mentioned_since=mentioned_since, mentioned_until=mentioned_until, size=size)
-    total, hits = es.search_articles(es.make_client(settings), settings.index_alias, body)
+    total, hits = es.search_articles(rt.elasticsearch, settings.index_alias, body)
     if json_output:
         print_json(hits)
         return

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.markup import escape
 
 from newsflow.commands.common import console, print_file_table, print_json, runtime
+from shared.status import summarise
 
 
 def status(
@@ -17,10 +20,8 @@ def status(
 
     rt = runtime()
     statuses = rt.status.all()
-    summary: dict[str, int] = {}
-    for s in statuses:
-        summary[s.state] = summary.get(s.state, 0) + 1
-    report = {
+    summary = summarise(statuses)
+    report: dict[str, Any] = {
         "files": summary,
         "received": len(statuses),
         "in_flight": sum(not s.done for s in statuses),
@@ -40,11 +41,10 @@ def status(
 
 def verify(json_output: bool = typer.Option(False, "--json")) -> None:
     """Check that every received file is indexed in Elasticsearch, dead-lettered, or still in flight."""
-    from services.indexer import es
     from services.ingest.accounting import verify as run_verify
 
     rt = runtime()
-    result = run_verify(rt, es.make_client(rt.settings))
+    result = run_verify(rt, rt.elasticsearch)
     if json_output:
         print_json(result.as_dict())
     else:
