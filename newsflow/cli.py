@@ -3,19 +3,41 @@
 Every command reads the same ``NEWSFLOW_*`` settings as the workers. The
 commands live in ``newsflow.commands``, one module per group; this module only
 assembles them (``newsflow.cli:app`` is the entry point, ``python -m
-newsflow.cli`` runs it too).
+newsflow.cli`` runs it too). Failures follow one contract (``newsflow.errors``):
+exit 0 when everything asked for was done, 1 when something failed or was not
+found, 2 for a usage error, and one sentence instead of a traceback.
 """
 
 from __future__ import annotations
 
 import typer
 
-from newsflow.commands import bench, dlq, ingest, kibana, recovery, search, stack, status
+from newsflow import __version__
+from newsflow.commands import api, bench, dlq, export, ingest, kibana, recovery, search, stack, status
+from newsflow.errors import DEBUG_ENV, FriendlyGroup
 from newsflow.evaluation import app as eval_app
 
-app = typer.Typer(help="newsflow: raw news pages in, searchable articles out.", no_args_is_help=True)
+app = typer.Typer(help="newsflow: raw news pages in, searchable articles out.", no_args_is_help=True,
+                  cls=FriendlyGroup, pretty_exceptions_enable=False)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"newsflow {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    debug: bool = typer.Option(False, "--debug", help=f"Show the traceback of a failure (or set {DEBUG_ENV}=1)."),
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """newsflow: raw news pages in, searchable articles out. Exit codes: 0 done, 1 failed or not found, 2 usage."""
+
+
 # Registration order is the order `newsflow --help` lists the commands in.
-for group in (stack, ingest, search, status, recovery, bench):
+for group in (stack, ingest, search, export, status, recovery, api, bench):
     group.register(app)
 app.add_typer(dlq.app, name="dlq")
 app.add_typer(eval_app, name="eval")

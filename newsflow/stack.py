@@ -1,15 +1,21 @@
-"""The local stack without Docker: real Redis, a real Elasticsearch node, the workers, the watcher.
+"""The local stack without Docker: real Redis, a real Elasticsearch node, the workers, the watcher, the API.
 
 ``newsflow up`` (and ``make up``) starts whatever is not already running and
 waits until each part is healthy; ``newsflow down`` stops what ``up`` started.
 Redis is Debian's ``redis-server`` with an append-only file; Elasticsearch is
 the node assembled from Maven Central by ``tools/elasticsearch/``. Everything
 binds to 127.0.0.1 and keeps its data and logs under ``settings.runtime_dir``.
+The HTTP API listens on ``127.0.0.1:{NEWSFLOW_API_PORT}`` (8000); the first
+``up`` writes a random token to ``runtime_dir/api-token`` (mode 0600) unless
+``NEWSFLOW_API_TOKENS`` is set.
 """
 
 from __future__ import annotations
 
+import os
+import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -36,6 +42,8 @@ def isolated_pipeline(
     that they never touch each other's data or a running stack.
     """
     env = {
+        # Its own API port too: `up` on an isolated pipeline must not collide with a running stack.
+        "NEWSFLOW_API_PORT": str(free_port()),
         "NEWSFLOW_KEY_PREFIX": prefix,
         "NEWSFLOW_INDEX_ALIAS": f"{prefix}-articles",
         "NEWSFLOW_RUNTIME_DIR": str(runtime_dir),
@@ -44,6 +52,32 @@ def isolated_pipeline(
         **extra_env,
     }
     return Settings(**{k.removeprefix("NEWSFLOW_").lower(): v for k, v in env.items()}), env
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now (on the loopback interface)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_api_token(settings: Settings) -> Path | None:
+    """The token file, written with a random token (mode 0600) when there is none yet.
+
+    None when ``NEWSFLOW_API_TOKENS`` is set: the tokens are then the user's, not ours.
+    """
+    if settings.api_tokens is not None:
+        return None
+    path = settings.api_token_path
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another `up` won the race: its token stands
+            return path
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(32) + "\n")
+    return path
 
 
 class StackError(RuntimeError):
@@ -80,6 +114,14 @@ class LocalStack:
             url = self.settings.elasticsearch_url.rstrip("/") + "/_cluster/health"
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - local URL from settings
                 return b'"status":"red"' not in response.read()
+        except OSError:
+            return False
+
+    def api_ok(self) -> bool:
+        try:
+            url = f"http://127.0.0.1:{self.settings.api_port}/healthz"
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - local URL from settings
+                return response.status == 200
         except OSError:
             return False
 
@@ -179,6 +221,25 @@ class LocalStack:
             [sys.executable, "-m", "newsflow.cli", "sweep"], env=self.child_env, cwd=PROJECT_ROOT
         )
 
+    def start_api(self) -> None:
+        """The HTTP API on 127.0.0.1 (``newsflow api``), with a token created on first start."""
+        ensure_api_token(self.settings)
+        api = self.managed("api")
+        if api.running():
+            return
+        api.start(
+            [sys.executable, "-m", "newsflow.cli", "api", "--host", "127.0.0.1", "--port", str(self.settings.api_port)],
+            env=self.child_env, cwd=PROJECT_ROOT,
+        )  # fmt: skip
+
+        def ready() -> bool:
+            if not api.running():
+                raise StackError(f"the API exited at start:\n{self._log_tail('api')}")
+            return self.api_ok()
+
+        if not wait_until(ready, 60, interval_s=0.5, give_up_on=StackError):
+            raise StackError(f"the API did not answer on port {self.settings.api_port}; see {api.log_file}")
+
     def up(self, *, services_only: bool = False) -> list[Part]:
         self.start_redis()
         self.start_elasticsearch()
@@ -186,11 +247,12 @@ class LocalStack:
             self.start_workers()
             self.start_watcher()
             self.start_sweeper()
+            self.start_api()
         return self.parts()
 
     def down(self) -> list[str]:
         """Stop, in reverse order, only what ``up`` started (pid files). Returns the names stopped."""
-        order = ("watcher", "sweeper", *WORKERS, "elasticsearch", "redis")
+        order = ("api", "watcher", "sweeper", *WORKERS, "elasticsearch", "redis")
         return [name for name in order if self.managed(name).stop()]
 
     def parts(self) -> list[Part]:
@@ -217,4 +279,10 @@ class LocalStack:
             Part("watcher", str(s.drop_folder), self.managed("watcher").log_file, state("watcher")),
             Part("sweeper", f"redrives after {s.stalled_after_s:.0f} s idle", self.managed("sweeper").log_file,
                  state("sweeper")),
+            Part("api", f"http://127.0.0.1:{s.api_port} (token: {_token_hint(s)})", self.managed("api").log_file,
+                 state("api")),
         ]
+
+
+def _token_hint(settings: Settings) -> str:
+    return "NEWSFLOW_API_TOKENS" if settings.api_tokens is not None else str(settings.api_token_path)

@@ -10,6 +10,10 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v docker-compose >/dev/null || missing+=(docker-compose)
 command -v mvn >/dev/null || missing+=(maven)
 command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
+# The analyst page: npm fetches its front-end libraries at install time; its browser tests drive
+# Debian's Chromium (Playwright's own browser download cannot work without the internet).
+command -v npm >/dev/null || missing+=(npm)
+command -v chromium >/dev/null || missing+=(chromium)
 if ((${#missing[@]})); then
   echo "bootstrap: installing ${missing[*]} from Debian's packages"
   sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
@@ -29,3 +33,10 @@ if [ ! -f "$stamp" ] || [ requirements.lock -nt "$stamp" ] || [ pyproject.toml -
 fi
 
 bash tools/elasticsearch/elasticsearch.sh build
+
+# The page's scripts, styles and world outline, served by the API from its own node_modules.
+page=services/api/page
+if [ ! -f "$page/node_modules/.package-lock.json" ] || [ "$page/package-lock.json" -nt "$page/node_modules/.package-lock.json" ]; then
+  echo "bootstrap: installing the analyst page's front-end libraries (npm ci)"
+  npm ci --prefix "$page" --no-audit --no-fund --loglevel=error
+fi

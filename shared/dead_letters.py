@@ -72,6 +72,28 @@ class DeadLetterStore:
             return []
         return [DeadLetter.model_validate_json(raw) for raw in self.r.hmget(self.hash_key, ids) if raw]
 
+    def claim(self, letter: DeadLetter) -> bool:
+        """Take ``letter`` out of the store for a replay, if it is still exactly the one read.
+
+        Atomic (one Lua script), so of two replays running at once only one wins a letter,
+        and a letter the stage wrote *again* meanwhile (same id, newer record) is never the
+        one removed. The replay claims before it sends: whatever the stage does with the
+        message afterwards (a fresh letter under the same id) stays in the store.
+        """
+        return bool(self._claim(keys=[self.hash_key, self.index_key],
+                                args=[letter.dead_letter_id, letter.model_dump(mode="json")["failed_at"]]))
+
+    @property
+    def _claim(self):
+        return self.r.register_script(_CLAIM)
+
+    def resolve(self, letter_id: str) -> list[DeadLetter]:
+        """The letters a full id or a prefix of one (as the CLI prints it) names."""
+        if len(letter_id) >= 16:
+            letter = self.get(letter_id)
+            return [letter] if letter else []
+        return [letter for letter in self.list() if letter.dead_letter_id.startswith(letter_id)] if letter_id else []
+
     def remove(self, letter_id: str) -> None:
         pipe = self.r.pipeline()
         pipe.hdel(self.hash_key, letter_id)
@@ -80,3 +102,16 @@ class DeadLetterStore:
 
     def count(self) -> int:
         return self.r.zcard(self.index_key)
+
+
+# KEYS: hash, index; ARGV: id, failed_at of the record as read. Delete only that record
+# (a letter written again has a later failed_at).
+_CLAIM = """
+local stored = redis.call('HGET', KEYS[1], ARGV[1])
+if stored and cjson.decode(stored)['failed_at'] == ARGV[2] then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('ZREM', KEYS[2], ARGV[1])
+  return 1
+end
+return 0
+"""

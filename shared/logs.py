@@ -32,7 +32,7 @@ from typing import Any
 
 import orjson
 
-CONTEXT_FIELDS = ("stage", "raw_id", "article_id", "file", "task_id")
+CONTEXT_FIELDS = ("stage", "raw_id", "article_id", "task_id", "file", "record_id")
 
 # What every LogRecord carries by itself; anything else on a record came from ``extra=`` or the context.
 _RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}

@@ -55,11 +55,14 @@ class RawPageRef(Message):
         default=None,
         description="when the page was crawled; reference time for relative stamps",
     )
+    url: str | None = Field(default=None, description="where the page was fetched from, when the sender said")
 
     _aware = field_validator("received_at", "fetched_at")(_require_aware)
 
 
-DateOrigin = Literal["json-ld", "meta", "url", "visible-text", "relative", "record", "warc"]
+DateOrigin = Literal[
+    "json-ld", "meta", "itemprop", "time-element", "url", "visible-text", "relative", "record", "warc"
+]
 
 
 class PageDate(Message):
@@ -70,6 +73,12 @@ class PageDate(Message):
         default=None, description="absolute UTC time when the text was absolute"
     )
     origin: DateOrigin
+    day: date | None = Field(
+        default=None, description="the calendar day the page wrote, in its own time zone (value is UTC)"
+    )
+    confidence: float | None = Field(
+        default=None, ge=0, le=1, description="how sure the parser is that this is the publication date"
+    )
 
     _aware = field_validator("value")(_require_aware)
 
@@ -89,6 +98,9 @@ class Article(Message):
     url: str | None = None
     canonical_url: str | None = None
     source: str | None = Field(default=None, description="site or outlet name")
+    source_domain: str | None = Field(
+        default=None, description="registered domain of the outlet, e.g. 'nytimes.com' (services/parser/source.py)"
+    )
     authors: list[str] = Field(default_factory=list)
     published: PageDate | None = None
     modified: PageDate | None = None
@@ -100,6 +112,21 @@ class Article(Message):
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     _aware = field_validator("fetched_at")(_require_aware)
+
+
+class SkippedRecord(Message):
+    """One record inside a file that the parser did not turn into an article, and why.
+
+    A JSON-lines file, a JSON array or a WARC holds many records; a record that
+    yields nothing (a line that is not JSON, a record without text, a 404
+    response) is counted on its file's status with this, never dropped silently.
+
+    >>> SkippedRecord(reason="line 3 is not valid JSON").reason
+    'line 3 is not valid JSON'
+    """
+
+    reason: str = Field(description="where in the file and why, e.g. 'line 5 has no text'")
+    record_id: str | None = Field(default=None, description="the record's own id or URL, when it has one")
 
 
 class Mention(Message):
@@ -117,6 +144,10 @@ class Entity(Message):
     count: int = Field(ge=1)
     first_offset: int = Field(ge=0)
     mentions: list[Mention]
+    entity_id: str | None = Field(default=None, description="corpus-wide id (services/enricher/registry.py)")
+    aliases: list[str] = Field(
+        default_factory=list, description="this article's other names for the entity, e.g. 'Trump' of 'Donald Trump'"
+    )
 
 
 class GeoPoint(Message):
@@ -142,6 +173,8 @@ Resolution = Literal[
     "weekday_anchored",
     "inferred",
     "unresolved",
+    "relative_to_mention",  # anchored on the last date the story mentioned ("two days later", "that year")
+    "calendar_table",  # a named day looked up in a holiday table ("Thanksgiving", "Christmas Eve")
 ]
 
 
@@ -164,12 +197,18 @@ class TemporalExpression(Message):
     mod: Modifier | None = Field(
         default=None, description="part of the period meant (TIMEX3 mod); value and range cover the whole period"
     )
+    confidence: float | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="how sure the resolution is (1: written out in full; lower where tense or context decided)",
+    )
 
 
 class ResolvedPublication(Message):
     value: datetime
     text: str | None = None
     resolution: Resolution
+    origin: DateOrigin | None = Field(default=None, description="where the parser found it; None when inferred")
+    confidence: float | None = Field(default=None, ge=0, le=1, description="see PageDate.confidence")
 
     _aware = field_validator("value")(_require_aware)
 
@@ -187,6 +226,10 @@ class EnrichedArticle(Message):
     keywords: list[str] = Field(default_factory=list)
     fingerprint: str | None = Field(default=None, description="near-duplicate signature")
     duplicate_of: str | None = None
+    # Bounds per article (services/enricher/limits.py): what was cut is said, and the totals are exact.
+    partial: list[str] = Field(default_factory=list, description="one sentence per enrichment limit that was hit")
+    entities_total: int | None = Field(default=None, ge=0, description="entities found, before the cap on kept ones")
+    dates_total: int | None = Field(default=None, ge=0, description="dates found, before the cap on kept ones")
 
     _aware = field_validator("enriched_at")(_require_aware)
 

@@ -54,6 +54,12 @@ def make_celery(settings: Settings) -> Celery:
             "unacked_key": unacked_key(settings),
             "unacked_index_key": f"{settings.key_prefix}:unacked_index",
             "unacked_mutex_key": f"{settings.key_prefix}:unacked_mutex",
+            # A worker cut off the network keeps a half-open connection: without a socket timeout
+            # a blocking call on it (an ack, a publish, the unacked sweep) waits for TCP to give up,
+            # ~15 min, and the worker takes no message meanwhile (found by the compose partition test).
+            "socket_timeout": 10,
+            "socket_connect_timeout": 5,
+            "socket_keepalive": True,
         },
         broker_connection_retry_on_startup=True,
         task_routes={name: {"queue": queue_name(settings, stage)} for stage, name in TASK_NAMES.items()},

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     runtime_dir: Path = Field(default=PROJECT_ROOT / ".runtime", description="state, logs, data")
     raw_store_dir: Path | None = Field(default=None, description="defaults to runtime_dir/raw")
     drop_dir: Path | None = Field(default=None, description="defaults to runtime_dir/drop")
+    # The drop-folder watcher takes a file when its writer closes it (inotify, where events arrive);
+    # without an event (network mounts, files there before the watcher) once its size and mtime have
+    # not changed for this long. Write-then-rename is the safe way either way (README).
+    drop_stable_s: float = Field(default=3.0, ge=0)
 
     # Services.
     redis_port: int = 6379
@@ -43,6 +47,9 @@ class Settings(BaseSettings):
     max_raw_bytes: int = 50 * 1024 * 1024
     max_decompressed_bytes: int = 200 * 1024 * 1024
     max_articles_per_page: int = 500
+    # A page or text file with fewer words is a dead letter "too short to be an article"
+    # (services/parser/parse.py says why 10).
+    min_article_words: int = Field(default=10, ge=0)
 
     # Workers.
     # Processes per worker. NER is ~80% of the CPU an article costs (docs/bench-results.md),
@@ -80,6 +87,36 @@ class Settings(BaseSettings):
     # growth to ~37 MB (of ~500 MB); 0 frees every batch's new words (the slower way).
     enrich_vocab_limit: int = Field(default=200_000, ge=0)
 
+    # Bounds per article and per process (services/enricher/limits.py, issue 22): any page,
+    # however hostile, costs at most this much; each bound that bites is recorded on the article.
+    # NER reads ~20 kB/s per core here (2026-12-02) and a 100,000-character piece peaks at ~1.2 GB
+    # RSS, so 200,000 characters (a very long live blog) take ~10 s and stay inside the memory
+    # ceiling; the rest of such a body is still indexed for full-text search.
+    enrich_max_chars: int = Field(default=200_000, ge=1000)
+    enrich_max_entities: int = Field(default=1000, ge=1)
+    enrich_max_mentions_per_entity: int = Field(default=100, ge=1)
+    enrich_max_dates: int = Field(default=1000, ge=1)
+    enrich_time_limit_s: float = Field(default=120.0, gt=0, description="per article; what was found is kept")
+    # Per-process memory ceiling (address space, RLIMIT_AS) of each worker's pool processes: an
+    # allocation past it fails with MemoryError inside the task, which dead-letters that message
+    # with the reason instead of taking the machine down. 0: no ceiling.
+    parser_max_memory_mb: int = Field(default=3072, ge=0)
+    enricher_max_memory_mb: int = Field(default=2048, ge=0)
+    indexer_max_memory_mb: int = Field(default=2048, ge=0)
+    # Time limit of a parse task (Celery's soft limit; the hard one kills the process 30 s later).
+    # Wall time, and the parser runs at idle priority: a 50 MB page parses in ~50 s on an idle
+    # core, far longer while both enrichers are busy, so the limit is generous.
+    parse_time_limit_s: float = Field(default=900.0, gt=0)
+    # HTTP API (services/api/). Tokens: NEWSFLOW_API_TOKENS (comma-separated) and/or the token
+    # file (one a line); `newsflow up` writes a random one to runtime_dir/api-token.
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    api_tokens: SecretStr | None = None
+    api_token_file: Path | None = Field(default=None, description="defaults to runtime_dir/api-token")
+    # Back-pressure: POST /v1/pages answers 429 while the parse queue holds more than this.
+    api_parse_queue_high_water: int = Field(default=10_000, ge=0)
+    api_retry_after_s: int = Field(default=5, ge=1)
+
     # Enrichment.
     dedup_ttl_days: float = Field(
         default=30.0, gt=0, description="near-duplicate fingerprints are forgotten this long after last seen"
@@ -92,6 +129,10 @@ class Settings(BaseSettings):
     @property
     def drop_folder(self) -> Path:
         return self.drop_dir or self.runtime_dir / "drop"
+
+    @property
+    def api_token_path(self) -> Path:
+        return self.api_token_file or self.runtime_dir / "api-token"
 
     @property
     def log_dir(self) -> Path:

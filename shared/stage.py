@@ -27,8 +27,10 @@ from pydantic import BaseModel, ValidationError
 from shared.dead_letters import build_dead_letter
 from shared.errors import InvalidMessageError, NewsflowError, is_transient
 from shared.logs import log_context
+from shared.process_limits import MEMORY_REASON
 from shared.queues import TASK_NAMES
 from shared.runtime import Runtime
+from shared.stage_timings import StageTimings
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +81,10 @@ def stage_task(
     """Register ``handler(message, ctx)`` as the Celery task for ``stage``."""
 
     def decorator(handler: Callable[[M, StageContext], None]) -> Callable:
-        @app.task(name=TASK_NAMES[stage], bind=True, max_retries=None, shared=False)
+        limit_s = _time_limit_s(runtime, stage)
+
+        @app.task(name=TASK_NAMES[stage], bind=True, max_retries=None, soft_time_limit=limit_s,
+                  time_limit=limit_s + 30 if limit_s else None, shared=False)
         def task(self, payload):
             rt = runtime()
             ctx = StageContext(app=app, runtime=rt, task_id=self.request.id)
@@ -93,19 +98,32 @@ def stage_task(
                     _dead_letter(rt, stage, InvalidMessageError(reason), reason, payload, self.request.retries)
                     log.warning("dead-lettered invalid message: %s", reason)
                     return
+                started = time.perf_counter()
                 try:
                     handler(message, ctx)
+                    _timings(rt).observe(stage, time.perf_counter() - started)
                 except Exception as exc:  # noqa: BLE001 - every failure is classified below
                     delay, reason = settle(rt, exc, self.request.retries)
                     if delay is not None:
                         log.info("transient failure, retry %d in %.1fs: %s", self.request.retries + 1, delay, exc)
                         raise self.retry(exc=exc, countdown=delay) from exc
                     _dead_letter(rt, stage, exc, reason, payload, self.request.retries + 1)
-                    log.warning("dead-lettered: %s", reason)
+                    log.warning("dead-lettered %s (%s): %s", filename or "a message", (raw_id or "no raw id")[:12],
+                                reason)
 
         return task
 
     return decorator
+
+
+def _time_limit_s(runtime: Callable[[], Runtime], stage: str) -> float | None:
+    """``NEWSFLOW_{STAGE}_TIME_LIMIT_S`` when the settings have one (the enricher bounds itself per article)."""
+    return getattr(runtime().settings, f"{stage}_time_limit_s", None)
+
+
+def _timings(rt: Runtime) -> StageTimings:
+    """Processing times for ``/metrics`` (best effort, see shared/stage_timings.py)."""
+    return StageTimings(rt.redis, rt.settings.key_prefix)
 
 
 def settle(rt: Runtime, exc: BaseException, retries: int) -> tuple[float | None, str]:
@@ -115,12 +133,26 @@ def settle(rt: Runtime, exc: BaseException, retries: int) -> tuple[float | None,
     retries left; ``None`` means dead-letter with ``reason``.
     """
     attempts = retries + 1
-    reason = exc.reason if isinstance(exc, NewsflowError) else f"{type(exc).__name__}: {exc}"
+    reason = _reason(exc)
     if is_transient(exc):
         if retries < rt.settings.task_max_retries:
             return backoff_s(retries, rt.settings.retry_backoff_s, rt.settings.retry_backoff_max_s), reason
         reason = f"gave up after {attempts} attempts: {reason}"
     return None, reason
+
+
+def _reason(exc: BaseException) -> str:
+    """The one sentence a user reads; the bounds on memory and time say which bound and what to do."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    if isinstance(exc, NewsflowError):
+        return exc.reason
+    if isinstance(exc, MemoryError):
+        return MEMORY_REASON
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return ("Processing took longer than the stage's time limit on this input (NEWSFLOW_PARSE_TIME_LIMIT_S); "
+                "the input is too large or too complex.")
+    return f"{type(exc).__name__}: {exc}"
 
 
 def stage_batch_task(
@@ -175,8 +207,10 @@ def stage_batch_task(
                     outcomes = handler([message for _, _, _, message in valid], ctx)
                 except Exception as exc:  # noqa: BLE001 - classified per message below
                     outcomes = [exc] * len(valid)
+                elapsed = time.perf_counter() - started
+                _timings(rt).observe(stage, elapsed / len(valid), count=len(valid))
                 # Celery logs one line per task, which for a batch says nothing useful: say what it held.
-                log.info("%s batch of %d done in %.3fs", stage, len(valid), time.perf_counter() - started,
+                log.info("%s batch of %d done in %.3fs", stage, len(valid), elapsed,
                          extra={"batch_size": len(valid), "task_ids": task_ids, **ctx.log_extra})
             for (payload, retries, task_id, _), outcome in zip(valid, outcomes, strict=True):
                 if outcome is not None:

@@ -7,19 +7,24 @@ counted twice: accounting stays exact under at-least-once delivery.
 
 Keys, all under ``{prefix}:``:
     files                   sorted set raw_id -> received time
-    file:{raw_id}           hash: filename, state, reason, received_at, updated_at
+    file:{raw_id}           hash: filename, state, reason, received_at, updated_at,
+                            records (how many the file held), skipped (JSON list of SkippedRecord)
     file:{raw_id}:{kind}    set of article ids, kind in expected/enriched/indexed/failed
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
 import redis
 
-from shared.models import RawPageRef, utc_now
+from shared.models import RawPageRef, SkippedRecord, utc_now
 
+# A file's summary line names this many skipped records; ``skipped`` in --json holds them all.
+SKIPS_SHOWN = 5
 TERMINAL_STATES = frozenset({"indexed", "failed", "partial"})
 ARTICLE_SETS = ("expected", "enriched", "indexed", "failed")
 
@@ -33,10 +38,29 @@ class FileStatus:
     received_at: str | None
     updated_at: str | None
     counts: dict[str, int] = field(default_factory=dict)
+    records: int | None = None
+    skipped: list[SkippedRecord] = field(default_factory=list)
 
     @property
     def done(self) -> bool:
         return self.state in TERMINAL_STATES
+
+    def progress(self) -> str:
+        """What happened to the file's records, in one line a user reads.
+
+        >>> FileStatus("0" * 64, "a.jsonl", "indexed", None, None, None, {"expected": 4, "indexed": 4},
+        ...            records=6, skipped=[SkippedRecord(reason="line 3 is not valid JSON"),
+        ...                                SkippedRecord(reason="line 5 has no text")]).progress()
+        'indexed 4 of 6 records, 2 skipped: line 3 is not valid JSON; line 5 has no text'
+        >>> FileStatus("0" * 64, "a.html", "indexed", None, None, None, {"expected": 1, "indexed": 1}).progress()
+        '1/1'
+        """
+        indexed, expected = self.counts.get("indexed", 0), self.counts.get("expected", 0)
+        if not self.skipped:
+            return f"{indexed}/{expected}"
+        reasons = "; ".join(skip.reason for skip in self.skipped[:SKIPS_SHOWN])
+        more = f"; and {len(self.skipped) - SKIPS_SHOWN} more" if len(self.skipped) > SKIPS_SHOWN else ""
+        return f"indexed {indexed} of {self.records} records, {len(self.skipped)} skipped: {reasons}{more}"
 
     def as_dict(self) -> dict:
         return {
@@ -47,6 +71,8 @@ class FileStatus:
             "received_at": self.received_at,
             "updated_at": self.updated_at,
             "articles": self.counts,
+            "records": self.records,
+            "skipped": [skip.model_dump() for skip in self.skipped],
         }
 
 
@@ -116,17 +142,26 @@ class StatusStore:
         for kind in ARTICLE_SETS:
             pipe.delete(self._key("file", raw_id, kind))
         pipe.hset(self._key("file", raw_id), mapping={"state": "received", "updated_at": self._now()})
-        pipe.hdel(self._key("file", raw_id), "reason")
+        pipe.hdel(self._key("file", raw_id), "reason", "records", "skipped")
         pipe.execute()
 
     def touch(self, raw_id: str) -> None:
         self.r.hset(self._key("file", raw_id), "updated_at", self._now())
 
-    def set_parsed(self, raw_id: str, article_ids: list[str]) -> None:
+    def set_parsed(
+        self, raw_id: str, article_ids: list[str], *, records: int | None = None,
+        skipped: list[SkippedRecord] | None = None,
+    ) -> None:
+        """The parser found these articles; ``records``/``skipped``: what the file held and left out, and why."""
         pipe = self.r.pipeline()
         if article_ids:
             pipe.sadd(self._key("file", raw_id, "expected"), *article_ids)
-        pipe.hset(self._key("file", raw_id), mapping={"state": "parsed", "updated_at": self._now()})
+        mapping = {"state": "parsed", "updated_at": self._now()}
+        if records is not None:
+            mapping["records"] = str(records)
+        # Written every time (also empty): a reparse after a fix must not keep the old skips.
+        mapping["skipped"] = json.dumps([skip.model_dump() for skip in skipped or []])
+        pipe.hset(self._key("file", raw_id), mapping=mapping)
         pipe.execute()
 
     def mark_article(self, raw_id: str, article_id: str, kind: str, reason: str | None = None) -> None:
@@ -175,6 +210,13 @@ class StatusStore:
             raise ValueError(f"unknown article state {kind!r}")
         return {m.decode() for m in self.r.smembers(self._key("file", raw_id, kind))}
 
+    def unregister(self, raw_id: str) -> None:
+        """Take back a registration whose file could not be queued (an ingest that must leave nothing)."""
+        pipe = self.r.pipeline()
+        pipe.zrem(self._key("files"), raw_id)
+        pipe.delete(self._key("file", raw_id))
+        pipe.execute()
+
     def forget(self, raw_id: str) -> None:
         """Drop a file's registration so the same bytes are accepted again (replay after a fix)."""
         self.r.zrem(self._key("files"), raw_id)
@@ -205,6 +247,8 @@ class StatusStore:
             received_at=data.get("received_at"),
             updated_at=data.get("updated_at"),
             counts=self.counts(raw_id),
+            records=int(data["records"]) if data.get("records") else None,
+            skipped=[SkippedRecord.model_validate(item) for item in json.loads(data.get("skipped") or "[]")],
         )
 
     def states(self, raw_ids: list[str]) -> list[str | None]:
@@ -213,6 +257,25 @@ class StatusStore:
         for rid in raw_ids:
             pipe.hget(self._key("file", rid), "state")
         return [v.decode() if v else None for v in pipe.execute()]
+
+    def resolve(self, raw_id: str) -> list[str]:
+        """The raw ids a full id or a prefix of one (the CLI prints 12 characters) names.
+
+        More than one means the prefix is ambiguous; the caller says so.
+        """
+        raw_id = raw_id.strip().lower()
+        if not raw_id or any(ch not in "0123456789abcdef" for ch in raw_id):
+            return []
+        if len(raw_id) == 64:
+            return [raw_id] if self.r.zscore(self._key("files"), raw_id) is not None else []
+        return [rid for rid in self.raw_ids() if rid.startswith(raw_id)]
+
+    def retry_article(self, raw_id: str, article_id: str) -> None:
+        """A failed article is being sent again (dead-letter replay): it is in flight, no longer failed."""
+        pipe = self.r.pipeline()
+        pipe.srem(self._key("file", raw_id, "failed"), article_id)
+        pipe.hset(self._key("file", raw_id), mapping={"state": "parsed", "updated_at": self._now()})
+        pipe.execute()
 
     def raw_ids(self) -> list[str]:
         return [m.decode() for m in self.r.zrange(self._key("files"), 0, -1)]

@@ -4,6 +4,7 @@
 which may hand back a warm-up) and calls ``run_worker``, which
 
 * puts the worker under its Linux scheduling policy (``apply_scheduling``);
+* caps each pool process's memory (``shared.process_limits``, ``NEWSFLOW_<WORKER>_MAX_MEMORY_MB``);
 * sets how many messages each pool process reserves: one, or two batches for a
   batched stage (celery-batches hands the task what was reserved, so prefetch
   must cover a batch);
@@ -24,6 +25,7 @@ from pathlib import Path
 from celery import Celery
 from celery.signals import worker_process_init
 
+from shared.process_limits import install_memory_ceiling
 from shared.queues import TASK_NAMES, queue_name
 from shared.settings import Settings
 
@@ -33,6 +35,7 @@ WORKER_STAGES = {"parser": "parse", "enricher": "enrich", "indexer": "index"}
 def run_worker(app: Celery, settings: Settings, name: str, *, warm_up: Callable[[], None] | None = None) -> None:
     """Run the worker ``name`` (parser, enricher, indexer) on its own queue until it is stopped."""
     apply_scheduling(getattr(settings, f"{name}_scheduling"))
+    install_memory_ceiling(getattr(settings, f"{name}_max_memory_mb"))  # before the warm-up: it loads under it
     app.conf.worker_prefetch_multiplier = prefetch_multiplier(app, WORKER_STAGES[name])
 
     @worker_process_init.connect(weak=False)

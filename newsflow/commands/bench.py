@@ -17,7 +17,7 @@ def bench(
     pages: int = typer.Option(1000, help="Replicate the dataset's pages (with distinct content) to this many."),
     baseline_pages: Optional[int] = typer.Option(None, help="Time the naive baseline and the single stages on the first N pages only (long runs)."),
     latency_samples: int = typer.Option(10, help="Single pages timed on the warm, idle stack."),
-    json_output: bool = typer.Option(False, "--json"),
+    json_output: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     results: Optional[Path] = typer.Option(None, help="Append this run's row here (default: docs/bench-results.md)."),
 ) -> None:
     """Throughput end to end on the real local stack, beside a naive one-process baseline and the stage ceiling."""

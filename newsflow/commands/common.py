@@ -31,9 +31,19 @@ def print_json(value: Any) -> None:
 
 
 def print_file_table(statuses: Iterable[FileStatus]) -> None:
+    statuses = list(statuses)
     table = Table("file", "state", "articles indexed", "reason")
     for s in statuses:
         counts = s.counts
-        table.add_row(escape(s.filename), s.state, f"{counts.get('indexed', 0)}/{counts.get('expected', 0)}",
+        skipped = f" ({len(s.skipped)} of {s.records} records skipped)" if s.skipped else ""
+        table.add_row(escape(s.filename), s.state, f"{counts.get('indexed', 0)}/{counts.get('expected', 0)}{skipped}",
                       escape(s.reason or ""))
     console.print(table)
+    print_skips(statuses)
+
+
+def print_skips(statuses: Iterable[FileStatus]) -> None:
+    """One unwrapped line per file that skipped records, naming every reason (a table cell would fold it)."""
+    for s in statuses:
+        if s.skipped:
+            console.print(f"- {escape(s.filename)} ({s.raw_id[:12]}): {escape(s.progress())}", soft_wrap=True)

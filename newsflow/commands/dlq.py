@@ -15,7 +15,7 @@ app = typer.Typer(help="Inspect and replay dead letters.", no_args_is_help=True)
 
 
 @app.command("list")
-def dlq_list(json_output: bool = typer.Option(False, "--json")) -> None:
+def dlq_list(json_output: bool = typer.Option(False, "--json", help="Print the letters as JSON (no tracebacks).")) -> None:
     """Every dead letter, newest last."""
     letters = runtime().dead_letters.list()
     if json_output:
@@ -28,31 +28,43 @@ def dlq_list(json_output: bool = typer.Option(False, "--json")) -> None:
     console.print(table)
 
 
+def _letter(letter_id: str):
+    """The one letter a full id or a prefix of one names; exit 1 when none or several do."""
+    found = runtime().dead_letters.resolve(letter_id)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        console.print(f"[red]no dead letter {escape(letter_id)}; `newsflow dlq list` shows their ids[/red]")
+    else:
+        console.print(f"[red]{escape(letter_id)} names {len(found)} dead letters; give more of the id[/red]")
+    raise typer.Exit(1)
+
+
 @app.command("show")
-def dlq_show(letter_id: str) -> None:
+def dlq_show(letter_id: str = typer.Argument(..., help="A dead letter id, or its first characters.")) -> None:
     """One dead letter in full (reason, traceback, raw reference, payload)."""
-    letter = runtime().dead_letters.get(letter_id)
-    if letter is None:
-        console.print(f"[red]no dead letter {escape(letter_id)}[/red]")
-        raise typer.Exit(1)
-    print_json(letter.model_dump(mode="json"))
+    print_json(_letter(letter_id).model_dump(mode="json"))
 
 
 @app.command("replay")
 def dlq_replay(
-    letter_ids: list[str] = typer.Argument(None),
+    letter_ids: list[str] = typer.Argument(None, help="Dead letter ids, or their first characters."),
     all_letters: bool = typer.Option(False, "--all", help="Replay every dead letter."),
     stage: Optional[str] = typer.Option(None, help="Only letters of this stage."),
 ) -> None:
-    """Send dead-lettered messages back to their stage (after a fix); the letter is removed once re-sent."""
-    from services.ingest.replay import replay
+    """Send dead-lettered messages back to their stage (after a fix). Exit 1 when one could not be sent."""
+    from services.ingest.replay import replay_letters
 
     rt = runtime()
-    if all_letters:
-        letters = rt.dead_letters.list()
-    else:
-        letters = [letter for letter in map(rt.dead_letters.get, letter_ids or []) if letter is not None]
+    if all_letters == bool(letter_ids):
+        raise typer.BadParameter("name the dead letters to replay, or pass --all (not both)",
+                                 param_hint="LETTER_IDS")
+    letters = rt.dead_letters.list() if all_letters else [_letter(letter_id) for letter_id in letter_ids]
     if stage:
         letters = [letter for letter in letters if letter.stage == stage]
-    sent = replay(rt, make_celery(rt.settings), letters)
-    console.print(f"replayed {sent} of {len(letters)} dead letter(s)")
+    report = replay_letters(rt, make_celery(rt.settings), letters)
+    console.print(f"replayed {report.sent} of {len(letters)} dead letter(s)")
+    for line in report.not_sent:
+        console.print(f"[red]- not replayed: {escape(line)}[/red]")
+    if report.not_sent:
+        raise typer.Exit(1)

@@ -23,7 +23,11 @@ def ingest(
         None, help="When the pages were crawled (reference for '3 days ago'); ISO 8601, UTC if no zone."
     ),
 ) -> None:
-    """Ingest raw pages: HTML, aggregator text dumps, JSON / JSON lines, WARC (optionally gzipped)."""
+    """Ingest raw pages: HTML, aggregator text dumps, JSON / JSON lines, WARC (optionally gzipped).
+
+    Exit 1 when a file could not be ingested (missing, empty, over the size limit) or, with --wait,
+    did not end up fully indexed.
+    """
     from services.ingest.files import expand_paths
     from services.ingest.ingestor import Ingestor
     from services.ingest.progress import wait_for
@@ -39,7 +43,10 @@ def ingest(
     for result in results:
         colour = {"queued": "green", "duplicate": "yellow", "failed": "red"}[result.outcome]
         console.print(f"[{colour}]{result.outcome:9}[/{colour}] {escape(result.path)} {escape(result.message)}")
+    failed = [r for r in results if r.outcome == "failed"]
     if not wait:
+        if failed:
+            raise typer.Exit(1)
         return
     raw_ids = [r.raw_id for r in results if r.raw_id]
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -50,7 +57,12 @@ def ingest(
     print_file_table(final)
     if any(not s.done for s in final) or len(final) < len(raw_ids):
         console.print(f"[red]timed out after {timeout_s:.0f}s with files still in flight[/red]")
-        raise typer.Exit(2)
+        raise typer.Exit(1)
+    unfinished = [s for s in final if s.state != "indexed"]
+    if failed or unfinished:
+        console.print(f"[red]{len(failed) + len(unfinished)} file(s) not fully indexed; "
+                      "`newsflow dlq list` says why[/red]")
+        raise typer.Exit(1)
 
 
 def watch(folder: Path = typer.Argument(..., help="The drop folder.")) -> None:

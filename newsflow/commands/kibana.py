@@ -9,6 +9,7 @@ credentials are the Elasticsearch ones (Kibana authenticates against it).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import httpx
@@ -49,10 +50,18 @@ def import_command(
 
 @app.command("export-objects")
 def export_command(
-    path: Path = typer.Argument(..., help="where to write the NDJSON file"),
+    path: Path = typer.Argument(..., help="where to write the NDJSON file; - for standard output"),
     alias: str | None = typer.Option(None, "--alias", help="index alias (default: NEWSFLOW_INDEX_ALIAS)"),
 ) -> None:
     """Write the saved objects as NDJSON, for Kibana's Saved Objects import page."""
     ndjson = export_objects(alias or get_settings().index_alias)
-    path.write_text(ndjson, encoding="utf-8")
+    if str(path) == "-":
+        sys.stdout.write(ndjson)
+        return
+    try:
+        path.write_text(ndjson, encoding="utf-8")
+    except OSError as exc:
+        typer.echo(f"error: cannot write {path}: {exc.strerror or exc}; pick a folder that exists, or - for "
+                   "standard output", err=True)
+        raise typer.Exit(1) from exc
     typer.echo(f"wrote {ndjson.count(chr(10))} saved objects to {path}")

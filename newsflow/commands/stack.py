@@ -16,7 +16,7 @@ from shared.worker import WORKER_STAGES, run_worker
 
 
 def up(services_only: bool = typer.Option(False, help="Only Redis and Elasticsearch, no workers.")) -> None:
-    """Start the local stack (Redis, Elasticsearch, workers, watcher) and wait until it is healthy."""
+    """Start the local stack (Redis, Elasticsearch, workers, watcher, API) and wait until it is healthy."""
     from newsflow.stack import LocalStack, StackError
 
     stack = LocalStack(get_settings())
@@ -30,7 +30,12 @@ def up(services_only: bool = typer.Option(False, help="Only Redis and Elasticsea
     for part in parts:
         table.add_row(part.name, part.where, part.state, str(part.log))
     console.print(table)
-    console.print(f"Drop files into [bold]{get_settings().drop_folder}[/bold] or run `newsflow ingest PATH`.")
+    settings = get_settings()
+    console.print(f"Drop files into [bold]{settings.drop_folder}[/bold] or run `newsflow ingest PATH`.")
+    if not services_only:
+        where = "NEWSFLOW_API_TOKENS" if settings.api_tokens is not None else str(settings.api_token_path)
+        console.print(f"HTTP API on [bold]http://127.0.0.1:{settings.api_port}[/bold] (docs at /docs); "
+                      f"its bearer token is in [bold]{where}[/bold].")
 
 
 def down() -> None:

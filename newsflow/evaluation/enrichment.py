@@ -39,6 +39,8 @@ Baseline: spaCy entities as-is (every label), ``dateparser.search.search_dates``
 with the creation time as relative base, values as calendar days.
 
     newsflow eval enrichment --dataset /path/to/meantime [--json]
+
+A folder of GUM TSV files is scored by ``gum.py`` instead (typed entities, canonical names).
 """
 
 from __future__ import annotations
@@ -48,11 +50,14 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote
+from xml.etree import ElementTree
 
 import typer
+
+from newsflow.evaluation import tempeval
 
 _GOLD_ENTITY_TYPES = {"PER", "ORG", "LOC"}
 _SPEED_ROUNDS = 7
@@ -89,8 +94,6 @@ def normalise(name: str) -> str:
 
 
 def load_document(path: Path) -> GoldDoc:
-    from xml.etree import ElementTree
-
     root = ElementTree.parse(path).getroot()
     parts: list[str] = []
     offsets: dict[str, tuple[int, int]] = {}
@@ -134,7 +137,7 @@ def load_document(path: Path) -> GoldDoc:
     for tx in markables.iter("TIMEX3"):
         span = extent(tx)
         if tx.get("functionInDocument") == "CREATION_TIME":
-            creation = datetime.fromisoformat(tx.get("value")[:10]).replace(tzinfo=timezone.utc)
+            creation = tempeval.creation_time(tx.get("value") or "")
             creation_span = span
         elif span:
             timexes.append((span[0], span[1], tx.get("type"), tx.get("value")))
@@ -158,11 +161,28 @@ def _canonical_forms(entity) -> set[str]:
     return {normalise(f) for f in forms}
 
 
-def load_dataset(dataset: Path) -> list[GoldDoc]:
-    files = sorted(dataset.rglob("*.xml"))
+def load_dataset(dataset: Path, skipped: list[dict] | None = None) -> list[GoldDoc]:
+    """Every MEANTIME ``.xml`` and TimeML ``.tml`` file under ``dataset``.
+
+    A file that cannot be used as gold (malformed XML, a creation time such as
+    ``03-02-2009``) is left out and appended to ``skipped`` as ``{"file", "reason"}``.
+    """
+    from newsflow.evaluation import timeml
+
+    files = sorted([*dataset.rglob("*.xml"), *dataset.rglob("*.tml")])
     if not files:
-        raise typer.BadParameter(f"no MEANTIME .xml files under {dataset}")
-    return [load_document(f) for f in files]
+        raise typer.BadParameter(f"no MEANTIME .xml or TimeML .tml files under {dataset}")
+    docs = []
+    for f in files:
+        try:
+            docs.append(timeml.load_document(f) if f.suffix == ".tml" else load_document(f))
+        except (ValueError, KeyError, AttributeError, TypeError, ElementTree.ParseError) as exc:
+            if skipped is None:
+                raise
+            skipped.append({"file": str(f), "reason": f"{type(exc).__name__}: {exc}"})
+    if not docs:
+        raise typer.BadParameter(f"no usable gold file under {dataset}: " + "; ".join(s["reason"] for s in skipped or []))
+    return docs
 
 
 def _timed(run: Callable[[], list], n_docs: int) -> tuple[list, float]:
@@ -279,12 +299,13 @@ def _same_or_overlapping(pred: tuple[set[str], list], gold: tuple[set[str], list
     return _same_name(pred, gold) or any(_overlap(p, g) for p in pred[1] for g in gold[1])
 
 
-def score(docs: list[GoldDoc], predictions: list[Prediction]) -> dict[str, float]:
+def score(docs: list[GoldDoc], predictions: list[Prediction]) -> dict:
     ent = [0, 0, 0, 0]  # matched predicted, predicted, matched gold, gold
     lenient = [0, 0, 0, 0]
     ext = [0, 0, 0, 0]
     dext = [0, 0, 0, 0]
     values = [0, 0]  # correct, matched DATE gold
+    scoped: list[list] = []  # predictions in each document's annotated part, for the TempEval-3 figures
     for doc, pred in zip(docs, predictions):
         for counts, same in ((ent, _same_name), (lenient, _same_or_overlapping)):
             counts[1] += len(pred.entities)
@@ -296,6 +317,7 @@ def score(docs: list[GoldDoc], predictions: list[Prediction]) -> dict[str, float
             x for x in pred.dates
             if x[0] < doc.timex_scope_end and not (doc.creation_span and _overlap(x[:2], doc.creation_span))
         ]
+        scoped.append(dates)
         for counts, preds, golds in (
             (ext, dates, doc.timexes),
             (dext, [x for x in dates if x[2] == "date"], [g for g in doc.timexes if g[2] == "DATE"]),
@@ -322,21 +344,24 @@ def score(docs: list[GoldDoc], predictions: list[Prediction]) -> dict[str, float
         "date_extent_f1": round(_prf(*ext)[2], 4),
         "date_value_accuracy": round(accuracy, 4),
         "date_value_f1": round(_prf(*dext)[2] * accuracy, 4),
+        "tempeval": tempeval.score([d.timexes for d in docs], scoped),
     }
 
 
-def evaluate(dataset: Path) -> dict:
+def evaluate(dataset: Path, speed_rounds: int = _SPEED_ROUNDS) -> dict:
     """Score newsflow and the baseline on every MEANTIME file under ``dataset``."""
     from services.enricher.entities import load_model
     from services.enricher.pipeline import Enricher
 
-    docs = load_dataset(dataset)
+    skipped: list[dict] = []
+    docs = load_dataset(dataset, skipped)
     enricher = Enricher()
     texts = [d.text for d in docs]
     newsflow_run = _newsflow(enricher, docs)
     newsflow_run(slice(None))  # warm-up: first calls allocate and load lazily built tables
     rates, outputs = _interleaved_rates(
-        {"ner": lambda part: _ner_only(enricher.nlp, texts[part]), "newsflow": newsflow_run}, len(docs)
+        {"ner": lambda part: _ner_only(enricher.nlp, texts[part]), "newsflow": newsflow_run}, len(docs),
+        rounds=speed_rounds,
     )
     spacy_rate, newsflow_rate = rates["ner"], rates["newsflow"]
     newsflow_pred = _newsflow_predictions(outputs["newsflow"])
@@ -344,6 +369,7 @@ def evaluate(dataset: Path) -> dict:
     baseline_pred, baseline_rate = _timed(_baseline(baseline_nlp, docs), len(docs))
     result = {
         "documents": len(docs),
+        "skipped_files": skipped,
         "newsflow": {**score(docs, newsflow_pred), "docs_per_s": round(newsflow_rate, 2)},
         "baseline": {**score(docs, baseline_pred), "docs_per_s": round(baseline_rate, 2)},
         "spacy_ner_only_docs_per_s": round(spacy_rate, 2),
@@ -353,11 +379,20 @@ def evaluate(dataset: Path) -> dict:
 
 
 def command(
-    dataset: Path = typer.Option(..., "--dataset", help="folder of MEANTIME XML files (searched recursively)"),
+    dataset: Path = typer.Option(..., "--dataset", help="folder of MEANTIME .xml or TimeML .tml files (searched recursively)"),
     json_output: bool = typer.Option(False, "--json", help="print JSON instead of a table"),
+    speed_rounds: int = typer.Option(
+        _SPEED_ROUNDS, "--speed-rounds", min=1, help="timing rounds (fewer: faster on a large corpus, noisier speed)"
+    ),
 ) -> None:
     """Measure entity and date quality and speed against a naive spaCy + dateparser baseline."""
-    result = evaluate(dataset)
+    from newsflow.evaluation import gum
+
+    if gum.is_gum(dataset):  # GUM TSV: typed entities and canonical names (see gum.py)
+        gum_result = gum.evaluate(dataset)
+        typer.echo(json.dumps(gum_result, indent=2)) if json_output else gum.print_report(gum_result, dataset)
+        return
+    result = evaluate(dataset, speed_rounds)
     if json_output:
         typer.echo(json.dumps(result, indent=2))
         return
@@ -370,15 +405,23 @@ def command(
         "date_extent_f1": "date extent F1", "date_value_accuracy": "date value acc", "date_value_f1": "date value F1",
         "docs_per_s": "docs/s",
     }
-    title = f"Enrichment on {result['documents']} MEANTIME documents of {dataset}"
+    if not result["newsflow"]["entity_recall"] and not result["baseline"]["entity_recall"]:
+        columns = {k: v for k, v in columns.items() if not k.startswith("entity")}  # TimeML: no entity gold
+    title = f"Enrichment on {result['documents']} documents of {dataset}"
     table = comparison_table(title, result, columns, digits={"docs_per_s": 1})
     console = Console(width=max(Console().width, 120))
     console.print(table)
-    console.print(
-        "Entities, lenient (overlapping mention also counts): "
-        + "; ".join(f"{n} P {result[n]['entity_precision_overlap']:.3f} R {result[n]['entity_recall_overlap']:.3f}"
-                    for n in ("newsflow", "baseline"))
-    )
+    if "entity_f1" in columns:
+        console.print(
+            "Entities, lenient (overlapping mention also counts): "
+            + "; ".join(f"{n} P {result[n]['entity_precision_overlap']:.3f} R {result[n]['entity_recall_overlap']:.3f}"
+                        for n in ("newsflow", "baseline"))
+        )
+    console.print(tempeval.table(
+        "Temporal expressions, TempEval-3 scoring", {n: result[n]["tempeval"] for n in ("newsflow", "baseline")}
+    ))
+    for skipped in result["skipped_files"]:
+        console.print(f"skipped {skipped['file']}: {skipped['reason']}")
     console.print(
         f"spaCy NER only: {result['spacy_ner_only_docs_per_s']:.1f} docs/s; full enricher: "
         f"{result['newsflow']['docs_per_s']:.1f} docs/s ({result['enricher_speed_vs_ner']:.2f}x of NER-only)"

@@ -15,23 +15,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from services.enricher import timex
+from services.enricher import date_kinds, timex
+from services.enricher.date_kinds import Fields, Mentions, Resolved
 
-_MONTHS = {
-    name: i + 1
-    for i, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-         ("october", "oct"), ("november", "nov"), ("december", "dec")]
-    )
-    for name in names
-}
+_MONTHS = timex.MONTHS
 _WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
 NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
 }
 _UNITS = {
     "second": ("S", "second"), "minute": ("M", "minute"), "hour": ("H", "hour"), "day": ("D", "day"),
@@ -45,6 +38,9 @@ def _number(text: str) -> float | None:
     text = text.lower()
     if text in NUMBERS:
         return NUMBERS[text]
+    tens, _, ones = text.replace("-", " ").partition(" ")
+    if ones and tens in NUMBERS and ones in NUMBERS:  # "twenty four"
+        return NUMBERS[tens] + NUMBERS[ones]
     try:
         return float(text)
     except ValueError:
@@ -72,28 +68,43 @@ def _year2(y: str) -> int:
     return n if len(y) == 4 else (2000 + n if n < 50 else 1900 + n)
 
 
-def _r_iso(f, ref, future):
+def _r_iso(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     return "date", date(int(f["y"]), int(f["m"]), int(f["d"])).isoformat(), "day", "absolute"
 
 
-def _r_numeric(f, ref, future):
+def _r_numeric(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     m, d = int(f["m"]), int(f["d"])
     if m > 12:  # day/month order
         m, d = d, m
     return "date", date(_year2(f["y"]), m, d).isoformat(), "day", "absolute"
 
 
-def _r_month_day(f, ref, future):
+def _r_month_day(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     month, day = _MONTHS[f["mon"].lower().rstrip(".")], int(f["d"])
     if "y" in f:
         return "date", date(int(f["y"]), month, day).isoformat(), "day", "absolute"
     if ref is None:
         return "date", None, "day", "unresolved"
-    year = nearest_year_for(ref, month, day, f.get("wd"))
+    if f.get("ended"):  # "the year ended Jan. 31": the latest one
+        year = ref.year if (month, day) <= (ref.month, ref.day) else ref.year - 1
+        return "date", date(year, month, day).isoformat(), "day", "relative_to_publication"
+    year = nearest_year_for(ref, month, day, f.get("wd"), future)
     return "date", date(year, month, day).isoformat(), "day", "relative_to_publication"
 
 
-def nearest_year_for(ref: date, month: int, day: int, weekday: str | None) -> int:
+# A day of the month without a year is read as coming only when it is near: news reports what
+# happened far more than what will ("the Oct. 23 slaying" in a May story is last October's).
+_AHEAD_DAYS = 120
+
+
+def nearest_year_for(ref: date, month: int, day: int, weekday: str | None, future: bool | None = None) -> int:
+    """Year of a day of the month written without one: the weekday decides, else the nearest.
+
+    A day more than ``_AHEAD_DAYS`` ahead is the past one, unless the clause speaks of the future
+    ("concerts are scheduled for April 18" in a December story). The past tense is not used the
+    other way: measured on TimeBank, deadlines ("by Jan. 14") and participles ("the reduced
+    dividend is payable Jan. 2") mislead it more than it helps.
+    """
     if weekday:  # "Thursday, June 5": the year where that day is a Thursday, if near
         for year in (ref.year, ref.year - 1, ref.year + 1):
             try:
@@ -101,15 +112,15 @@ def nearest_year_for(ref: date, month: int, day: int, weekday: str | None) -> in
                     return year
             except ValueError:
                 continue
-    return timex.nearest_year(ref, month, day)
+    return timex.nearest_year(ref, month, day, horizon_days=330 if future else _AHEAD_DAYS)
 
 
-def _r_month_year(f, ref, future):
+def _r_month_year(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     month = _MONTHS[f["mon"].lower().rstrip(".")]
     return "date", f"{int(f['y']):04d}-{month:02d}", "month", "absolute"
 
 
-def _r_year_range(f, ref, future):
+def _r_year_range(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     y1 = int(f["y"])
     y2 = f["y2"]
     y2 = int(y2) if len(y2) == 4 else (y1 // 100) * 100 + int(y2)
@@ -118,11 +129,11 @@ def _r_year_range(f, ref, future):
     return "date", f"{y1}/{y2}", "year", "absolute"
 
 
-def _r_year(f, ref, future):
+def _r_year(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     return "date", f["y"], "year", "absolute"
 
 
-def _r_decade(f, ref, future):
+def _r_decade(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     dec = f["dec"]
     if dec.startswith("'"):
         if ref is None:
@@ -132,7 +143,7 @@ def _r_decade(f, ref, future):
     return "date", dec[:3], "decade", "absolute"
 
 
-def _r_month(f, ref, future):
+def _r_month(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     if ref is None:
         return "date", None, "month", "unresolved"
     month = _MONTHS[f["mon"].lower()]
@@ -144,11 +155,13 @@ def _r_month(f, ref, future):
     elif rel == "this":
         year = ref.year
     else:
-        year = timex.month_anchor(ref, month, future and rel not in ("since", "last"))
+        if future is None and rel in ("by", "until", "through"):
+            future = True  # a deadline with no verb saying otherwise ("$5 billion due by February")
+        year = timex.month_anchor(ref, month, bool(future) and rel not in ("since", "last"))
     return "date", f"{year:04d}-{month:02d}", "month", "relative_to_publication"
 
 
-def _r_season(f, ref, future):
+def _r_season(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     code = timex.SEASON_CODES[f["season"].lower()]
     if "y" in f:
         return "date", f"{f['y']}-{code}", "season", "absolute"
@@ -166,13 +179,21 @@ def _season_current(ref: date, code: str) -> bool:
     return first <= ref <= last
 
 
-def _r_quarter(f, ref, future):
+_YEAR_WORDS = {"year-ago": -1, "year-earlier": -1, "last year's": -1, "this year's": 0, "next year's": 1}
+
+
+def _r_quarter(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     if "q" in f:
         return "date", f"{f['y2']}-Q{f['q']}", "quarter", "absolute"
     word = f["ord"].lower()
     if word in _ORDINALS:
-        if "y" in f:
-            return "date", f"{f['y']}-Q{_ORDINALS[word]}", "quarter", "absolute"
+        if "y" in f or "y3" in f:
+            return "date", f"{f.get('y') or f['y3']}-Q{_ORDINALS[word]}", "quarter", "absolute"
+        if (ended := date_kinds.ended_quarter(f, ref)) and ended[1] == _ORDINALS[word]:
+            return "date", f"{ended[0]}-Q{ended[1]}", "quarter", "relative_to_publication"
+        if ref is not None and "yadj" in f:  # "the year-ago third quarter", "next year's first quarter"
+            year = ref.year + _YEAR_WORDS[f["yadj"].lower()]
+            return "date", f"{year}-Q{_ORDINALS[word]}", "quarter", "relative_to_publication"
         if ref is None:
             return "date", None, "quarter", "unresolved"
         q = _ORDINALS[word]
@@ -185,7 +206,7 @@ def _r_quarter(f, ref, future):
     return "date", f"{year}-Q{timex.quarter_of(month)}", "quarter", "relative_to_publication"
 
 
-def _r_relative_day(f, ref, future):
+def _r_relative_day(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     offsets = {"today": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2, "the day after tomorrow": 2}
     if ref is None:
         return "date", None, "day", "unresolved"
@@ -193,7 +214,7 @@ def _r_relative_day(f, ref, future):
     return "date", day.isoformat(), "day", "relative_to_publication"
 
 
-def _r_relative_unit(f, ref, future):
+def _r_relative_unit(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     rel, unit = f["rel"].lower(), f["unit"].lower()
     if rel in ("past", "coming") and not f.get("pre"):
         return "duration", _duration_value(1, unit.replace("weekend", "week")), None, "relative_to_publication"
@@ -216,7 +237,7 @@ def _r_relative_unit(f, ref, future):
     return "date", str(ref.year + step), "year", "relative_to_publication"
 
 
-def _r_part_of_day(f, ref, future):
+def _r_part_of_day(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     if ref is None:
         return "time", None, None, "unresolved"
     if f.get("tonight"):
@@ -226,24 +247,27 @@ def _r_part_of_day(f, ref, future):
     return "time", f"{day.isoformat()}T{_PARTS[f['part'].lower()]}", "day", "relative_to_publication"
 
 
-def _r_unit_edge(f, ref, future):
+def _r_unit_edge(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     """"the end of the month": the month itself (the part meant is the expression's ``mod``)."""
     rel = f["rel"].lower()
     return _r_relative_unit({"rel": "this" if rel == "the" else rel, "unit": f["unit"], "pre": "edge"}, ref, future)
 
 
-def _r_ago(f, ref, future):
+def _r_ago(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     n = _number(f["n"])
     unit = f["unit"].lower().rstrip("s").replace("centurie", "century")
     grain = _UNITS[unit][1]
-    if ref is None or n is None or n != int(n):
+    if n is None:  # "several years ago", "a few weeks ago": some time before, no calendar value
+        return "date", "PAST_REF", None, "relative_to_publication"
+    if ref is None or n != int(n):
         return "date", None, grain, "unresolved"
     n = int(n)
     if unit in ("second", "minute", "hour"):
         return "date", ref.isoformat(), "day", "relative_to_publication"
-    if unit in ("day", "week"):
-        day = ref - timedelta(days=n * (7 if unit == "week" else 1))
-        return "date", day.isoformat(), "day", "relative_to_publication"
+    if unit == "week":  # "six weeks ago": that week (TimeML), not a day the text does not give
+        return "date", timex.iso_week(ref - timedelta(weeks=n)), "week", "relative_to_publication"
+    if unit == "day":
+        return "date", (ref - timedelta(days=n)).isoformat(), "day", "relative_to_publication"
     if unit == "month":
         y, m = timex.shift_months(ref.year, ref.month, -n)
         return "date", f"{y:04d}-{m:02d}", "month", "relative_to_publication"
@@ -254,7 +278,7 @@ def _r_ago(f, ref, future):
 _PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 
 
-def _r_weekday(f, ref, future):
+def _r_weekday(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     weekday = _WEEKDAYS[f["wd"].lower()]
     if f.get("plural"):
         return "set", f"XXXX-WXX-{weekday + 1}", "day", "absolute"
@@ -269,12 +293,12 @@ def _r_weekday(f, ref, future):
         day = timex.weekday_after(ref, weekday)
     else:
         day = timex.weekday_before(ref, weekday)
-    if f.get("part"):
-        return "time", f"{day.isoformat()}T{_PARTS[f['part'].lower()]}", "day", "weekday_anchored"
+    if f.get("part"):  # TimeML types "Friday night" as a DATE (the part of the day in the value)
+        return "date", f"{day.isoformat()}T{_PARTS[f['part'].lower()]}", "day", "weekday_anchored"
     return "date", day.isoformat(), "day", "weekday_anchored"
 
 
-def _r_duration(f, ref, future):
+def _r_duration(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     n = f["n"].lower()
     amount = None if n in ("several", "a few", "few", "many", "a couple of") else _number(n)
     if n == "a couple of":
@@ -282,7 +306,7 @@ def _r_duration(f, ref, future):
     return "duration", _duration_value(amount, f["unit"]), None, "absolute"
 
 
-def _r_clock(f, ref, future):
+def _r_clock(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     if "h" in f:
         hour = int(f["h"]) % 12 + (12 if f["ap"].lower() == "p" else 0)
         minute = int(f.get("min") or 0)
@@ -294,12 +318,12 @@ def _r_clock(f, ref, future):
 _REFERENCES = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "recently": "PAST_REF"}
 
 
-def _r_reference(f, ref, future):
+def _r_reference(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     """"now", "currently", "recently": TimeML's PRESENT_REF / PAST_REF (no calendar range)."""
     return "date", _REFERENCES[f["word"].lower()], None, "relative_to_publication"
 
 
-def _r_ner(f, ref, future):
+def _r_ner(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     return ("time" if f["label"] == "TIME" else "date"), None, None, "unresolved"
 
 
@@ -311,3 +335,57 @@ RESOLVERS = {
     "clock": _r_clock, "part_of_day": _r_part_of_day, "unit_edge": _r_unit_edge, "reference": _r_reference,
     "ner": _r_ner,
 }
+
+
+def _r_offset(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
+    """"two days later", "a year earlier": anchored on the last mention (``date_kinds.resolve_offset``)."""
+    n = _number(f["n"])
+    unit = f["unit"].lower().rstrip("s").replace("centurie", "century")
+    if n is None or n != int(n) or unit in ("second", "minute", "hour"):
+        return _r_duration(f, ref, future)
+    return date_kinds.resolve_offset(f, ref, future, seen, int(n), unit)
+
+
+def _r_ner_kinds(f: Fields, ref: date | None, future: bool | None) -> Resolved:
+    """A spaCy DATE/TIME span no rule recognised: a vague duration ("recent years": PXY), else unresolved."""
+    if code := date_kinds.vague_duration(f.get("text", "")):
+        return "duration", code, None, "absolute"
+    return _r_ner(f, ref, future)
+
+
+def _r_ago_in_story(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
+    """"a year ago" after the story named a quarter is that quarter a year back ("up from $5 million a year ago")."""
+    n = _number(f["n"])
+    unit = f["unit"].lower().rstrip("s")
+    if seen.quarter and unit == "year" and n is not None and n == int(n):
+        return "date", f"{seen.quarter[0] - int(n)}-Q{seen.quarter[1]}", "quarter", "relative_to_mention"
+    return _r_ago(f, ref, future)
+
+
+def _r_clock_on_day(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
+    """"10:35 a.m.": on the day just mentioned (same sentence, close by), else the story's day."""
+    type_, value, grain, resolution = _r_clock(f, ref, future)
+    if ref is not None and ("cwd" in f or "cmon" in f):  # "9 a.m. Tuesday", "5 p.m. EST, Nov. 9"
+        if "cwd" in f:
+            _, day, _, how = _r_weekday({"wd": f["cwd"]}, ref, future)
+        else:
+            _, day, _, how = _r_month_day({"mon": f["cmon"], "d": f["cday"]}, ref, future)
+        return type_, day + value[10:], grain, how
+    if seen.day and 0 <= seen.cursor - seen.day_end <= 15:  # "Tuesday at 9 a.m.", "June 5, 10:35 a.m."
+        return type_, seen.day.isoformat() + value[10:], grain, "relative_to_mention"
+    if ref is None:
+        return type_, value, grain, resolution
+    return type_, ref.isoformat() + value[10:], grain, "relative_to_publication"
+
+
+RESOLVERS.update({
+    "ner": _r_ner_kinds, "holiday": date_kinds.resolve_holiday, "set": date_kinds.resolve_set,
+    "future_ref": date_kinds.resolve_future_ref, "ordinal_century": date_kinds.resolve_ordinal_century,
+    "spelled_year": date_kinds.resolve_spelled_year,
+})
+# Kinds anchored on what the story mentioned before them: called with the ``Mentions`` so far.
+ANAPHORIC = {
+    "anaphoric": date_kinds.resolve_anaphoric, "year_ago": date_kinds.resolve_year_ago, "offset": _r_offset,
+    "day_time": date_kinds.resolve_day_time, "clock": _r_clock_on_day, "ago": _r_ago_in_story,
+}
+NotAnExpression = date_kinds.NotAnExpression

@@ -40,6 +40,18 @@ _ANCHOR_WORDS = {
     "relative_unit": ("week", "month", "year", "quarter", "decade", "centur"),
     "duration": ("second", "minute", "hour", "day", "week", "month", "year", "decade", "centur"),  # _UNIT_WORD
     "reference": ("now", "currently", "recently"),
+    # The kinds of ``date_kinds``.
+    "anaphoric": ("year", "quarter", "period", "month", "week", "day", "session", "morning", "afternoon", "evening",
+                  "night"),
+    "year_ago": ("year-", "year's"),
+    "holiday": ("thanksgiving", "christmas", "new year", "easter", "good friday", "memorial", "labor day",
+                "independence", "columbus", "veterans", "election day", "king", "presidents", "valentine",
+                "halloween", "black monday"),
+    "set": ("day", "week", "month", "year", "quarter", "morning", "night", "evening", "daily", "hourly"),
+    "day_time": ("noon", "midday", "midnight", "overnight", "afternoon", "morning"),
+    "future_ref": ("future", "term", "past"),
+    "ordinal_century": ("centur",),
+    "spelled_year": ("nineteen", "thousand"),
 }
 _EVERY_ANCHOR_WORD = frozenset(word for words in _ANCHOR_WORDS.values() for word in words)
 _WORD_ANCHOR_ANY_CASE = {kind: re.compile("|".join(words), re.I) for kind, words in _ANCHOR_WORDS.items()}

@@ -20,20 +20,25 @@ that no rule recognises are kept as ``unresolved`` so a reader still sees them.
 ``dateparser`` is still used where it is good: one free-form publication stamp
 per article (``publication``).
 
-Resolution rules (reference = publication date):
+Resolution rules (reference = publication date, or the story's last mention of a date):
 * explicit dates are ``absolute``; a day and month without a year take the year
   that puts them nearest the reference (``relative_to_publication``);
-* "Monday" is the latest Monday on or before the reference, or the next one when
-  the sentence speaks of the future ("will", "is scheduled to", "next"), which is
-  how news uses bare weekdays (``weekday_anchored``);
-* "in March" is the latest March up to the reference (the next one in a
-  future-tense sentence); "last fall" the latest autumn already over;
+* the tense of the clause decides direction (``date_context``: the tense marker
+  nearest the expression, not any verb of the sentence): "Monday" is the latest
+  Monday on or before the reference, or the next one in a future clause ("will
+  meet on Friday"); likewise "in March", "last fall", "the third quarter",
+  "Thanksgiving" (``weekday_anchored``, ``calendar_table``);
 * "last week", "this year", "earlier this year", "3 days ago", "yesterday" are
   counted from the reference;
-* "now", "currently" are TimeML's PRESENT_REF and "recently" PAST_REF: no
-  calendar days, so they feed no date filter;
+* "that day", "later that year", "two days later", "the year-earlier quarter"
+  anchor on the last date of their grain the story mentioned
+  (``relative_to_mention``; ``date_kinds``), else on publication;
+* "now", "currently" are TimeML's PRESENT_REF, "recently" PAST_REF, "the
+  future" FUTURE_REF: no calendar days, so they feed no date filter;
 * "early 2020", "mid-2011", "late last year", "the end of the month" keep the
-  whole period as value and range, with the part meant as TIMEX3 ``mod``.
+  whole period as value and range, with the part meant as TIMEX3 ``mod``;
+* ages ("a 6-year-old") are no temporal expression; every resolution carries a
+  ``confidence`` (``date_rules.confidence``).
 Without a reference date, relative expressions are kept with value None and
 resolution ``unresolved``.
 """
@@ -41,24 +46,32 @@ resolution ``unresolved``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from shared.models import TemporalExpression
 from services.enricher import timex
+from services.enricher.date_confidence import confidence
+from services.enricher.date_context import tense
+from services.enricher.date_kinds import PATTERNS as _KIND_PATTERNS
+from services.enricher.date_kinds import Mentions
+from services.enricher.date_rules import ANAPHORIC, NUMBERS, RESOLVERS, NotAnExpression
 from services.enricher.date_windows import anchor_windows, matches
-from services.enricher.date_rules import NUMBERS, RESOLVERS
+from shared.models import TemporalExpression
 
 MONTH_FULL = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 MONTH_ANY = r"(?:" + MONTH_FULL + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)(?![a-z])"
 WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 YEAR = r"(?:1[6-9]\d\d|20\d\d)"
-NUM = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+# "twenty-four hours", "thirty five years": a compound number word before the plain ones.
+NUM = (r"(?:\d+(?:\.\d+)?|(?:" + _TENS + r")[- ](?:one|two|three|four|five|six|seven|eight|nine)|"
+       + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")")
 # "a second" is nearly always the ordinal ("a second round"), so seconds need the plural.
 UNIT = r"(?:seconds|(?:minute|hour|day|week|month|year|decade)s?|centur(?:y|ies))"
 _YEAR_CONTEXT = (
     r"(?:the|in|since|by|until|till|from|of|during|before|after|between|and|to|through|throughout|circa"
-    r"|around|early|late|mid|year|fiscal)"
+    r"|around|early|late|mid|year|fiscal|for|due|both|a|an|its|his|her|their|our|that|this|'s|\u2019s)"
 )
 
 _PATTERNS: list[tuple[str, re.Pattern]] = [
@@ -90,8 +103,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"(?P<season>spring|summer|fall|autumn|winter)\b(?:\s+(?:of\s+)?(?P<y>{YEAR})\b)?"
         r"(?!\s+of\s)", re.I)),  # "the fall of Kabul" is no season
     ("quarter", re.compile(
-        r"(?=[tfsl1234pcqTFSL])(?:\b(?:the\s+)?"
-        r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|final|previous|current)\s+quarter"
+        r"(?=[tfsl1234pcqTFSLyYnN])(?:\b(?:the\s+)?"
+        rf"(?:(?P<y3>{YEAR})\s+|(?P<yadj>year-ago|year-earlier|next year's|last year's|this year's)\s+)?"
+        r"(?:fiscal\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|final|previous|current)"
+        r"[\s-]+(?:fiscal\s+)?quarter(?!s)"
         rf"(?:\s+of\s+(?P<y>{YEAR}))?\b|\bQ(?P<q>[1-4])\s+(?P<y2>{YEAR})\b)", re.I)),
     ("relative_day", re.compile(
         r"(?=[ty])\b(?P<word>today|yesterday|tomorrow|the day before yesterday|the day after tomorrow)\b", re.I)),
@@ -118,18 +133,14 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("reference", re.compile(
         r"(?=[mncrMNCR])\b(?:(?P<more>more|most)\s+)?(?P<word>now|currently|recently)\b(?![-\u2010\u2011]\w)", re.I)),
 ]
+_PATTERNS += _KIND_PATTERNS
 # Durations and "... ago" are found from their unit word backwards: unit words
 # are rare, so this costs one cheap pass instead of trying every number word at
 # every word start.
-_UNIT_WORD = re.compile(rf"[- ]({UNIT})(?:[- ]long|[- ]old)?\b(\s+ago\b)?", re.I)
+# An age ("a 6-year-old boy", "52 years old") is no time the story talks about: TimeML leaves it out.
+_UNIT_WORD = re.compile(rf"[- ]({UNIT})(?:[- ]long|(?P<old>[- ]old))?\b(\s+(?:ago|later|earlier)\b)?", re.I)
+_AGE = re.compile(r"(?:year|month|week|day)s?[- ]old\b", re.I)
 _AMOUNT_BEFORE = re.compile(rf"\b({NUM}|several|a few|few|many|a couple of)$", re.I)
-# The lookaheads on a first-character set are only a speed-up (the regex engine
-# skips most positions at once): the alternatives all start with one of those.
-_FUTURE = re.compile(
-    r"(?=[wsgpediu'])\b(will|won't|'ll|shall|going to|plans? to|planned|planning|scheduled|expected to"
-    r"|expects? to|due to|set to"
-    r"|intends? to|upcoming)\b", re.I)
-_REPORTING_BEFORE = re.compile(r"\b(said|says|announced|reported|told|stated|confirmed|added)\s+(on\s+)?$", re.I)
 _LEADING_PREPOSITION = re.compile(r"(?:in|on|since|until|by|from|before|after|through|during|of)\s+", re.I)
 # A sentence ends at . ! ? (possibly inside a closing quote) before a space or a
 # new quote, or at a line break; scraped text often glues sentences ('media."It').
@@ -148,10 +159,22 @@ _TRIGGERS = {
     "weekday": ("day",),
 }
 
+# spaCy name labels that make a month or weekday inside them part of a name; kinds that are names' words.
+_NAME_LABELS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "FAC", "LAW", "NORP", "GPE", "LOC"})
+_NAME_PRONE = frozenset({"month", "weekday", "season", "holiday", "month_day", "day_month"})
+
+# A period named by its last day: "the quarter ended Sept. 30", "the fiscal year ending Jan. 31".
+_PERIOD_KINDS = frozenset({"quarter", "anaphoric"})
+_ENDED = re.compile(rf"\s+(?:which\s+)?(?:ended|ending|ends)\s+(?:on\s+)?(?P<emon>{MONTH_ANY})\s+(?P<ed>[0-3]?\d)\b")
+_DAY_AFTER = re.compile(
+    rf"\s*(?:\(?[A-Z]{{2,4}}\)?(?![\w.]))?\s*,?\s*(?:on\s+)?(?:(?P<cwd>{WEEKDAY})|(?P<cmon>{MONTH_ANY})\s+(?P<cday>[0-3]?\d)\b)")
+_ENDED_BEFORE = re.compile(r"\bended\s+(?:on\s+)?$")
+
 # The kinds whose resolution depends on the tense of the sentence ("Monday",
 # "in March", "last fall", "the first quarter"); the tense is only worked out for
 # these (a sentence search per expression is a fifth of the scanning time).
-_TENSE_SENSITIVE = frozenset({"weekday", "month", "season", "quarter"})
+_TENSE_SENSITIVE = frozenset({
+    "weekday", "month", "season", "quarter", "holiday", "day_time", "clock", "anaphoric", "month_day", "day_month"})
 
 
 @dataclass(frozen=True)
@@ -163,26 +186,21 @@ class Candidate:
     text: str
     kind: str
     fields: dict
-    future: bool  # the sentence speaks of the future; only looked at for ``_TENSE_SENSITIVE`` kinds (else False)
+    # True: the clause speaks of the future, False: of the past, None: it does not say (or the kind
+    # does not depend on it: only ``_TENSE_SENSITIVE`` kinds are looked at).
+    future: bool | None
 
 
-def _is_future(body: str, start: int, end: int) -> bool:
-    """Does the sentence around [start, end) speak of the future?"""
-    left = max(0, start - 300)
-    for m in _SENTENCE_END.finditer(body, left, start):
-        left = m.end()
-    m = _SENTENCE_END.search(body, end)
-    right = m.start() + 1 if m else len(body)
-    if _REPORTING_BEFORE.search(body[max(left, start - 25) : start]):
-        return False
-    return bool(_FUTURE.search(body, left, right))
-
-
-def scan(body: str, ner_spans: list[tuple[int, int, str]] = ()) -> list[Candidate]:
+def scan(
+    body: str, ner_spans: Sequence[tuple[int, int, str]] = (), name_spans: Sequence[tuple[int, int, str]] = ()
+) -> list[Candidate]:
     """Recognise temporal expressions; longest match wins where rules overlap.
 
     ``ner_spans`` are spaCy (start, end, label) DATE/TIME spans; those no rule
-    covers are kept as kind ``ner`` (resolved as ``unresolved``).
+    covers are kept as kind ``ner`` (resolved as ``unresolved``). ``name_spans``
+    are the recogniser's names (people, organisations, works...): a month or
+    weekday inside one is part of a name ("Tuesday Morning Corp.", "Ms. March"),
+    not a date.
     """
     found: list[tuple[int, int, str, dict]] = []
     lowered = body.lower()
@@ -196,34 +214,61 @@ def scan(body: str, ner_spans: list[tuple[int, int, str]] = ()) -> list[Candidat
                 continue
             if kind == "month" and m["mon"] == "May" and not m["rel"]:
                 continue  # the modal verb and the surname are far commoner than a bare "May"
-            found.append((m.start(), m.end(), kind, {k: v for k, v in m.groupdict().items() if v}))
+            fields = {k: v for k, v in m.groupdict().items() if v}
+            end = m.end()
+            if kind in _PERIOD_KINDS and (ended := _ENDED.match(body, m.end())):
+                fields.update(emon=ended["emon"], ed=ended["ed"])  # "the quarter ended Sept. 30"
+            if kind == "clock" and (day := _DAY_AFTER.match(body, m.end())):
+                fields.update({k: v for k, v in day.groupdict().items() if v})  # "9 a.m. EST Tuesday": one time
+                end = day.end()
+            if kind in ("month_day", "day_month") and _ENDED_BEFORE.search(body, max(0, m.start() - 8), m.start()):
+                fields["ended"] = "ended"  # "the year ended Jan. 31": the last one, not the next
+            found.append((m.start(), end, kind, fields))
     found.extend(_durations(body, windows["duration"]))
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+    names = [(s, e) for s, e, label in name_spans if label in _NAME_LABELS]
+    if names:
+        found = [f for f in found if f[2] not in _NAME_PRONE or not any(s <= f[0] and f[1] <= e for s, e in names)]
     chosen: list[tuple[int, int, str, dict]] = []
     for item in found:
         if all(item[1] <= c[0] or item[0] >= c[1] for c in chosen):
             chosen.append(item)
     for start, end, label in ner_spans:
         text = body[start:end]
-        if all(end <= c[0] or start >= c[1] for c in chosen) and _TEMPORAL_WORD.search(text):
-            chosen.append((start, end, "ner", {"label": label}))
+        if (all(end <= c[0] or start >= c[1] for c in chosen) and _TEMPORAL_WORD.search(text)
+                and not _AGE.search(text) and not _capitalised_inside_sentence(body, start)):
+            chosen.append((start, end, "ner", {"label": label, "text": text}))
     chosen.sort()
     out = []
     for s, e, k, f in chosen:
         lead = _LEADING_PREPOSITION.match(body, s, e)
         if lead and lead.end() < e:
             s = lead.end()
-        out.append(Candidate(s, e, body[s:e], k, f, k in _TENSE_SENSITIVE and _is_future(body, s, e)))
+        out.append(Candidate(s, e, body[s:e], k, f, _future(body, s, e) if k in _TENSE_SENSITIVE else None))
     return out
+
+
+def _capitalised_inside_sentence(body: str, start: int) -> bool:
+    """"Weeks" in "said Weeks, a spokesman": a capital mid-sentence on a plain time word is a name."""
+    if not body[start : start + 1].isupper():
+        return False
+    before = body[max(0, start - 3) : start].rstrip(" \t\"'\u201c\u2018(")
+    return bool(before) and before[-1] not in ".!?:;\n"
+
+
+def _future(body: str, start: int, end: int) -> bool | None:
+    found = tense(body, start, end)
+    return None if found is None else found == "future"
 
 
 def _durations(body: str, windows: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str, dict]]:
     out = []
     for m in matches(_UNIT_WORD, body, windows):
         amount = _AMOUNT_BEFORE.search(body, max(0, m.start() - 20), m.start())
-        if amount:
-            kind = "ago" if m.group(2) else "duration"
-            out.append((amount.start(), m.end(), kind, {"n": amount.group(1), "unit": m.group(1)}))
+        if amount and not m["old"]:
+            word = (m.group(3) or "").strip().lower()
+            kind = {"": "duration", "ago": "ago"}.get(word, "offset")
+            out.append((amount.start(), m.end(), kind, {"n": amount.group(1), "unit": m.group(1), "dir": word}))
     return out
 
 
@@ -262,20 +307,34 @@ def modifier(fields: dict) -> str | None:
 
 
 def resolve(candidates: list[Candidate], ref: date | None) -> list[TemporalExpression]:
-    """Resolve every candidate against the reference date (None: relative ones stay unresolved)."""
+    """Resolve every candidate against the reference date (None: relative ones stay unresolved).
+
+    Candidates are read in text order, as a reader meets them: "that day", "two days later"
+    and "the year-earlier quarter" anchor on the last date of their grain mentioned before.
+    """
     out = []
+    seen = Mentions()
     for c in candidates:
         try:
-            type_, value, grain, resolution = RESOLVERS[c.kind](c.fields, ref, c.future)
+            if c.kind in ANAPHORIC:
+                seen.cursor = c.start
+                type_, value, grain, resolution = ANAPHORIC[c.kind](c.fields, ref, c.future, seen)
+            else:
+                type_, value, grain, resolution = RESOLVERS[c.kind](c.fields, ref, c.future)
+        except NotAnExpression:
+            continue
         except (ValueError, KeyError, OverflowError):
             type_, value, grain, resolution = "date", None, None, "unresolved"
         if value is None and resolution != "unresolved":
             resolution = "unresolved"
+        if resolution != "relative_to_mention":  # "a year earlier" compares; the story's own time stays the anchor
+            seen.note(type_, value, c.end)
         start, end = timex.value_range(value) if type_ == "date" else (None, None)
         out.append(
             TemporalExpression(
                 text=c.text, start=c.start, end=c.end, type=type_, value=value, grain=grain,
                 range_start=start, range_end=end, resolution=resolution, mod=modifier(c.fields),
+                confidence=confidence(c.kind, resolution, c.future),
             )
         )
     return out

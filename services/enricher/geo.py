@@ -17,6 +17,16 @@ Resolution rules, in order, for the name of one place entity:
    then the most populous wins ("Paris" -> France, but Paris, Texas in a story
    that also names Texas or Dallas).
 
+4. in context, before the above: a landmark or institution stands at its city
+   ("White House" -> Washington, D.C., "Kremlin" -> Moscow, a small table);
+   "Washington" is D.C. unless the article places Washington State (its words,
+   or another place there); a name of a planet or moon ("Jupiter", "Europa") is
+   not placed unless the story is in that town's state; an abbreviation of up
+   to three capitals ("VA") is not placed here at all (the entity layer reads
+   "Miami, FL" as Florida); the outlet's country (its domain's country-code
+   TLD) is a weak hint like a country the article names. What has no clear
+   reading stays ``unresolved`` (no coordinates) rather than guessed.
+
 GeoNames has no coordinates for countries and states, so their point is the
 population-weighted centroid of their cities (computed on unit vectors, so
 countries across the antimeridian do not land in the wrong ocean): the point
@@ -44,6 +54,30 @@ _REGION_BONUS = 1000.0
 # Words the NER tags as places ("the North's state media") that name no one place.
 _GENERIC = canonical.DIRECTIONS | {"middle", "downtown", "midwest"}
 _PLACE_POPULATION = 100_000  # a city this large is a place even when NER said ORG
+# Landmarks and institutions that stand for their city ("the White House said", "the Kremlin denied"):
+# bare key -> (city key, country, admin1 or None). They are placed at their city, and place it as context.
+_LANDMARKS = {
+    "white house": ("washington", "US", "DC"), "capitol hill": ("washington", "US", "DC"),
+    "us capitol": ("washington", "US", "DC"), "dc": ("washington", "US", "DC"),
+    "washington, dc": ("washington", "US", "DC"), "washington dc": ("washington", "US", "DC"), "oval office": ("washington", "US", "DC"),
+    "pentagon": ("arlington", "US", "VA"), "kremlin": ("moscow", "RU", None), "red square": ("moscow", "RU", None),
+    "downing street": ("london", "GB", None), "buckingham palace": ("london", "GB", None),
+    "westminster": ("london", "GB", None), "whitehall": ("london", "GB", None),
+    "elysee palace": ("paris", "FR", None), "élysée palace": ("paris", "FR", None), "elysee": ("paris", "FR", None),
+    "élysée": ("paris", "FR", None), "wall street": ("new york city", "US", "NY"),
+    "times square": ("new york city", "US", "NY"), "central park": ("new york city", "US", "NY"),
+    "hollywood": ("los angeles", "US", "CA"), "silicon valley": ("san jose", "US", "CA"),
+    "vatican": ("vatican city", "VA", None), "zhongnanhai": ("beijing", "CN", None),
+    "bundestag": ("berlin", "DE", None), "reichstag": ("berlin", "DE", None),
+}
+# Names of other worlds: "Jupiter" in a story is the planet, not Jupiter, Florida, unless the story is in Florida.
+_OFF_EARTH = frozenset("""mercury venus earth moon mars jupiter saturn uranus neptune pluto europa titan io ganymede
+callisto enceladus sun""".split())
+# A state whose name is, in news, almost always its namesake city: "Washington" is D.C. unless
+# the article places Washington State (its own words, or another place there).
+_CITY_FIRST_STATES = {"washington": ("US", "DC", "WA", re.compile(r"\bWashington [Ss]tate\b|\bstate of Washington\b"))}
+# Country-code TLDs that are sold as brands, not used by the country's press.
+_VANITY_TLDS = frozenset("io co tv me ai ly fm am gg to cc ws".split())
 _STRICT_PLACE_POPULATION = 500_000  # ... and even when NER said PERSON
 
 
@@ -76,6 +110,27 @@ def _bonus(c: _Candidate, countries: set, regions: set) -> float:
     if (c.country_code, c.admin1) in regions:
         return _REGION_BONUS
     return _CONTEXT_BONUS if c.country_code in countries else 1.0
+
+
+def _clear_reading(cands: list[_Candidate]) -> _Candidate | None:
+    """The one reading of a name that needs no context: the only one, an area, or a city 10x the next."""
+    if len(cands) == 1 or (cands and cands[0].kind != "city"):
+        return cands[0]
+    if cands:
+        ranked = sorted(cands, key=lambda c: -c.population)
+        if ranked[0].population >= 10 * max(ranked[1].population, 1):
+            return ranked[0]
+    return None
+
+
+def source_country(domain: str | None) -> str | None:
+    """Country of an outlet from its domain's country-code TLD: "bbc.co.uk" -> "GB", "cnn.com" -> None."""
+    if not domain:
+        return None
+    tld = domain.rsplit(".", 1)[-1].lower()
+    if len(tld) != 2 or tld in _VANITY_TLDS:
+        return None
+    return "GB" if tld == "uk" else tld.upper()
 
 
 class Gazetteer:
@@ -153,17 +208,47 @@ class Gazetteer:
                 return found
         return []
 
-    def resolve(self, names: list[str]) -> list[Place]:
-        """Resolve the place names of one article, using each other as context."""
+    def _landmark(self, name: str) -> _Candidate | None:
+        found = _LANDMARKS.get(canonical.bare_key(name))
+        if not found:
+            return None
+        city, country, admin1 = found
+        cands = [c for c in self._cities.get(city, []) if c.country_code == country and admin1 in (None, c.admin1)]
+        return max(cands, key=lambda c: c.population) if cands else None
+
+    def _in_context(self, name: str, text: str, nearby: set) -> list[_Candidate] | None:
+        """Candidates decided by the reading of the name itself, before other places are weighed."""
+        k = canonical.bare_key(name)
+        landmark = self._landmark(name)
+        if landmark:
+            return [landmark]
+        if name.replace(".", "").isupper() and len(name.replace(".", "")) <= 3 and k not in self._areas:
+            return []  # "VA", "KIS": an abbreviation is placed only where the entity layer read it in context
+        if k in _CITY_FIRST_STATES:
+            country, city_admin1, state_admin1, state_words = _CITY_FIRST_STATES[k]
+            if not state_words.search(text) and (country, state_admin1) not in nearby:
+                city = [c for c in self._cities.get(k, []) if c.country_code == country and c.admin1 == city_admin1]
+                return city or None
+        return None
+
+    def resolve(self, names: list[str], text: str = "", source_country: str | None = None) -> list[Place]:
+        """Resolve the place names of one article, using each other as context.
+
+        ``text`` is the article body (the reading of "Washington"); ``source_country`` the country
+        of the outlet (from its domain), a weaker hint than the places the article names.
+        """
         options = {name: self._candidates(name) for name in names}
-        sure: dict[str, _Candidate] = {}  # names whose reading is clear without context
-        for name, cands in options.items():
-            if len(cands) == 1 or (cands and cands[0].kind != "city"):
-                sure[name] = cands[0]
-            elif cands:
-                ranked = sorted(cands, key=lambda c: -c.population)
-                if ranked[0].population >= 10 * max(ranked[1].population, 1):
-                    sure[name] = ranked[0]
+        clear = {name: found for name, cands in options.items() if (found := _clear_reading(cands))}
+        for name in names:
+            nearby = {(c.country_code, c.admin1) for other, c in clear.items() if other != name}
+            decided = self._in_context(name, text, nearby)
+            if decided is not None:
+                options[name] = decided
+        # names whose reading is clear without context
+        sure = {
+            name: found for name, cands in options.items()
+            if (found := _clear_reading(cands)) and canonical.bare_key(name) not in _OFF_EARTH
+        }
         places = []
         for name in names:
             cands = options[name]
@@ -171,8 +256,11 @@ class Gazetteer:
                 places.append(Place(name=name))
                 continue
             others = [c for other, c in sure.items() if other != name]  # a name is no context for itself
-            countries = {c.country_code for c in others}
+            countries = {c.country_code for c in others} | ({source_country} if source_country else set())
             regions = {(c.country_code, c.admin1) for c in others if c.admin1}
+            if canonical.bare_key(name) in _OFF_EARTH and not any((c.country_code, c.admin1) in regions for c in cands):
+                places.append(Place(name=name))  # the planet or moon, unless the story is in that town's state
+                continue
             best = max(cands, key=lambda c: c.population * _bonus(c, countries, regions))
             places.append(
                 Place(

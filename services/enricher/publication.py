@@ -5,15 +5,18 @@ parser found it), ``article.fetched_at`` (crawl time) and, as a last resort,
 the explicit dates of the body. The result is the reference date every
 relative expression of the body is resolved against.
 
-Order of evidence:
-1. the parser already has an absolute value -> ``absolute``;
+Order of evidence (the parser's origin and confidence travel with the result;
+what this module works out itself gets a confidence of its own):
+1. the parser already has a value -> ``absolute``, or ``relative_to_fetch``
+   when the parser resolved a relative byline stamp against the fetch time;
 2. the text is relative ("3 days ago", "time44 minutes ago", "an hour ago",
    "yesterday") and the crawl time is known -> crawl time minus the offset,
    ``relative_to_fetch``; without a crawl time a relative stamp means nothing;
 3. the text is an absolute date the parser did not convert ("June 5, 2025")
    -> parsed with ``dateparser`` (only here: one short string per article),
    ``absolute``;
-4. nothing usable -> the latest explicit day-precise date in the body that is
+4. nothing usable (or a date after the crawl, which no publication date can
+   be) -> the latest explicit day-precise date in the body that is
    not after the crawl time, ``inferred`` (news reports what just happened, so
    the latest fully written date is the best lower bound for publication).
    Its text says which expression it came from.
@@ -28,7 +31,14 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, timezone
 
-from shared.models import Article, ResolvedPublication, TemporalExpression
+from shared.models import Article, ResolvedPublication, TemporalExpression, utc_now
+
+# How sure each way of knowing is when the parser gave no confidence: a stamp next
+# to the title resolved against the crawl time is as good as a meta tag; a date
+# parsed from free text less so; the latest date of the body is a guess.
+RELATIVE_CONFIDENCE = 0.9
+PARSED_TEXT_CONFIDENCE = 0.7
+INFERRED_CONFIDENCE = 0.3
 
 _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
@@ -70,33 +80,41 @@ def resolve_publication(
 ) -> ResolvedPublication | None:
     """Best-known publication time of ``article``; ``absolute_dates`` feed inference."""
     stamp = article.published
+    bound = article.fetched_at or utc_now()  # nothing is published after it was fetched (or after now)
     if stamp is not None:
+        origin = {"origin": stamp.origin}
+        if stamp.value is not None and stamp.value > bound:
+            return _infer(article, absolute_dates)
         if stamp.value is not None:
-            return ResolvedPublication(value=stamp.value, text=stamp.text, resolution="absolute")
+            resolution = "relative_to_fetch" if stamp.origin == "relative" else "absolute"
+            return ResolvedPublication(value=stamp.value, text=stamp.text, resolution=resolution,
+                                       confidence=stamp.confidence, **origin)
         offset = relative_offset(stamp.text)
         if offset is not None:
             if article.fetched_at is None:
                 return _infer(article, absolute_dates)
             return ResolvedPublication(
-                value=article.fetched_at - offset, text=stamp.text, resolution="relative_to_fetch"
+                value=article.fetched_at - offset, text=stamp.text, resolution="relative_to_fetch",
+                confidence=stamp.confidence or RELATIVE_CONFIDENCE, **origin,
             )
         parsed = _parse_absolute(stamp.text, article.fetched_at)
-        if parsed is not None:
-            return ResolvedPublication(value=parsed, text=stamp.text, resolution="absolute")
+        if parsed is not None and parsed <= bound:
+            return ResolvedPublication(value=parsed, text=stamp.text, resolution="absolute",
+                                       confidence=stamp.confidence or PARSED_TEXT_CONFIDENCE, **origin)
     return _infer(article, absolute_dates)
 
 
 def _infer(article: Article, absolute_dates: list[TemporalExpression]) -> ResolvedPublication | None:
-    latest_allowed = article.fetched_at.date() if article.fetched_at else None
+    latest_allowed = (article.fetched_at or utc_now()).date()
     best: tuple[date, str] | None = None
     for expr in absolute_dates:
         if expr.resolution != "absolute" or expr.grain != "day" or expr.range_start is None:
             continue
-        if latest_allowed and expr.range_start > latest_allowed:
+        if expr.range_start > latest_allowed:
             continue
         if best is None or expr.range_start > best[0]:
             best = (expr.range_start, expr.text)
     if best is None:
         return None
     value = datetime.combine(best[0], time(0, 0), tzinfo=timezone.utc)
-    return ResolvedPublication(value=value, text=best[1], resolution="inferred")
+    return ResolvedPublication(value=value, text=best[1], resolution="inferred", confidence=INFERRED_CONFIDENCE)

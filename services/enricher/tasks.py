@@ -8,7 +8,8 @@ that fails is settled on its own; the rest of its batch goes on.
 
 The spaCy pipeline is loaded once per worker process, when it starts, never
 per message. Duplicate detection shares its MinHash index through Redis so every
-enricher process sees what the others have seen.
+enricher process sees what the others have seen; so does the entity registry
+(``registry_store``), which gives names one canonical form across the corpus.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from functools import lru_cache
 from celery import Celery
 
 from services.enricher.dedup_store import RedisDuplicateIndex
+from services.enricher.limits import EnrichLimits
 from services.enricher.pipeline import Enricher
+from services.enricher.registry_store import RedisRegistry
 from shared.models import Article, EnrichedArticle, PageDate
 from shared.queues import send
 from shared.runtime import Runtime
@@ -38,7 +41,12 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> Callable[[], None]:
     @lru_cache(maxsize=1)
     def enricher() -> Enricher:
         rt = runtime()
-        return Enricher(duplicates=duplicate_index(rt), vocab_limit=rt.settings.enrich_vocab_limit)
+        return Enricher(
+            duplicates=duplicate_index(rt),
+            registry=RedisRegistry(rt.redis, prefix=f"{rt.settings.key_prefix}:registry"),
+            vocab_limit=rt.settings.enrich_vocab_limit,
+            limits=EnrichLimits.from_settings(rt.settings),
+        )
 
     @stage_batch_task(
         app, runtime, "enrich", Article,

@@ -23,6 +23,15 @@ import calendar
 import re
 from datetime import date, timedelta
 
+MONTHS = {  # month names and abbreviations -> month number
+    name: i + 1
+    for i, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+         ("october", "oct"), ("november", "nov"), ("december", "dec")]
+    )
+    for name in names
+}
 SEASON_CODES = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
 # Meteorological seasons (northern hemisphere): first month, and winter spans the new year.
 _SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
@@ -59,15 +68,21 @@ def month_anchor(ref: date, month: int, future: bool) -> int:
     return ref.year if month <= ref.month else ref.year - 1
 
 
-def nearest_year(ref: date, month: int, day: int) -> int:
-    """Year putting month/day closest to ``ref`` ("June 18" in a May story is this June)."""
+def nearest_year(ref: date, month: int, day: int, horizon_days: int = 366) -> int:
+    """Year putting month/day closest to ``ref`` ("June 18" in a May story is this June).
+
+    A day more than ``horizon_days`` after ``ref`` is not a candidate (the past one is taken).
+    """
     best = ref.year
     best_gap = None
     for year in (ref.year - 1, ref.year, ref.year + 1):
         try:
-            gap = abs((date(year, month, day) - ref).days)
+            gap = (date(year, month, day) - ref).days
         except ValueError:  # 29 February
             continue
+        if gap > horizon_days:
+            continue
+        gap = abs(gap)
         if best_gap is None or gap < best_gap:
             best, best_gap = year, gap
     return best

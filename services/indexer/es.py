@@ -9,7 +9,10 @@ The client comes from the caller (``Runtime.elasticsearch``, built by ``shared.e
   document never raises; a transport failure (connection refused, timeout,
   a 429/5xx on the whole request) does, and ``shared.errors.is_transient``
   tells the task to retry it.
-* ``search_articles``: runs a body from ``services.indexer.search``.
+* ``search_articles`` / ``search_page``: run a body from ``services.indexer.search``
+  (a request Elasticsearch refuses as malformed is a ``QueryError``, never a crash).
+* ``get_article``: one document by id; ``iter_matches``: every match of a query,
+  streamed page by page over a point in time (exports have no cap).
 
     >>> client = Runtime(Settings()).elasticsearch  # doctest: +SKIP
     >>> ensure_index(client, "newsflow-articles")  # doctest: +SKIP
@@ -28,7 +31,8 @@ from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 from .bulk import BulkReport, ItemOutcome, batches, classify_response, encode
 from .documents import BulkAction
 from .mapping import index_name, index_template
-from .search import parse_hits, parse_total
+from .query_language import QueryError
+from .search import parse_hits, parse_search, parse_total
 
 log = logging.getLogger(__name__)
 
@@ -121,12 +125,89 @@ def write_bulk(
     return BulkReport(outcomes, request_s)
 
 
+_NO_HITS: Mapping[str, Any] = {"hits": {"total": {"value": 0, "relation": "eq"}, "hits": []}}
+
+
+def _search(client: Elasticsearch, **request: Any) -> Mapping[str, Any]:
+    try:
+        return client.search(**request).body
+    except NotFoundError as exc:
+        if exc.error == "index_not_found_exception":
+            return _NO_HITS  # nothing indexed yet: the indexer creates the index with the first article
+        raise
+    except BadRequestError as exc:
+        # A value Elasticsearch cannot read (a date like "last tuesday", a cursor from another sort).
+        raise QueryError(f"Elasticsearch cannot run this search: {_reason(exc)}") from exc
+
+
+def _reason(exc: BadRequestError) -> str:
+    info = exc.info if isinstance(exc.info, Mapping) else {}
+    causes = info.get("error", {}).get("root_cause") or [info.get("error", {})]
+    reason = causes[0].get("reason") if causes and isinstance(causes[0], Mapping) else None
+    return str(reason or exc.message)[:300]
+
+
 def search_articles(
     client: Elasticsearch, alias: str, body: Mapping[str, Any]
 ) -> tuple[int, list[dict[str, Any]]]:
     """Run a ``build_search`` body; return (total matches, parsed hits)."""
-    response = client.search(index=alias, **body)
-    return parse_total(response.body), parse_hits(response.body)
+    response = _search(client, index=alias, **body)
+    return parse_total(response), parse_hits(response)
+
+
+def search_page(
+    client: Elasticsearch, alias: str, body: Mapping[str, Any], notice: str | None = None
+) -> dict[str, Any]:
+    """Run a ``build_search`` body; return the envelope of ``search.parse_search``."""
+    return parse_search(_search(client, index=alias, **body), int(body.get("size", 10)), notice)
+
+
+def get_article(client: Elasticsearch, alias: str, article_id: str) -> dict[str, Any] | None:
+    """The stored document of one article, or None. Reads through the alias (every version)."""
+    hits = _search(client, index=alias, query={"ids": {"values": [article_id]}}, size=1)["hits"]["hits"]
+    return hits[0]["_source"] if hits else None
+
+
+def iter_matches(
+    client: Elasticsearch,
+    alias: str,
+    query: Mapping[str, Any],
+    *,
+    sort: list[Any],
+    source: list[str] | bool = True,
+    batch_size: int = 500,
+    keep_alive: str = "2m",
+):
+    """Every document matching ``query``, in ``sort`` order, one batch at a time (no cap).
+
+    A point in time freezes the view for the whole export, so articles indexed meanwhile
+    neither shift pages nor appear twice; ``search_after`` walks it to the end.
+    """
+    try:
+        pit = client.open_point_in_time(index=alias, keep_alive=keep_alive).body["id"]
+    except NotFoundError as exc:
+        if exc.error == "index_not_found_exception":
+            return  # nothing indexed yet
+        raise
+    try:
+        after = None
+        while True:
+            request: dict[str, Any] = {
+                "pit": {"id": pit, "keep_alive": keep_alive}, "query": query, "sort": sort,
+                "size": batch_size, "_source": source, "track_total_hits": False,
+            }  # fmt: skip
+            if after is not None:
+                request["search_after"] = after
+            response = _search(client, **request)
+            pit = response.get("pit_id", pit)
+            hits = response["hits"]["hits"]
+            for hit in hits:
+                yield hit["_source"]
+            if len(hits) < batch_size:
+                return
+            after = hits[-1]["sort"]
+    finally:
+        client.options(ignore_status=404).close_point_in_time(id=pit)
 
 
 def delete_by_prefix(client: Elasticsearch, prefix: str) -> None:

@@ -44,7 +44,9 @@ from __future__ import annotations
 
 from typing import Any
 
-MAPPING_VERSION = 2  # 2: ``parsed`` (the parser's article, for enrich-only reprocessing), dates.mod
+# 2: ``parsed`` (the parser's article, for enrich-only reprocessing), dates.mod
+# 3: source_domain, people_aliases; dates.confidence; publication confidence: published_any_at / _origin / _confidence / _uncertain
+MAPPING_VERSION = 3
 
 # Lucene rejects single terms above 32766 bytes; UTF-8 may need 4 bytes a character.
 _MAX_KEYWORD_CHARS = 8191
@@ -106,12 +108,14 @@ def mappings() -> dict[str, Any]:
             "body": {"type": "text", "analyzer": "english"},
             "description": {"type": "text", "analyzer": "english"},
             "source": _text_with_keyword("standard", ignore_above=512),
+            "source_domain": _keyword(ignore_above=512),  # registered domain: "nytimes.com"
             "authors": _name_array(),
             "language": _keyword(),
             "language_confidence": {"type": "float"},
             "keywords": _name_array(),
             # Who and where.
             "people": _name_array(),
+            "people_aliases": _name_array(),  # other names of the people above ("Trump"): the person filter's too
             "organizations": _name_array(),
             "places": _name_array(),
             "groups": _name_array(),
@@ -136,7 +140,14 @@ def mappings() -> dict[str, Any]:
             },
             "locations": {"type": "geo_point"},
             # When.
+            # The publication date a timeline can trust (confidence at or above the indexer's
+            # threshold): the default sort and the "since" filter use this one.
             "published_at": _date(),
+            # The chosen date whatever its confidence, searchable when a user asks for uncertain dates.
+            "published_any_at": _date(),
+            "published_uncertain": {"type": "boolean"},
+            "published_origin": _keyword(),  # json-ld, meta, itemprop, time-element, url, visible-text, ...
+            "published_confidence": {"type": "float"},
             "published_text": _keyword(ignore_above=_MAX_KEYWORD_CHARS),
             "published_resolution": _keyword(),
             "modified_at": _date(),
@@ -154,6 +165,7 @@ def mappings() -> dict[str, Any]:
                     "range_start": _day(),
                     "range_end": _day(),
                     "resolution": _keyword(),
+                    "confidence": {"type": "half_float"},  # prefer certain dates in filters
                     "start_offset": {"type": "integer"},
                     "end_offset": {"type": "integer"},
                 },
@@ -163,6 +175,10 @@ def mappings() -> dict[str, Any]:
             # Pipeline bookkeeping.
             "fingerprint": _keyword(),
             "duplicate_of": _keyword(),
+            # Enrichment limits that were hit (services/enricher/limits.py) and the exact totals.
+            "enrichment_partial": _keyword(ignore_above=_MAX_KEYWORD_CHARS),
+            "entities_total": {"type": "integer"},
+            "dates_total": {"type": "integer"},
             "enricher_version": _keyword(),
             "mapping_version": {"type": "integer"},
             # Free-form parser metadata: kept for display, never indexed, never rejected.

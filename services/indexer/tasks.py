@@ -47,6 +47,10 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> None:
         report = es.write_bulk(client(), actions, max_docs=settings.bulk_max_docs, max_bytes=settings.bulk_max_bytes)
         # On the batch's one log line (the bench reads it): how many bulk requests, how long each took.
         ctx.log_extra["bulk_s"] = [round(s, 4) for s in report.request_s]
+        if any(o.error_type == "index_not_found_exception" for o in report.outcomes):
+            # The alias and its indices were deleted (a rebuild from the raw store: README,
+            # "Rebuilding"): make them again, so the retry of these articles lands.
+            es.ensure_index(client(), settings.index_alias)
         outcomes: list[BaseException | None] = []
         indexed: list[tuple[str, str]] = []
         for enriched, outcome in zip(batch, report.outcomes, strict=True):

@@ -25,6 +25,10 @@ class Verification:
     in_flight: int = 0
     unaccounted: int = 0
     problems: list[str] = field(default_factory=list)
+    # Records a file held that the parser skipped (bad JSON line, 404 response...), each with
+    # its reason on the file's status: explained, so not unaccounted.
+    skipped_records: int = 0
+    skipped: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -53,6 +57,11 @@ def verify(rt: Runtime, es_client: Elasticsearch) -> Verification:
     known = {s.raw_id for s in statuses}
     result.received = len(known)
     for status in statuses:
+        if status.skipped:
+            result.skipped_records += len(status.skipped)
+            result.skipped.append({"filename": status.filename, "raw_id": status.raw_id, "records": status.records,
+                                   "progress": status.progress(),
+                                   "skipped": [skip.model_dump() for skip in status.skipped]})
         if not status.done:
             result.in_flight += 1
             continue

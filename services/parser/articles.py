@@ -8,13 +8,31 @@ page point at the page's main article through ``parent_id``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from services.parser.html import HtmlPage
+from services.parser.source import choose_source
 from shared.errors import LimitExceededError
 from shared.identity import article_id
-from shared.models import Article, PageDate, SourceFormat
+from shared.models import Article, PageDate, SkippedRecord, SourceFormat
+
+
+@dataclass
+class Reading:
+    """What a reader made of one file: its articles, how many records it held, which it skipped and why.
+
+    ``records`` counts the units a user would count in the file (JSON lines or objects,
+    WARC responses; 1 for a page), so "4 of 6 records indexed, 2 skipped" adds up.
+    """
+
+    articles: list[Article] = field(default_factory=list)
+    records: int = 1
+    skipped: list[SkippedRecord] = field(default_factory=list)
+
+    def skip(self, reason: str, record_id: str | None = None) -> None:
+        self.skipped.append(SkippedRecord(reason=reason, record_id=record_id))
 
 
 def make_article(
@@ -37,7 +55,13 @@ def make_article(
     metadata: dict[str, Any] | None = None,
     position: int = 0,
     parent_id: str | None = None,
+    publisher: str | None = None,
 ) -> Article:
+    """``source`` is what the reader found; the outlet name and domain indexed come from ``choose_source``.
+
+    Identity keeps the reader's ``source``, so choosing names better never changes an article's id.
+    """
+    outlet = choose_source([source], [publisher], canonical_url or url)
     return Article(
         article_id=article_id(url=canonical_url or url, source=source, title=title, body=body),
         raw_id=raw_id,
@@ -48,7 +72,8 @@ def make_article(
         body=body,
         url=url,
         canonical_url=canonical_url,
-        source=source,
+        source=outlet.name,
+        source_domain=outlet.domain,
         authors=authors or [],
         published=published,
         modified=modified,
@@ -78,6 +103,7 @@ def from_html_page(
         "url": url or meta.canonical_url,
         "canonical_url": meta.canonical_url,
         "source": meta.site_name,
+        "publisher": meta.publisher,
         "authors": meta.authors,
         "published": meta.published,
         "modified": meta.modified,

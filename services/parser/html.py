@@ -7,7 +7,10 @@ an ``Article``. The body is trafilatura's, tuned for precision: its
 article-extraction benchmark (see ``newsflow eval extraction``), because news
 pages lose far more quality to boilerplate (related links, comment threads,
 newsletter boxes) than to missed paragraphs. The tree is parsed once and
-shared by the metadata and body passes.
+shared by the metadata and body passes. What trafilatura keeps of in-body
+promotion (related-story lists, "DON'T MISS: <headline> [INSIGHT]") is then
+removed by structure: lines that are the text of one of the page's links
+(``drop_link_lines``).
 
     >>> page = extract_html(b"<html><head><title>T</title></head><body><article><p>"
     ...                     + b"A sentence that is long enough to count as text. " * 10
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 import trafilatura
 from lxml import etree
@@ -31,6 +35,11 @@ from services.parser.metadata import PageMeta, read_metadata
 from shared.errors import BadInputError
 
 _WORDS = re.compile(r"\w+")
+_LOWER_WORD = re.compile(r"\b[^\W\d_]*[a-z\u00df-\u00ff][^\W\d_]*\b")  # a word with a lower-case letter: prose
+# A headline has words; shorter link texts are names ("16-inch MacBook Pro"), product lists, URLs.
+_MIN_HEADLINE_WORDS = 4
+# What is left of a promotion line once its link is out: a short label and a colon ("Related post:").
+_LABEL_ONLY = re.compile(r"^\W*(?:\w+\W+){0,2}\w+\s*:\W*$")
 # Elements trafilatura discards anyway; removing them once up front spares the copies
 # its cascade makes of the tree (about 5% of the time, identical output on the benchmark).
 _NEVER_TEXT = ("script", "style", "noscript", "template", "svg", "canvas", "video", "audio", "picture", "map")
@@ -65,8 +74,50 @@ def drop_title_line(body: str, title: str | None) -> str:
     return body
 
 
-def extract_html(data: bytes | str, url: str | None = None, http_charset: str | None = None) -> HtmlPage:
-    """Decode, parse and extract one page; raises BadInputError when no text is found."""
+def _anchor_texts(tree: HtmlElement) -> set[str]:
+    """Texts of the page's links of four words or more: headlines that point somewhere else."""
+    texts = set()
+    for a in tree.iter("a"):
+        text = " ".join(a.text_content().split())
+        if len(text.split()) >= _MIN_HEADLINE_WORDS and "://" not in text:
+            texts.add(text)
+    return texts
+
+
+def drop_link_lines(body: str, anchors: set[str]) -> str:
+    """Remove body lines that are link headlines, alone or under a label, not prose.
+
+    Related-story lists and in-body promotion ("DON'T MISS: <headline> [INSIGHT]",
+    "READ MORE: <headline>") survive extraction as lines that are a link's text; what is
+    left of such a line once its links are taken out holds no lower-case word (only a
+    label in capitals, brackets, punctuation). A paragraph with an inline link keeps its
+    prose around the link, so it stays. Structure decides, not the words of any site.
+
+        >>> drop_link_lines("DON'T MISS: Five things we learned today [INSIGHT]\\nHe said so.", {"Five things we learned today"})
+        'He said so.'
+    """
+    if not anchors:
+        return body
+    kept = []
+    for line in body.split("\n"):
+        rest = line
+        for anchor in anchors:
+            if anchor in rest:
+                rest = rest.replace(anchor, " ")
+        if rest != line and (not _LOWER_WORD.search(rest) or _LABEL_ONLY.match(rest)):
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip()
+
+
+def extract_html(
+    data: bytes | str, url: str | None = None, http_charset: str | None = None, fetched_at: datetime | None = None
+) -> HtmlPage:
+    """Decode, parse and extract one page; raises BadInputError when no text is found.
+
+    ``fetched_at`` bounds the publication date (nothing is published after it was
+    fetched) and anchors relative stamps ("vor 3 Stunden").
+    """
     if isinstance(data, bytes):
         text, encoding = decode_bytes(data, http_charset)
     else:
@@ -80,9 +131,10 @@ def extract_html(data: bytes | str, url: str | None = None, http_charset: str | 
     tree = load_html(text)
     if tree is None:
         raise BadInputError("The page could not be parsed as HTML.")
-    meta = read_metadata(tree, url)  # first: JSON-LD lives in the scripts stripped next
+    meta = read_metadata(tree, url, fetched_at)  # first: JSON-LD lives in the scripts stripped next
     etree.strip_elements(tree, *_NEVER_TEXT, with_tail=False)
-    body = drop_title_line(extract_body(tree, url), meta.title)
+    anchors = _anchor_texts(tree)
+    body = drop_link_lines(drop_title_line(extract_body(tree, url), meta.title), anchors)
     if not body:
         raise BadInputError("No article text was found in the HTML page.")
     return HtmlPage(body=body, meta=meta, encoding=encoding)

@@ -17,19 +17,16 @@ the rest of the file.
 from __future__ import annotations
 
 import json
-import logging
 from datetime import datetime, timezone
 from typing import Any
 
-from services.parser.articles import check_article_count, from_html_page, make_article
+from services.parser.articles import Reading, check_article_count, from_html_page, make_article
 from services.parser.authors import clean_authors
 from services.parser.encoding import decode_bytes
 from services.parser.html import extract_html
 from services.parser.metadata import page_date, parse_date
 from shared.errors import BadInputError
 from shared.models import Article, PageDate
-
-log = logging.getLogger(__name__)
 
 _FIELDS: dict[str, tuple[str, ...]] = {
     "url": ("url", "link", "uri", "href", "pageurl", "articleurl", "warctargeturi", "sourceurl"),
@@ -82,34 +79,39 @@ def _record_date(value: Any) -> PageDate | None:
     return page_date(_text(value), "record")
 
 
-def records(data: bytes) -> list[Any]:
-    """The JSON values in a file: an object, the items of an array, or one per line."""
+def records(data: bytes) -> list[tuple[str, Any]]:
+    """``(where, value)`` for each JSON value in a file: an object, the items of an array, or one per line.
+
+    ``where`` names the record the way a user finds it again ("line 3", "record 2").
+    A JSON-lines line that does not parse comes back with ``_NOT_JSON`` as its value,
+    so the caller counts and explains it.
+    """
     text, _ = decode_bytes(data)
     try:
         document = json.loads(text)
     except (ValueError, RecursionError):
-        document = None
-        values, bad = [], 0
-        for line in text.splitlines():
+        values: list[tuple[str, Any]] = []
+        for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
             try:
-                values.append(json.loads(line))
+                values.append((f"line {number}", json.loads(line)))
             except (ValueError, RecursionError):
-                bad += 1
-        if not values:
+                values.append((f"line {number}", _NOT_JSON))
+        if all(value is _NOT_JSON for _, value in values):
             raise BadInputError("The file is not valid JSON or JSON lines.") from None
-        if bad:
-            log.warning("skipped %d JSON lines that do not parse", bad)
         return values
     if isinstance(document, list):
-        return document
+        return [(f"record {number}", value) for number, value in enumerate(document, start=1)]
     if isinstance(document, dict):
         wrapped = [v for v in document.values() if isinstance(v, list) and v and all(isinstance(i, dict) for i in v)]
         if len(wrapped) == 1 and not any(_key(k) in _LOOKUP for k in document):
-            return wrapped[0]  # {"articles": [...]} style exports
-        return [document]
+            return [(f"record {n}", value) for n, value in enumerate(wrapped[0], start=1)]  # {"articles": [...]}
+        return [("the record", document)]
     raise BadInputError("The JSON file holds neither an object nor a list of objects.")
+
+
+_NOT_JSON = object()
 
 
 def _article(record: dict[str, Any], raw_id: str, fetched_at: datetime | None) -> Article | None:
@@ -139,7 +141,7 @@ def _article(record: dict[str, Any], raw_id: str, fetched_at: datetime | None) -
     html = known.get("html")
     if isinstance(html, str) and html.strip():
         try:
-            page = extract_html(html, url=url)
+            page = extract_html(html, url=url, fetched_at=fields["fetched_at"])
         except BadInputError:
             page = None
         if page is not None:
@@ -153,17 +155,26 @@ def _article(record: dict[str, Any], raw_id: str, fetched_at: datetime | None) -
 
 def read_json(data: bytes, *, raw_id: str, fetched_at: datetime | None, max_articles: int) -> list[Article]:
     """One article per record that has text or HTML; raises when none has."""
+    return read_json_file(data, raw_id=raw_id, fetched_at=fetched_at, max_articles=max_articles).articles
+
+
+def read_json_file(data: bytes, *, raw_id: str, fetched_at: datetime | None, max_articles: int) -> Reading:
+    """``read_json`` with the count of records and every skipped one with its reason."""
     values = records(data)
-    articles, skipped = [], 0
-    for value in values:
-        article = _article(value, raw_id, fetched_at) if isinstance(value, dict) else None
+    reading = Reading(records=len(values))
+    for where, value in values:
+        if value is _NOT_JSON:
+            reading.skip(f"{where} is not valid JSON")
+            continue
+        if not isinstance(value, dict):
+            reading.skip(f"{where} is not a JSON object")
+            continue
+        article = _article(value, raw_id, fetched_at)
         if article is None:
-            skipped += 1
-        else:
-            articles.append(article)
-            check_article_count(len(articles), max_articles)
-    if not articles:
+            reading.skip(f"{where} has no text", record_id=_text(value.get("id")) or _text(value.get("url")))
+            continue
+        reading.articles.append(article)
+        check_article_count(len(reading.articles), max_articles)
+    if not reading.articles:
         raise BadInputError(f"None of the {len(values)} JSON records has article text or HTML.")
-    if skipped:
-        log.warning("skipped %d of %d JSON records without article text or HTML", skipped, len(values))
-    return articles
+    return reading

@@ -30,14 +30,10 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from services.parser.authors import clean_authors
+from services.parser.pubdate import choose_publication
 from shared.models import DateOrigin, PageDate
 
 _ARTICLE_TYPES = re.compile(r"(Article|Posting|Report|Blog|NewsArticle)$", re.IGNORECASE)
-_PUBLISHED_META = (
-    "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
-    "publish-date", "publish_date", "dc.date.issued", "dcterms.created", "dc.date", "date",
-    "sailthru.date", "parsely-pub-date", "article.published", "published_time",
-)
 _MODIFIED_META = (
     "article:modified_time", "og:updated_time", "datemodified", "lastmod", "last-modified",
     "dcterms.modified", "article.updated", "modified_time",
@@ -47,7 +43,6 @@ _EARLIEST_YEAR = 1990  # no web news page is older; earlier stamps are CMS place
 _BYLINE = XPath(
     '//*[@rel="author" or @itemprop="author" or contains(@class, "byline") or contains(@class, "author-name")]'
 )
-_URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
 
 
 @dataclass
@@ -57,6 +52,7 @@ class PageMeta:
     published: PageDate | None = None
     modified: PageDate | None = None
     site_name: str | None = None
+    publisher: str | None = None  # the JSON-LD publisher's name, which ``source.py`` weighs against site_name
     canonical_url: str | None = None
     language: str | None = None
     description: str | None = None
@@ -167,25 +163,13 @@ def _meta_tags(tree: HtmlElement) -> dict[str, str]:
     return tags
 
 
-def _visible_date(tree: HtmlElement, url: str | None) -> PageDate | None:
-    """Publication date from the URL or, last, htmldate's look at the page itself."""
-    if url and (match := _URL_DATE.search(url)):
-        return page_date("-".join(match.groups()), "url")
-    from htmldate import find_date
-
-    try:
-        found = find_date(tree, url=url, original_date=True, extensive_search=False)
-    except Exception:  # htmldate parses free text with dateutil; it must never fail the page
-        return None
-    return page_date(found, "visible-text") if found else None
-
-
-def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMeta:
+def read_metadata(tree: HtmlElement, url: str | None = None, fetched_at: datetime | None = None) -> PageMeta:
     meta = PageMeta()
     tags = _meta_tags(tree)
     articles = []
     site_names: list[str] = []
-    for obj in _json_ld_objects(tree):
+    ld_objects = _json_ld_objects(tree)
+    for obj in ld_objects:
         kinds = _types(obj)
         if any(_ARTICLE_TYPES.search(k) for k in kinds):
             articles.append(obj)
@@ -202,19 +186,19 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMeta:
     if not meta.authors:  # no structured author: the visible byline
         meta.authors = clean_authors([" ".join(el.text_content().split()) for el in _BYLINE(tree)[:3]])
 
-    meta.published = page_date(_first_str(article.get("datePublished")) or _first_str(article.get("dateCreated")), "json-ld")
-    meta.published = meta.published or next((page_date(tags[k], "meta") for k in _PUBLISHED_META if k in tags), None)
-    meta.published = meta.published or _visible_date(tree, url)
     meta.modified = page_date(_first_str(article.get("dateModified")), "json-ld")
     meta.modified = meta.modified or next((page_date(tags[k], "meta") for k in _MODIFIED_META if k in tags), None)
 
     publisher = _name(article.get("publisher"))
+    meta.publisher = _clean_text(publisher[0]) if publisher else None
     meta.site_name = _clean_text(tags.get("og:site_name") or (publisher[0] if publisher else None) or (site_names[0] if site_names else None))
     canonical = tree.xpath('string(//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href)').strip()
     canonical = canonical or tags.get("og:url") or _first_str(article.get("url"))
     meta.canonical_url = urljoin(url, canonical) if canonical and url else (canonical if canonical and canonical.startswith("http") else None)
     lang = tree.get("lang") or tree.get("xml:lang") or tags.get("og:locale") or tags.get("content-language") or _first_str(article.get("inLanguage"))
     meta.language = lang.strip().replace("_", "-")[:16] if lang and lang.strip() else None
+    meta.published = choose_publication(tree, url, ld_articles=articles, ld_objects=ld_objects,
+                                        language=meta.language, fetched_at=fetched_at)
     meta.title = _clean_text(meta.title)
     meta.description = _clean_text(_first_str(article.get("description")) or tags.get("description") or tags.get("og:description"))
     image = _image(article.get("image")) or tags.get("og:image") or tags.get("twitter:image")

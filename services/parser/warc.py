@@ -13,21 +13,17 @@ the same limit bounds each payload, which may itself be gzip-encoded.
 from __future__ import annotations
 
 import io
-import logging
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from warcio.archiveiterator import ArchiveIterator
 
-from services.parser.articles import check_article_count, from_html_page
+from services.parser.articles import Reading, check_article_count, from_html_page
 from services.parser.html import extract_html
 from services.parser.metadata import parse_date
 from shared.errors import BadInputError, LimitExceededError
 from shared.models import Article
-
-log = logging.getLogger(__name__)
 
 
 def _charset(content_type: str | None) -> str | None:
@@ -87,43 +83,50 @@ def _responses(data: bytes, max_decompressed_bytes: int) -> Iterator[_Response]:
 def read_warc(
     data: bytes, *, raw_id: str, fetched_at: datetime | None, max_decompressed_bytes: int, max_articles: int
 ) -> list[Article]:
-    articles: list[Article] = []
-    skipped: Counter[str] = Counter()
-    responses = 0
+    return read_warc_file(data, raw_id=raw_id, fetched_at=fetched_at, max_decompressed_bytes=max_decompressed_bytes,
+                          max_articles=max_articles).articles
+
+
+def read_warc_file(
+    data: bytes, *, raw_id: str, fetched_at: datetime | None, max_decompressed_bytes: int, max_articles: int
+) -> Reading:
+    """``read_warc`` with the count of response records and every skipped one with its reason."""
+    reading = Reading(records=0)
     try:
         for response in _responses(data, max_decompressed_bytes):
-            responses += 1
+            reading.records += 1
+            where = f"response {reading.records} ({response.url or 'no URL'})"
             if response.status and not str(response.status).startswith("2"):
-                skipped[f"HTTP status {response.status}"] += 1
+                reading.skip(f"{where} has HTTP status {response.status}", record_id=response.record_id)
                 continue
             if response.content_type and "html" not in response.content_type.lower():
-                skipped["not HTML"] += 1
+                reading.skip(f"{where} is not HTML ({response.content_type})", record_id=response.record_id)
                 continue
+            crawled = (parse_date(response.date) if response.date else None) or fetched_at
             try:
-                page = extract_html(response.payload, url=response.url, http_charset=_charset(response.content_type))
+                page = extract_html(response.payload, url=response.url, http_charset=_charset(response.content_type),
+                                    fetched_at=crawled)
             except BadInputError:
-                skipped["no article text"] += 1
+                reading.skip(f"{where} has no article text", record_id=response.record_id)
                 continue
-            articles.append(
+            reading.articles.append(
                 from_html_page(
                     page,
                     raw_id=raw_id,
                     source_format="warc",
                     url=response.url,
-                    fetched_at=(parse_date(response.date) if response.date else None) or fetched_at,
+                    fetched_at=crawled,
                     metadata={"warc_record_id": response.record_id},
                 )
             )
-            check_article_count(len(articles), max_articles)
+            check_article_count(len(reading.articles), max_articles)
     except _Unreadable as exc:
-        if not articles:
+        if not reading.articles:
             raise BadInputError(f"The WARC file cannot be read ({exc}).") from exc
-        skipped["unreadable tail of the file"] += 1
-    if not responses:
+        reading.skip(f"the file cannot be read after response {reading.records} ({exc})")
+    if not reading.records:
         raise BadInputError("The WARC file holds no response records.")
-    if not articles:
-        reasons = ", ".join(f"{n} {why}" for why, n in skipped.items())
+    if not reading.articles:
+        reasons = "; ".join(skip.reason for skip in reading.skipped[:5])
         raise BadInputError(f"No WARC response record yielded an article ({reasons}).")
-    if skipped:
-        log.warning("skipped WARC records: %s", dict(skipped))
-    return articles
+    return reading

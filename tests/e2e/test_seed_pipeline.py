@@ -31,8 +31,12 @@ def _all_docs(es, alias):
     return [h["_source"] for h in es.search(index=alias, size=100, query={"match_all": {}})["hits"]["hits"]]
 
 
-def _search(pipeline, *args):
+def _envelope(pipeline, *args):
     return json.loads(pipeline.cli("search", *args, "--json").stdout)
+
+
+def _search(pipeline, *args):
+    return _envelope(pipeline, *args)["hits"]
 
 
 def test_seed_page_becomes_four_clean_searchable_articles(pipeline, es):
@@ -64,6 +68,16 @@ def test_seed_page_becomes_four_clean_searchable_articles(pipeline, es):
     }
     far_future = _search(pipeline, "--mentioned-since", "2031-01-01")
     assert far_future == []
+
+    # The query language, facets and paging through the CLI (the same core as GET /v1/search).
+    envelope = _envelope(pipeline, "Kim Jong Un")
+    assert envelope["total"] >= 1 and "Kim Jong Un" in {f["value"] for f in envelope["facets"]["people"]}
+    assert "North Korea's Kim says" not in {h["title"][:22] for h in _search(pipeline, "Ukraine AND NOT Kim")}
+    first = _envelope(pipeline, "--size", "2", "--sort", "newest")
+    second = _envelope(pipeline, "--size", "2", "--sort", "newest", "--cursor", first["next_cursor"])
+    assert first["total"] == 4 and len({h["id"] for h in first["hits"] + second["hits"]}) == 4
+    lines = pipeline.cli("export", "--format", "csv").stdout.splitlines()
+    assert lines[0].startswith("article_id,") and len(lines) == 5
 
 
 def test_reingesting_changes_nothing_and_renamed_copies_are_recognised(pipeline, es, tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-PARTS = ("parser", "enricher", "indexer", "watcher", "sweeper")
+PARTS = ("parser", "enricher", "indexer", "watcher", "sweeper", "api")
 
 
 def newsflow(env, *args):
@@ -44,7 +44,9 @@ def test_up_is_idempotent_and_down_leaves_nothing_behind(isolated, redis_service
     newsflow(env, "up")  # again: harmless, nothing restarted
     assert pids == {part: settings.runtime_dir.joinpath("pids", f"{part}.pid").read_text().split()[0] for part in PARTS}
     # Redis and Elasticsearch were already running, so this `up` did not start them and `down` leaves them.
-    assert "stopped: watcher, sweeper, parser, enricher, indexer" in newsflow(env, "down")
+    token = settings.runtime_dir / "api-token"
+    assert token.stat().st_mode & 0o777 == 0o600 and len(token.read_text().strip()) >= 32
+    assert "stopped: api, watcher, sweeper, parser, enricher, indexer" in newsflow(env, "down")
     assert processes_of(settings.runtime_dir) == []
     assert redis_client.ping()
     newsflow(env, "up")

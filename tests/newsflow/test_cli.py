@@ -8,8 +8,8 @@ from newsflow.cli import app
 pytestmark = pytest.mark.unit
 runner = CliRunner()
 
-COMMANDS = ["up", "down", "worker", "ingest", "watch", "search", "status", "verify", "sweep", "reprocess", "bench",
-            "dlq", "eval", "kibana"]
+COMMANDS = ["up", "down", "worker", "ingest", "watch", "search", "export", "status", "verify", "sweep", "reprocess",
+            "api", "bench", "dlq", "eval", "kibana"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -24,6 +24,27 @@ def test_search_rejects_a_malformed_date_with_a_readable_error(option, value):
     result = runner.invoke(app, ["search", "drones", option, value])
     assert result.exit_code == 2
     assert "is not a" in result.output
+
+
+def test_api_refuses_to_start_without_a_token(tmp_path, monkeypatch):
+    from shared.settings import get_settings
+
+    monkeypatch.delenv("NEWSFLOW_API_TOKENS", raising=False)
+    monkeypatch.setenv("NEWSFLOW_API_TOKEN_FILE", str(tmp_path / "no-such-token"))
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["api", "--port", "0"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "the API needs a token" in result.output and "NEWSFLOW_API_TOKENS" in result.output
+
+
+@pytest.mark.parametrize("args", [["search", "x", "--sort", "sideways"], ["search", "x", "--size", "500"],
+                                  ["search", "x", "--cursor", "garbage!"], ["export", "x", "--format", "xml"]])
+def test_search_and_export_refuse_bad_options_before_touching_a_server(args):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
 
 
 def test_unknown_worker_name_is_refused():

@@ -71,3 +71,34 @@ def test_a_batch_of_articles_from_several_files_settles_each_file(redis_client, 
     assert store.get(other).state == "parsed"  # b2 is still on its way
     store.mark_articles([(other, "b2")], "failed", reason="rejected")
     assert (store.get(other).state, store.get(other).reason) == ("partial", "rejected")
+
+
+def test_records_skipped_inside_a_file_are_kept_on_its_status_and_cleared_by_a_reset(redis_client, unique_prefix):
+    from shared.models import SkippedRecord
+
+    store = StatusStore(redis_client, unique_prefix)
+    store.register(_ref("export.jsonl"))
+    skipped = [SkippedRecord(reason="line 3 is not valid JSON"), SkippedRecord(reason="line 5 has no text")]
+    store.set_parsed(RAW, ["a1", "a2", "a3", "a4"], records=6, skipped=skipped)
+    for article in ("a1", "a2", "a3", "a4"):
+        store.mark_article(RAW, article, "indexed")
+    status = store.get(RAW)
+    assert status.state == "indexed"
+    assert status.progress() == "indexed 4 of 6 records, 2 skipped: line 3 is not valid JSON; line 5 has no text"
+    assert status.as_dict()["skipped"][1]["reason"] == "line 5 has no text"
+    store.reset(RAW)
+    assert store.get(RAW).skipped == []
+
+
+def test_a_dead_letter_is_claimed_once_and_never_when_written_again(redis_client, unique_prefix):
+    store = DeadLetterStore(redis_client, unique_prefix)
+    letter = build_dead_letter(stage="parse", exc=BadInputError("x"), reason="x", raw_id=RAW, raw_path=None)
+    store.add(letter)
+    assert store.claim(letter) is True
+    assert store.claim(letter) is False  # a second replay running at once gets nothing
+    store.add(letter)
+    again = build_dead_letter(stage="parse", exc=BadInputError("y"), reason="y", raw_id=RAW, raw_path=None)
+    store.add(again)  # the stage failed it again meanwhile: same id, newer record
+    assert store.claim(letter) is False
+    assert store.get(letter.dead_letter_id).reason == "y"
+    assert store.resolve(letter.dead_letter_id[:8]) == [store.get(letter.dead_letter_id)]

@@ -10,7 +10,7 @@ import pytest
 pytestmark = pytest.mark.unit
 
 MODULES = [
-    "canonical", "date_rules", "date_windows", "dates", "dedup", "geo", "keywords", "language", "pipeline",
+    "canonical", "date_confidence", "date_context", "date_kinds", "date_rules", "date_windows", "dates", "dedup", "geo", "keywords", "language", "pipeline",
     "publication", "timex",
 ]
 

@@ -66,3 +66,23 @@ def test_seed_places_geocoded(seed_enriched):
         places = {p.name: p for p in seed_enriched[article].places}
         for name in names:
             assert places[name].location is not None, name
+
+
+def test_washington_is_dc_unless_the_article_places_the_state(gazetteer):
+    [dc, white_house] = gazetteer.resolve(["Washington", "White House"], "The White House said on Monday.")
+    assert (dc.location.lat, dc.location.lon) == (white_house.location.lat, white_house.location.lon)
+    assert round(dc.location.lon) == -77
+    [state, _] = gazetteer.resolve(["Washington", "Seattle"], "Rain in Seattle.")
+    assert round(state.location.lon) < -120
+
+
+def test_planets_and_bare_abbreviations_stay_unresolved(gazetteer):
+    jupiter, europa, va = gazetteer.resolve(["Jupiter", "Europa", "VA"], "Jupiter's moon Europa")
+    assert jupiter.location is None and europa.location is None and va.location is None
+    [town, _] = gazetteer.resolve(["Jupiter", "Florida"], "Jupiter, Florida")
+    assert town.country_code == "US"
+
+
+def test_landmarks_stand_at_their_city(gazetteer):
+    kremlin, pentagon = gazetteer.resolve(["Kremlin", "Pentagon"])
+    assert kremlin.country_code == "RU" and pentagon.country_code == "US"

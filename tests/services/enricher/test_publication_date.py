@@ -55,3 +55,30 @@ def test_inferred_date_ignores_dates_after_the_crawl(make_article):
 
 def test_nothing_to_go_on_gives_none(make_article):
     assert resolve_publication(make_article("No dates here.", fetched_at=None)) is None
+
+
+def test_the_parsers_origin_and_confidence_travel_with_the_date(make_article):
+    when = datetime(2025, 6, 2, 9, 30, tzinfo=timezone.utc)
+    stamp_ = PageDate(text="2025-06-02T09:30:00Z", value=when, origin="json-ld", confidence=0.95)
+    pub = resolve_publication(make_article("x", published=stamp_))
+    assert (pub.origin, pub.confidence, pub.resolution) == ("json-ld", 0.95, "absolute")
+
+
+def test_a_byline_stamp_the_parser_resolved_is_relative_to_the_fetch(make_article, fetched):
+    stamp_ = PageDate(text="vor 3 Stunden", value=fetched - timedelta(hours=3), origin="relative", confidence=0.7)
+    pub = resolve_publication(make_article("x", published=stamp_))
+    assert (pub.value, pub.resolution) == (fetched - timedelta(hours=3), "relative_to_fetch")
+
+
+def test_a_date_after_the_fetch_is_never_the_publication_date(make_article, fetched):
+    body = "The contract was signed on May 16, 2025."
+    future = PageDate(text="2031-01-01", value=fetched + timedelta(days=2000), origin="record")
+    pub = resolve_publication(make_article(body, published=future), dates.resolve(dates.scan(body), None))
+    assert pub.value <= fetched
+    assert (pub.resolution, pub.value.date().isoformat()) == ("inferred", "2025-05-16")
+    assert pub.confidence < 0.5
+
+
+def test_the_seed_dumps_relative_stamp_is_resolved_against_the_fetch_time(make_article, fetched):
+    pub = resolve_publication(make_article("x", published=PageDate(text="The Hindu3 days ago", origin="relative")))
+    assert (pub.value, pub.resolution, pub.origin) == (fetched - timedelta(days=3), "relative_to_fetch", "relative")

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from services.enricher import date_rules, date_windows, dates
+from services.enricher import date_kinds, date_rules, date_windows, dates
 
 pytestmark = pytest.mark.unit
 
@@ -99,7 +99,7 @@ def test_day_and_month_take_the_nearest_year():
     ("text", "value"),
     [("it happened yesterday", "2025-06-04"), ("three days ago", "2025-06-02"), ("last month", "2025-05"),
      ("next year", "2026"), ("the fourth quarter of 2024", "2024-Q4"), ("in the 1990s", "199"),
-     ("in 1998 the firm", "1998"), ("on 7/8/07 at noon", "2007-07-08"), ("on 2025-06-02", "2025-06-02"),
+     ("in 1998 the firm", "1998"), ("on 7/8/07 at the site", "2007-07-08"), ("on 2025-06-02", "2025-06-02"),
      ("this weekend", "2025-W23-WE"), ("at the beginning of the year", "2025"), ("in the fall of 2011", "2011-FA"),
      ("this summer", "2025-SU")],
 )
@@ -124,10 +124,10 @@ def test_words_that_only_look_like_dates_are_ignored(text):
 
 
 def test_ner_time_spans_no_rule_knows_are_kept_unresolved():
-    text = "Russian air defences downed 162 drones overnight."
-    start = text.index("overnight")
-    (e,) = find(text, ner_spans=[(start, start + len("overnight"), "TIME")])
-    assert (e.text, e.type, e.resolution) == ("overnight", "time", "unresolved")
+    text = "Russian air defences downed 162 drones in the small hours."
+    start = text.index("the small hours")
+    (e,) = find(text, ner_spans=[(start, start + len("the small hours"), "TIME")])
+    assert (e.text, e.type, e.resolution) == ("the small hours", "time", "unresolved")
 
 
 def test_seed_monday_june_2(seed_enriched):
@@ -167,8 +167,14 @@ def test_tense_is_only_needed_by_the_tense_sensitive_kinds(seed_texts):
         for c in dates.scan(text):
             if c.kind in dates._TENSE_SENSITIVE:
                 continue
-            resolver = date_rules.RESOLVERS[c.kind]
-            assert resolver(c.fields, THU_5_JUNE_2025, True) == resolver(c.fields, THU_5_JUNE_2025, False), c.text
+            if c.kind in date_rules.ANAPHORIC:
+                resolver = date_rules.ANAPHORIC[c.kind]
+                same = (resolver(c.fields, THU_5_JUNE_2025, True, date_kinds.Mentions())
+                        == resolver(c.fields, THU_5_JUNE_2025, False, date_kinds.Mentions()))
+            else:
+                resolver = date_rules.RESOLVERS[c.kind]
+                same = resolver(c.fields, THU_5_JUNE_2025, True) == resolver(c.fields, THU_5_JUNE_2025, False)
+            assert same, c.text
 
 
 @pytest.mark.parametrize(
@@ -201,3 +207,110 @@ def test_now_currently_recently_are_timeml_present_and_past_references():
 
 def test_now_as_an_adjective_prefix_is_no_time_reference():
     assert find("He spoke against the now-cancelled deal.") == []
+
+
+# --- Reading like a reader: tense, anaphora, named days, ages, confidence -------------------------
+
+def _values(text: str, ref: date = THU_5_JUNE_2025) -> dict[str, str | None]:
+    return {e.text: e.value for e in find(text, ref)}
+
+
+def test_the_verb_governing_a_weekday_decides_its_direction_not_any_verb_of_the_sentence():
+    found = _values("Cuba predicted Wednesday that the boy will return on Friday.")
+    assert found == {"Wednesday": "2025-06-04", "Friday": "2025-06-06"}
+    assert _values("The ruling was announced Friday.")["Friday"] == "2025-05-30"
+
+
+def test_anaphoric_expressions_anchor_on_the_last_date_mentioned():
+    found = _values("The crash happened on March 3, 2021. Two days later the airline grounded its fleet; "
+                    "later that year it was sold.")
+    assert found["Two days later"] == "2021-03-05" and found["later that year"] == "2021"
+
+
+def test_earnings_report_quarters_and_their_year_ago_comparisons():
+    found = _values("Third-quarter profit rose 5% to $10 million, up from $8 million a year ago. "
+                    "The year-earlier quarter included a gain.", date(1989, 11, 2))
+    assert found == {"Third-quarter": "1989-Q3", "a year ago": "1988-Q3", "The year-earlier quarter": "1988-Q3"}
+
+
+def test_holidays_come_from_the_holiday_table_in_the_direction_of_the_tense():
+    assert _values("She will fly home for Thanksgiving.")["Thanksgiving"] == "2025-11-27"
+    assert _values("Sales were weak at Christmas.")["Christmas"] == "2024-12-25"
+    (e,) = find("Stocks crashed on Black Monday.")
+    assert (e.value, e.resolution) == ("1987-10-19", "calendar_table")
+
+
+def test_names_and_ages_are_not_dates():
+    assert find("China Eastern Airlines bought jets.") == []
+    assert find("A 6-year-old boy and his 52-year-old father arrived.") == []
+
+
+def test_sets_vague_durations_and_day_times():
+    assert _values("The paper is printed daily and audited every month.") == {"daily": "P1D", "every month": "P1M"}
+    (e,) = find("Trading stopped at noon.")
+    assert (e.type, e.value) == ("time", "2025-06-05T12:00")
+
+
+def test_every_resolution_says_how_and_how_sure():
+    by_text = {e.text: e for e in find("On June 2, 2025 talks began; they resumed Monday and will end next week.")}
+    assert by_text["June 2, 2025"].confidence > by_text["Monday"].confidence > 0
+    assert by_text["Monday"].resolution == "weekday_anchored"
+    assert all(e.confidence is not None for e in by_text.values())
+
+
+def test_a_day_of_the_month_far_ahead_is_read_as_the_past_one():
+    """News tells what happened: "the Oct. 23 slaying" in a May story is last October's, "by June 18" this June's."""
+    assert _values("Police searched since the Oct. 23 slaying.", date(1999, 5, 6))["Oct. 23"] == "1998-10-23"
+    assert _values("He must leave by June 18.")["June 18"] == "2025-06-18"
+
+
+def test_years_before_a_noun_and_ordinal_centuries():
+    found = _values("Its 1990 invasion broke a 1971 treaty of the 20th century.")
+    assert found == {"1990": "1990", "1971": "1971", "the 20th century": "19"}
+    assert _values("Some time ago, several years ago.")["several years ago"] == "PAST_REF"
+
+
+def test_a_period_named_by_its_last_day_and_a_time_on_a_named_day():
+    found = _values("Profit fell in the quarter ended Sept. 30. The 1988 third quarter was better; "
+                    "the offer runs until 5 p.m. EST Nov. 9.", date(1989, 11, 2))
+    assert found["the quarter"] == "1989-Q3" and found["The 1988 third quarter"] == "1988-Q3"
+    assert found["5 p.m. EST Nov. 9"] == "1989-11-09T17:00"
+    assert _values("In the fiscal year ended Jan. 31, sales rose.", date(1989, 10, 31))["Jan. 31"] == "1989-01-31"
+
+
+def test_months_and_weekdays_inside_a_recognised_name_are_not_dates():
+    text = "Shares of Tuesday Morning Corp. rose in March."
+    name = text.index("Tuesday Morning Corp.")
+    found = dates.resolve(dates.scan(text, name_spans=[(name, name + len("Tuesday Morning Corp."), "ORG")]),
+                          THU_5_JUNE_2025)
+    assert [e.text for e in found] == ["March"]
+
+
+def test_a_capitalised_time_word_inside_a_sentence_is_a_name():
+    text = "The fight was over, said Weeks, a spokesman."
+    start = text.index("Weeks")
+    assert find(text, ner_spans=[(start, start + 5, "DATE")]) == []
+
+
+def test_spelled_years_and_the_period_before_a_mention():
+    found = _values("The Olympics of nineteen ninety-six were in Atlanta; by the year two thousand it had changed.")
+    assert found["nineteen ninety-six"] == "1996" and found["the year two thousand"] == "2000"
+    found = _values("Profit was $300 million in 1989, down from $450 million the year before.")
+    assert found["the year before"] == "1988"
+    assert _values("Net income for the year ended March 31 rose.", date(1989, 11, 1))["the year"] == "P1Y"
+
+
+def test_a_reader_takes_the_year_from_the_story_and_the_direction_from_the_clause():
+    """The issue's cases: a tour's dates next year, "the next year" after a year, offsets after a month."""
+    found = _values("The band announced its tour on Monday. Concerts are scheduled for March 3 and April 18.",
+                    date(2019, 12, 10))
+    assert found["March 3"] == "2020-03-03" and found["April 18"] == "2020-04-18"
+    found = _values("In 2015 the company was founded. The next year it moved. In March 2018 it floated, and "
+                    "two days later shares fell. Sales in the same period last year were flat.")
+    assert found["The next year"] == "2016" and found["two days later"] == "2018-03"
+    assert found["the same period last year"] == "2017-03"
+
+
+def test_compound_number_words_count():
+    assert _values("In the last twenty four hours stocks fell.") == {"twenty four hours": "PT24H"}
+    assert _values("He ruled for thirty-five years.") == {"thirty-five years": "P35Y"}

@@ -81,7 +81,7 @@ def test_dates_keep_every_expression_and_only_resolved_ones_feed_range_fields(ma
     assert monday == {
         "text": "last Monday", "type": "date", "value": "2025-06-02", "grain": "day", "mod": None,
         "range_start": "2025-06-02", "range_end": "2025-06-02",
-        "resolution": "relative_to_publication", "start_offset": 10, "end_offset": 21,
+        "resolution": "relative_to_publication", "confidence": None, "start_offset": 10, "end_offset": 21,
     }  # fmt: skip
     assert doc["mentioned_dates"] == ["2024-03-01", "2025-06-02"]
     assert doc["mentioned_periods"] == [
@@ -173,3 +173,25 @@ def test_a_part_of_period_modifier_is_indexed_with_its_expression(make):
 
     assert [(d["text"], d["mod"]) for d in doc["dates"]] == [("last Monday", None), ("mid-March 2024", "MID")]
     _assert_fits_mapping(doc, mappings()["properties"])
+
+
+def _with_confidence(enriched, confidence, origin="visible-text"):
+    return enriched.model_copy(update={"published": enriched.published.model_copy(
+        update={"confidence": confidence, "origin": origin})})
+
+
+def test_an_unsure_publication_date_is_kept_apart_from_the_timeline(make):
+    unsure = to_document(_with_confidence(make.article(), 0.35), indexed_at=INDEXED_AT)
+    sure = to_document(_with_confidence(make.article(), 0.95, "json-ld"), indexed_at=INDEXED_AT)
+
+    assert unsure["published_at"] is None  # neither sorts nor passes "since"
+    assert (unsure["published_any_at"], unsure["published_uncertain"]) == ("2025-06-03T07:30:00+00:00", True)
+    assert (unsure["published_origin"], unsure["published_confidence"]) == ("visible-text", 0.35)
+    assert sure["published_at"] == sure["published_any_at"] == "2025-06-03T07:30:00+00:00"
+    assert (sure["published_uncertain"], sure["published_origin"]) == (False, "json-ld")
+
+
+def test_a_publication_date_without_a_confidence_is_trusted(make):
+    doc = to_document(make.article(), indexed_at=INDEXED_AT)
+    assert doc["published_at"] == "2025-06-03T07:30:00+00:00"
+    assert doc["published_uncertain"] is False

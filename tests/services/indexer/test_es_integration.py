@@ -146,6 +146,7 @@ def corpus(es, alias, make):
             title="Floods hit Valencia",
             body="Heavy rain flooded Valencia. Pedro Sánchez met the Red Cross.",
             source="El País",
+            source_domain="elpais.com",
             published=datetime(2025, 6, 3, 7, 30, tzinfo=timezone.utc),
             entities=[make.entity("person", "Pedro Sánchez", 33), make.entity("organization", "Red Cross", 51)],
             places=[Place(name="Valencia", country_code="ES", location=GeoPoint(lat=39.47, lon=-0.38))],
@@ -157,7 +158,8 @@ def corpus(es, alias, make):
             body="Joe Biden hosted NATO leaders to discuss the flood of refugees.",
             source="BBC News",
             published=datetime(2025, 5, 20, 12, 0, tzinfo=timezone.utc),
-            entities=[make.entity("person", "Joe Biden", 0), make.entity("organization", "NATO", 17)],
+            entities=[make.entity("person", "Joe Biden", 0).model_copy(update={"aliases": ["Joseph R. Biden"]}),
+                      make.entity("organization", "NATO", 17)],
             places=[Place(name="Washington", country_code="US", location=GeoPoint(lat=38.9, lon=-77.04))],
             dates=[day(date(2025, 7, 1), "1 July")],
         ),
@@ -206,6 +208,10 @@ def test_person_filter_is_case_insensitive_and_matches_part_of_a_name(es, corpus
     assert _ids(es, corpus, person="Sánchez Pedro") == set()
 
 
+def test_person_filter_matches_every_alias_the_registry_joined(es, corpus):
+    assert _ids(es, corpus, person="Joseph R. Biden") == {"2"}
+
+
 def test_org_and_place_filters(es, corpus):
     assert _ids(es, corpus, org="red cross") == {"1"}
     assert _ids(es, corpus, org="NATO") == {"2"}
@@ -218,10 +224,33 @@ def test_source_filter_by_name_or_exact_value(es, corpus):
     assert _ids(es, corpus, source="WWW.REUTERS.COM") == {"3"}
 
 
+def test_source_filter_by_registered_domain_or_its_label(es, corpus):
+    assert _ids(es, corpus, source="elpais.com") == {"1"}
+    assert _ids(es, corpus, source="ELPAIS") == {"1"}
+    assert _ids(es, corpus, source="elpais.co") == set()
+
+
 def test_publication_range_with_whole_day_upper_bound(es, corpus):
     assert _ids(es, corpus, since="2025-01-01") == {"1", "2"}
     assert _ids(es, corpus, until="2025-05-20") == {"2", "3"}  # 12:00 that day is inside
     assert _ids(es, corpus, since=date(2025, 5, 21), until=date(2025, 6, 3)) == {"1"}
+
+
+def test_an_uncertain_publication_date_neither_sorts_nor_passes_since_unless_asked(es, corpus, make):
+    unsure = make.article("4" * 32, title="Undated notice", body="A notice of uncertain date.",
+                          published=datetime(2025, 6, 10, 9, 0, tzinfo=timezone.utc))
+    unsure = unsure.model_copy(update={"published": unsure.published.model_copy(
+        update={"confidence": 0.35, "origin": "visible-text"})})
+    assert _write(es, [to_action(unsure, corpus, indexed_at=INDEXED_AT)]).counts()["indexed"] == 1
+
+    assert _ids(es, corpus, since="2025-06-01") == {"1"}
+    assert _ids(es, corpus, since="2025-06-01", include_uncertain_dates=True) == {"1", "4"}
+    _, latest = search_articles(es, corpus, build_search(None))
+    assert latest[0]["id"] == "1" * 32 and latest[-1]["id"] == "4" * 32  # no trusted date: last
+    _, latest = search_articles(es, corpus, build_search(None, include_uncertain_dates=True))
+    assert latest[0]["id"] == "4" * 32
+    total, _ = search_articles(es, corpus, build_search("notice"))
+    assert total == 1  # still found by what it says
 
 
 def test_mentioned_period_filter_matches_overlapping_periods(es, corpus):

@@ -167,6 +167,21 @@ def test_export_command_writes_the_ndjson(tmp_path):
     assert target.read_text(encoding="utf-8") == export_objects(ALIAS)
 
 
+def test_export_to_dash_writes_standard_output_and_creates_no_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["export-objects", "-", "--alias", ALIAS])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == export_objects(ALIAS)
+    assert not (tmp_path / "-").exists()
+
+
+def test_export_into_a_missing_folder_is_one_line_and_exit_1(tmp_path):
+    result = CliRunner().invoke(app, ["export-objects", str(tmp_path / "missing" / "x.ndjson"), "--alias", ALIAS])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.output.strip().count("\n") == 0 and "cannot write" in result.output
+
+
 # --- import against a real (local) HTTP server --------------------------------
 
 

@@ -48,7 +48,7 @@ def test_text_query_searches_title_and_body_requiring_every_word():
     assert (match["type"], match["operator"]) == ("cross_fields", "and")
     # Optional clauses only rank: a title match weighs three times more.
     assert {"match": {"title": {"query": "flood warning", "boost": 3.0}}} in body["query"]["bool"]["should"]
-    assert "sort" not in body  # relevance order
+    assert body["sort"] == ["_score", {"article_id": "asc"}]  # relevance, ties by id (stable cursors)
     assert body["size"] == 3
     # Both fields share the english analyser, which cross_fields needs to blend them.
     props = TEMPLATE["template"]["mappings"]["properties"]
@@ -58,7 +58,8 @@ def test_text_query_searches_title_and_body_requiring_every_word():
 def test_entity_filters_match_names_case_insensitively_on_text_subfields():
     body = build_search(None, person="biden", org="Red Cross", place="valencia")
 
-    assert {"match_phrase": {"people.text": "biden"}} in _filters(body)
+    assert {"multi_match": {"query": "biden", "type": "phrase", "fields": ["people.text", "people_aliases.text"]}} \
+        in _filters(body)
     assert {"match_phrase": {"organizations.text": "Red Cross"}} in _filters(body)
     assert {"match_phrase": {"places.text": "valencia"}} in _filters(body)
 
@@ -152,3 +153,17 @@ def test_parse_hits_flattens_a_search_response():
     assert first["snippet"] == "Heavy rain <em>flooded</em> Valencia … the <em>flood</em> barrier"
     assert first["title_highlight"] == "<em>Floods</em> hit Valencia"
     assert second["snippet"] == "" and second["people"] == [] and second["title_highlight"] == "Quiet day"
+
+
+def test_facets_histograms_and_paging_options_build_the_request():
+    body = build_search("x", facets=True, histograms=True, sort="oldest", size=20, page=3)
+    assert set(body["aggs"]) == {"people", "organizations", "places", "sources", "languages",
+                                 "published_per_day", "mentioned_per_day"}
+    assert body["aggs"]["published_per_day"]["date_histogram"]["field"] == "published_at"
+    assert body["sort"][0] == {"published_at": {"order": "asc", "missing": "_last"}}
+    assert body["from"] == 40 and body["size"] == 20
+    uncertain = build_search("x", histograms=True, sort="newest", include_uncertain_dates=True)
+    assert uncertain["aggs"]["published_per_day"]["date_histogram"]["field"] == "published_any_at"
+    assert uncertain["sort"][0] == {"published_any_at": {"order": "desc", "missing": "_last"}}
+    assert {"must_not": [{"exists": {"field": "duplicate_of"}}]}.items() <= build_search(
+        "x", hide_duplicates=True)["query"]["bool"].items()

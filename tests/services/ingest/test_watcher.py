@@ -19,7 +19,20 @@ def watcher(isolated, redis_client, tmp_path):
     rt = Runtime(settings)
     drop = tmp_path / "drop"
     drop.mkdir()
-    return DropFolderWatcher(drop, Ingestor(rt, make_celery(settings)), poll_s=0)
+    # The stability window alone (no inotify), and "unchanged since the last look" as its length.
+    return DropFolderWatcher(drop, Ingestor(rt, make_celery(settings)), poll_s=0, stable_s=0, use_inotify=False)
+
+
+@pytest.fixture
+def inotify_watcher(isolated, redis_client, tmp_path):
+    from shared.runtime import Runtime
+
+    settings, _ = isolated
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    watcher = DropFolderWatcher(drop, Ingestor(Runtime(settings), make_celery(settings)), poll_s=0, stable_s=0.2)
+    assert watcher._inotify is not None, "inotify is available on Linux"
+    return watcher
 
 
 def test_a_file_still_being_written_is_not_taken_until_it_stops_changing(watcher):
@@ -60,3 +73,58 @@ def test_hidden_and_partial_download_files_are_ignored(watcher):
     watcher.poll_once()
     watcher.poll_once()
     assert watcher.ingestor.rt.status.raw_ids() == []
+
+
+def test_a_writer_that_pauses_with_the_file_open_is_not_taken_until_it_closes(inotify_watcher):
+    import time
+
+    path = inotify_watcher.folder / "slow.html"
+    page = b"<html><body><article><p>" + b"The council met on Monday. " * 200 + b"</p></article></body></html>"
+    with path.open("wb") as handle:
+        handle.write(page[: len(page) * 2 // 5])
+        handle.flush()
+        inotify_watcher.poll_once()
+        time.sleep(0.6)  # three times the stability window, still open
+        inotify_watcher.poll_once()
+        assert inotify_watcher.ingestor.rt.status.raw_ids() == []
+        handle.write(page[len(page) * 2 // 5 :])
+    inotify_watcher.poll_once()  # closed by its writer: complete at once
+    (raw_id,) = inotify_watcher.ingestor.rt.status.raw_ids()
+    assert inotify_watcher.ingestor.rt.raw_store.get(raw_id) == page
+
+
+def test_the_stability_window_is_a_setting(isolated, redis_client, tmp_path):
+    from shared.runtime import Runtime
+
+    settings, _ = isolated
+    (tmp_path / "drop").mkdir()
+    watcher = DropFolderWatcher(tmp_path / "drop", Ingestor(Runtime(settings.model_copy(update={"drop_stable_s": 3600})),
+                                                         make_celery(settings)), poll_s=0, use_inotify=False)
+    (watcher.folder / "page.html").write_bytes(b"<html><body><p>x</p></body></html>")
+    watcher.poll_once()
+    watcher.poll_once()
+    assert watcher.stable_s == 3600 and watcher.ingestor.rt.status.raw_ids() == []
+
+
+def test_a_file_dropped_again_after_failing_is_taken_cleanly(watcher):
+    rt = watcher.ingestor.rt
+    path = watcher.folder / "page.html"
+    path.write_bytes(b"")  # the first attempt: fails at ingest ("The file is empty")
+    watcher.poll_once()
+    watcher.poll_once()
+    watcher.poll_once()
+    reason_file = watcher.folder / "failed" / "page.html.reason.txt"
+    assert "The file is empty" in reason_file.read_text()
+    (old_letter,) = rt.dead_letters.list()
+
+    path.write_bytes(b"<html><body><article><p>" + b"The council met on Monday. " * 20 + b"</p></article></body></html>")
+    watcher.poll_once()
+    watcher.poll_once()
+    (raw_id,) = [rid for rid in rt.status.raw_ids() if rid != old_letter.raw_id]
+    rt.status.set_parsed(raw_id, ["a1"])  # what the workers would do: parsed and indexed
+    rt.status.mark_article(raw_id, "a1", "indexed")
+    watcher.poll_once()
+    assert (watcher.folder / "done" / "page.html").is_file()
+    assert sorted(p.name for p in (watcher.folder / "failed").iterdir()) == []  # no stale copy or reason file
+    assert rt.dead_letters.list() == []  # nor a stale dead letter
+    assert rt.status.raw_ids() == [raw_id]

@@ -81,3 +81,36 @@ def test_article_count_limit_is_reported(make_ref, limits):
     data = "\n".join(json.dumps({"text": f"Story number {i}."}) for i in range(5)).encode()
     with pytest.raises(LimitExceededError, match="more than 3 articles"):
         parse_page(data, make_ref(data, "x.jsonl"), **{**limits, "max_articles": 3})
+
+
+def test_every_skipped_line_is_counted_with_its_reason(make_ref, limits):
+    from services.parser.parse import parse_file
+
+    lines = [json.dumps({"title": f"Story {n}", "text": f"Body of story number {n}, told in full."}) for n in (1, 2)]
+    lines += ['{"title": "broken", "text": ', json.dumps({"title": "Story 4", "text": "Body of story four."}),
+              json.dumps({"id": "rec-5", "title": "No text here"}), json.dumps({"title": "S6", "text": "Body six."})]
+    data = "\n".join(lines).encode()
+    reading = parse_file(data, make_ref(data, "export.jsonl"), **limits)
+    assert len(reading.articles) == 4
+    assert reading.records == 6
+    assert [(s.reason, s.record_id) for s in reading.skipped] == [
+        ("line 3 is not valid JSON", None), ("line 5 has no text", "rec-5")]
+
+
+def test_array_items_that_are_not_objects_are_skipped_by_number(make_ref, limits):
+    from services.parser.parse import parse_file
+
+    data = json.dumps([{"title": "A", "text": "Body of A."}, 42, {"title": "B", "text": "Body of B."}]).encode()
+    reading = parse_file(data, make_ref(data, "export.json"), **limits)
+    assert (len(reading.articles), reading.records) == (2, 3)
+    assert [s.reason for s in reading.skipped] == ["record 2 is not a JSON object"]
+
+
+def test_a_repeated_record_is_kept_once_and_counted(make_ref, limits):
+    from services.parser.parse import parse_file
+
+    record = json.dumps({"url": "https://e.com/a", "title": "A", "text": "Body of A."})
+    data = f"{record}\n{record}\n".encode()
+    reading = parse_file(data, make_ref(data, "export.jsonl"), **limits)
+    assert (len(reading.articles), reading.records) == (1, 2)
+    assert "repeats the article 'https://e.com/a'" in reading.skipped[0].reason

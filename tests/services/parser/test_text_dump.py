@@ -9,6 +9,7 @@ import pytest
 
 from services.parser.parse import parse_page
 from services.parser.text_dump import split_dump
+from shared.errors import BadInputError
 
 pytestmark = pytest.mark.unit
 
@@ -127,3 +128,15 @@ def test_a_title_that_ends_in_a_relative_time_is_not_a_stamp():
     [article] = split_dump(text)
     assert (article.title, article.source, article.published.text) == (
         "Remembering the flood a year ago", "River News", "5 hours ago")
+
+
+def test_a_text_too_short_to_be_an_article_fails_with_that_reason(make_ref, limits):
+    data = b"just some words, not a news page\n"
+    with pytest.raises(BadInputError, match=r"too short to be an article \(7 words; an article has at least 10"):
+        parse_page(data, make_ref(data, "tiny.txt"), **limits)
+
+
+def test_a_page_too_short_to_be_an_article_fails_too(make_ref, limits):
+    data = b"<html><head><title>Hi</title></head><body><article><p>Back soon, we promise.</p></article></body></html>"
+    with pytest.raises(BadInputError, match="too short to be an article"):
+        parse_page(data, make_ref(data, "stub.html"), **limits)

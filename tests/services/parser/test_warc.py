@@ -73,3 +73,15 @@ def test_garbage_after_warc_magic_is_bad_input(make_ref, limits):
     data = b"WARC/1.0\r\nthis is not a header block\r\n\r\n\x00\x01"
     with pytest.raises(BadInputError):
         parse_page(data, make_ref(data), **limits)
+
+
+def test_404_and_image_responses_are_counted_as_skipped_with_their_reason(make_ref, limits):
+    from services.parser.parse import parse_file
+
+    data = _warc(True)
+    reading = parse_file(data, make_ref(data, "cc-news.warc.gz"), **limits)
+    assert (len(reading.articles), reading.records) == (2, 4)
+    reasons = [s.reason for s in reading.skipped]
+    assert reasons == ["response 3 (https://news.example/logo.png) is not HTML (image/png)",
+                       "response 4 (https://news.example/gone) has HTTP status 404"]
+    assert all(s.record_id.startswith("<urn:uuid:") for s in reading.skipped)

@@ -9,8 +9,8 @@ import yaml
 
 from shared.settings import Settings
 
-pytestmark = pytest.mark.integration  # runs docker-compose, a real program
-ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.compose
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def compose() -> dict:
 
 
 def test_stack_has_every_production_service(compose):
-    expected = {"redis", "elasticsearch", "kibana", "kibana-setup", "parser", "enricher", "indexer", "watcher", "sweeper", "flower"}
+    expected = {"redis", "elasticsearch", "kibana", "kibana-setup", "parser", "enricher", "indexer", "watcher", "sweeper", "flower", "api"}
     assert expected <= set(compose["services"])
 
 
@@ -48,7 +48,7 @@ def test_redis_keeps_an_append_only_file_and_backends_are_not_published(compose)
     assert "--appendonly" in compose["services"]["redis"]["command"]
     for backend in ("redis", "elasticsearch"):
         assert not compose["services"][backend].get("ports"), f"{backend} must not be published on the host"
-    for published in ("kibana", "flower"):
+    for published in ("kibana", "flower", "api"):
         for port in compose["services"][published].get("ports", []):
             assert str(port.get("host_ip", port) if isinstance(port, dict) else port).startswith("127.0.0.1")
 

@@ -1,0 +1,43 @@
+"""What every request handler shares: settings, the stores, the Elasticsearch client, the Celery app.
+
+Built once by ``create_app`` (nothing connects until the first request) and
+reached from a handler through ``Depends(api_state)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from celery import Celery
+from elasticsearch import Elasticsearch
+from fastapi import Request
+
+from shared.queues import make_celery
+from shared.runtime import Runtime
+from shared.settings import Settings
+
+
+@dataclass
+class ApiState:
+    settings: Settings
+    runtime: Runtime
+    es: Elasticsearch
+    celery: Celery
+
+    @classmethod
+    def build(cls, settings: Settings) -> ApiState:
+        from shared.elastic import make_client
+
+        celery = make_celery(settings)
+        # A request waits for Redis seconds, not Celery's default minutes: an unreachable broker is a 503 now.
+        celery.conf.task_publish_retry_policy = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+        celery.conf.broker_connection_timeout = 2
+        return cls(settings=settings, runtime=Runtime(settings), es=make_client(settings, request_timeout_s=20), celery=celery)
+
+    def close(self) -> None:
+        self.es.close()
+        self.celery.close()
+
+
+def api_state(request: Request) -> ApiState:
+    return request.app.state.newsflow

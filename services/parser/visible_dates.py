@@ -1,0 +1,104 @@
+"""The date a reader sees under the headline: "Written: 2023-11-07 15:03", "17/02/2022", "24. August 2019".
+
+Pages without structured data still print their date in the byline, in an
+element whose class or id says so (``date``, ``time``, ``datum``, ``fecha``,
+``byline``, ``meta``...). The first such short element after the headline,
+outside teaser and "related" lists, comment threads, navigation and footers,
+is the story's own; a stamp that says it is an update ("Updated", "Letzte
+Änderung", "mis à jour") is a modification date and is skipped (in "Written:
+2023-11-07 / Updated: 2023-11-08" only the part before the update counts). Dates of
+other stories (teasers), of comments and of the copyright line are exactly
+what this avoids and a whole-page scan (htmldate's extensive search) picks up.
+
+    >>> from lxml import html
+    >>> tree = html.fromstring('<html><body><h1>Plan</h1><p class="date">Written: 2023-11-07 15:03:30</p>'
+    ...                        '<div class="teaser"><p class="date">2023-11-03</p></div></body></html>')
+    >>> byline_stamps(tree, ["en"])[0][0]
+    'Written: 2023-11-07 15:03:30'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from services.parser.relative_dates import looks_relative
+from services.parser.stamps import Stamp, read_stamp
+
+_DATED_NAME = re.compile(r"date|time|datum|fecha|data|byline|posted|publi|meta|zeit", re.IGNORECASE)
+# Small elements with a class or id: a byline holds a few inline children at most, and
+# reading the text of a large container (class "metadata" around the whole story) is
+# what would make this cost more than the rest of the date choice.
+_NAMED = XPath("//body//*[@class or @id][count(*) < 6]")
+_HEADLINE = XPath("(//h1)[1]")
+# Containers whose dates belong to other stories, readers or the site.
+_ELSEWHERE = re.compile(
+    r"teaser|related|recommend|similar|more-|popular|trending|widget|sidebar|comment|reply|footer|"
+    r"\bnav|menu|breadcrumb|newsletter|\bad-|advert|promo|archive|calendar|event|weather|ticker|"
+    r"copyright|cookie", re.IGNORECASE)
+_UPDATE_WORDS = re.compile(
+    r"updat|modif|änder|aktualisiert|bearbeitet|mis à jour|actualiz|aggiornat|bijgewerkt|atualizad|"
+    r"обновл|оновл|zaktualizowan|edited|revised|©|copyright", re.IGNORECASE)
+_MAX_TEXT_CHARS = 100
+_MAX_ELEMENTS = 40
+_MAX_ANCESTORS = 8
+
+
+def _elsewhere(element: HtmlElement) -> bool:
+    node = element
+    for _ in range(_MAX_ANCESTORS):
+        node = node.getparent()
+        if node is None:
+            return False
+        if node.tag in ("footer", "nav", "aside") or _ELSEWHERE.search(f"{node.get('class', '')} {node.get('id', '')}"):
+            return True
+    return False
+
+
+def byline_texts(tree: HtmlElement) -> Iterator[str]:
+    """Texts of the short, dated-by-name elements after the headline, outside other stories, in page order."""
+    headline = _HEADLINE(tree)
+    after = (headline[0].sourceline or 0) if headline else 0
+    seen = 0
+    for element in _NAMED(tree):
+        if element.tag in ("script", "style", "time") or (element.sourceline or 0) < after:
+            continue
+        if not _DATED_NAME.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            continue
+        seen += 1
+        if seen > _MAX_ELEMENTS:
+            return
+        text = " ".join(element.text_content().split())
+        if text and len(text) <= _MAX_TEXT_CHARS and not _elsewhere(element):
+            yield text
+
+
+def byline_stamps(tree: HtmlElement, languages: list[str], limit: int = 1) -> list[tuple[str, Stamp]]:
+    """(text, stamp) of the first ``limit`` dated byline elements after the headline, in page order."""
+    found: list[tuple[str, Stamp]] = []
+    for text in byline_texts(tree):
+        if not re.search(r"\d", text):
+            continue
+        if looks_relative(text, languages):
+            break  # the story's stamp is relative ("prije 26 minuta"): later dates are other stories'
+        # "Written: 2023-11-07 15:03 / Updated: 2023-11-08": the part before the update is ours.
+        text = _UPDATE_WORDS.split(text, maxsplit=1)[0].strip(" /|·-–")
+        if not re.search(r"\d", text):
+            continue
+        stamp = read_stamp(_after_label(text), languages)
+        if stamp is not None:
+            found.append((text, stamp))
+            if len(found) >= limit:
+                break
+    return found
+
+
+def _after_label(text: str) -> str:
+    """"Written: 2023-11-07 15:03" -> "2023-11-07 15:03"; "Von Anna Berg | 24.08.2019" -> "24.08.2019"."""
+    match = re.search(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\s?\d{1,2}[./]\s?\d{4}", text)
+    if match:
+        return text[match.start():]
+    return re.sub(r"^[^\d]*?[:|·•]\s*", "", text)

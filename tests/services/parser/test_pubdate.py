@@ -1,0 +1,143 @@
+"""Publication dates a timeline can trust: evidence order, never a modified/copyright/future date.
+
+Pages go through ``extract_html`` (the path every HTML page takes: dropped
+file, JSON record, WARC response), so these are the dates articles carry.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from services.parser.html import extract_html
+from services.parser.parse import parse_page
+from shared.models import RawPageRef
+
+pytestmark = pytest.mark.unit
+
+FETCHED = datetime(2025, 6, 5, 12, 0, tzinfo=timezone.utc)
+PARAGRAPH = "<p>" + "The committee met on a wet morning and agreed the plan after a long debate. " * 4 + "</p>"
+
+
+def page(head: str = "", header: str = "", lang: str = "en") -> bytes:
+    return (f'<html lang="{lang}"><head>{head}</head><body><article><header><h1>Plan agreed</h1>{header}'
+            f"</header>{PARAGRAPH}</article><footer>© 2031 The Courier</footer></body></html>").encode()
+
+
+def published(data: bytes, url: str | None = None, fetched_at: datetime | None = FETCHED):
+    return extract_html(data, url=url, fetched_at=fetched_at).meta.published
+
+
+def ld(**fields: str) -> str:
+    import json
+
+    return f'<script type="application/ld+json">{json.dumps({"@type": "NewsArticle", **fields})}</script>'
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        ld(datePublished="2025-07-01T10:00:00Z"),
+        '<meta property="article:published_time" content="2025-06-05T12:30:00+00:00">',
+        '<meta name="date" content="2030-01-01">',
+    ],
+    ids=["json-ld next month", "meta half an hour after the fetch", "meta years ahead"],
+)
+def test_a_date_after_the_fetch_time_is_never_the_publication_date(head):
+    found = published(page(head, header='<time datetime="2025-06-01T08:00:00Z">1 June 2025</time>'))
+    assert found is not None and found.value <= FETCHED
+    assert found.day == date(2025, 6, 1)
+
+
+def test_without_a_fetch_time_nothing_after_now_is_taken():
+    future = (datetime.now(timezone.utc) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    found = published(page(ld(datePublished=future)), fetched_at=None)
+    assert found is None or found.value <= datetime.now(timezone.utc)
+
+
+def test_a_page_with_only_future_dates_gets_none():
+    head = ld(datePublished="2025-07-01T10:00:00Z") + '<meta property="article:published_time" content="2026-01-01">'
+    assert published(page(head), url="https://example.org/news/plan") is None
+
+
+def test_modified_dates_are_never_taken_for_publication():
+    head = (ld(dateModified="2025-06-04T09:00:00Z")
+            + '<meta property="article:modified_time" content="2025-06-04T09:00:00Z">'
+            + '<meta property="og:updated_time" content="2025-06-04T09:00:00Z">')
+    header = ('<time class="updated" datetime="2025-06-04T09:00:00Z">Updated 4 June</time>'
+              '<time class="published" datetime="2025-05-20T07:00:00Z">20 May 2025</time>')
+    found = published(page(head, header))
+    assert (found.day, found.origin) == (date(2025, 5, 20), "time-element")
+
+
+def test_copyright_years_are_not_publication_dates():
+    # Only a copyright line (in the footer of ``page``) and a year in the text: no date to give.
+    assert published(page(header="<p>Since 2019 the plan has waited.</p>"), url="https://example.org/plan") is None
+
+
+def test_structured_data_wins_over_url_and_agreement_raises_confidence():
+    head = ld(datePublished="2025-03-09T10:00:00+01:00")
+    alone = published(page(head))
+    agreed = published(page(head), url="https://example.org/2025/03/09/plan")
+    assert (alone.origin, alone.day) == ("json-ld", date(2025, 3, 9))
+    assert agreed.confidence > alone.confidence
+
+
+def test_strong_evidence_that_disagrees_lowers_confidence():
+    head = ld(datePublished="2025-03-09T10:00:00Z")
+    contradicted = published(page(head), url="https://example.org/2024/11/02/plan")
+    assert contradicted.day == date(2025, 3, 9)
+    assert contradicted.confidence < published(page(head)).confidence
+
+
+def test_a_utc_stamp_keeps_the_day_the_page_wrote():
+    # 05:30 UTC on 9 November is 23:30 on 8 November in Minneapolis; the URL says the 8th.
+    head = ld(datePublished="2023-11-09T05:30:59Z")
+    found = published(page(head), url="https://example.org/2023/11/08/mayor-elected", fetched_at=None)
+    assert found.day == date(2023, 11, 8)
+    assert found.value == datetime(2023, 11, 9, 5, 30, 59, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("lang", "stamp", "expected"),
+    [("en-US", "11/01/2023 12:43", date(2023, 11, 1)), ("de", "11/01/2023 12:43", date(2023, 1, 11)),
+     ("en-GB", "03/04/2024", date(2024, 4, 3)), ("de", "21.01.2022 - 13:30", date(2022, 1, 21))],
+)
+def test_ambiguous_day_month_is_read_the_locale_s_way(lang, stamp, expected):
+    found = published(page(f'<meta name="date" content="{stamp}">', lang=lang))
+    assert found.day == expected
+
+
+def test_ambiguous_day_month_is_read_the_way_the_page_s_other_dates_confirm():
+    head = '<meta name="date" content="11/01/2023 12:43">'
+    found = published(page(head, lang="de"), url="https://example.org/2023/11/01/water")
+    assert found.day == date(2023, 11, 1)
+
+
+@pytest.mark.parametrize(
+    ("lang", "byline", "expected"),
+    [
+        ("en", "3 hours ago", FETCHED - timedelta(hours=3)),
+        ("de", "vor 3 Stunden", FETCHED - timedelta(hours=3)),
+        ("fr", "il y a 2 jours", FETCHED - timedelta(days=2)),
+        ("uk", "3 дні тому", FETCHED - timedelta(days=3)),
+        ("es", "hace 2 días", FETCHED - timedelta(days=2)),
+        ("ru", "5 минут назад", FETCHED - timedelta(minutes=5)),
+    ],
+)
+def test_relative_byline_stamps_are_resolved_against_the_fetch_time(lang, byline, expected):
+    found = published(page(header=f'<span class="byline-date">{byline}</span>', lang=lang))
+    assert (found.origin, found.value) == ("relative", expected)
+
+
+def test_a_relative_stamp_without_a_fetch_time_gives_no_date():
+    assert published(page(header='<span class="date">vor 3 Stunden</span>', lang="de"), fetched_at=None) is None
+
+
+def test_the_fetch_time_of_a_dropped_file_bounds_the_date():
+    data = page(ld(datePublished="2025-07-01T10:00:00Z"), '<time datetime="2025-06-01T08:00:00Z">1 June</time>')
+    ref = RawPageRef(raw_id="0" * 64, filename="p.html", size_bytes=len(data), received_at=FETCHED,
+                     fetched_at=FETCHED)
+    [article] = parse_page(data, ref, max_raw_bytes=10**6, max_decompressed_bytes=10**6, max_articles=5)
+    assert article.published.value == datetime(2025, 6, 1, 8, 0, tzinfo=timezone.utc)
