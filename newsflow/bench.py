@@ -55,11 +55,9 @@ def replicate(pages: list[tuple[str, bytes]], n: int) -> list[tuple[str, bytes]]
         if i >= len(pages):
             html = _CANONICAL.sub(b"", html)
             link = f'<link rel="canonical" href="https://bench.newsflow.invalid/{i}">'.encode()
-            html = _HEAD.sub(lambda m: m.group(0) + link, html, count=1)
+            html = _HEAD.sub(lambda m, link=link: m.group(0) + link, html, count=1)
             note = f"<p>Benchmark replica {i} of this page, filed as copy number {i}.</p>".encode()
-            match = None
-            for match in _BODY_END.finditer(html):
-                break
+            match = next(_BODY_END.finditer(html), None)
             html = html[: match.start()] + note + html[match.start():] if match else html + note
         out.append((f"{i:06d}-{name}", html))
     return out

@@ -36,13 +36,13 @@ CONTEXT_FIELDS = ("stage", "raw_id", "article_id", "task_id", "file", "record_id
 
 # What every LogRecord carries by itself; anything else on a record came from ``extra=`` or the context.
 _RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
-_context: ContextVar[dict[str, Any]] = ContextVar("newsflow_log_context", default={})
+_context: ContextVar[dict[str, Any] | None] = ContextVar("newsflow_log_context", default=None)
 
 
 @contextmanager
 def log_context(**fields: Any) -> Iterator[None]:
     """Add ``fields`` (those that are not None) to every record logged inside the block."""
-    token = _context.set({**_context.get(), **{k: v for k, v in fields.items() if v is not None}})
+    token = _context.set({**(_context.get() or {}), **{k: v for k, v in fields.items() if v is not None}})
     try:
         yield
     finally:
@@ -53,7 +53,7 @@ class ContextFilter(logging.Filter):
     """Copies the current ``log_context`` onto each record; a field given with ``extra=`` wins."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        for key, value in _context.get().items():
+        for key, value in (_context.get() or {}).items():
             if not hasattr(record, key):
                 setattr(record, key, value)
         return True

@@ -16,7 +16,18 @@ from rich.markup import escape
 
 from newsflow.commands.common import console, runtime
 from newsflow.commands.search import (
-    HideDuplicates, Lang, MentionedSince, MentionedUntil, Org, Person, Place, Query, Since, Source, Uncertain, Until,
+    HideDuplicates,
+    Lang,
+    MentionedSince,
+    MentionedUntil,
+    Org,
+    Person,
+    Place,
+    Query,
+    Since,
+    Source,
+    Uncertain,
+    Until,
 )  # fmt: skip
 
 

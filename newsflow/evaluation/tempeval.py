@@ -26,7 +26,7 @@ shows as a DURATION type error and a DATE false positive.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 
 TYPES = ("DATE", "TIME", "DURATION", "SET")
 Span = tuple[int, int, str, str | None]

@@ -26,14 +26,14 @@ from __future__ import annotations
 from contextlib import nullcontext
 from datetime import date
 
-from shared.models import Article, EnrichedArticle, utc_now
-from shared.settings import Settings
 from services.enricher import dates, dedup, keywords, language, registry
 from services.enricher.dedup import DuplicateIndex
 from services.enricher.entities import Span, extract_entities, load_model
 from services.enricher.geo import Gazetteer, source_country
 from services.enricher.limits import Deadline, EnrichLimits, cap_dates_list
 from services.enricher.publication import resolve_publication
+from shared.models import Article, EnrichedArticle, utc_now
+from shared.settings import Settings
 
 ENRICHER_VERSION = "1.2.0"  # 1.2: dates read by tense and earlier mentions, with a confidence
 MAX_CHUNK_CHARS = 100_000
