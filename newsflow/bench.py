@@ -290,6 +290,8 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
         sampler = Sampler(pids, lambda: queue_depths(rt))
         ingestor = Ingestor(rt, make_celery(settings))
         warm_up(ingestor, rt, pages)
+        # The timed run's log lines start here: the warm-up's parse, batch and bulk are not counted.
+        log_starts = log_sizes(settings.log_dir)
         # This process ingests the pages: counted alone, not with the workers it started.
         own = [psutil.Process()]
         cpu_before = {**sampler.cpu_s(), INGEST_CPU_KEY: cpu_seconds(own)}
@@ -322,7 +324,7 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
         file_latency = [
             (_ts(s.updated_at) - _ts(s.received_at)) for s in statuses if s.updated_at and s.received_at
         ]
-        logged = worker_log_timings(settings.log_dir)  # before the latency probes add their own
+        logged = worker_log_timings(settings.log_dir, log_starts)  # before the latency probes add their own
         latencies = single_page_latency(ingestor, rt, es_client, settings.index_alias, pages, latency_samples)
         return {
             "pages": len(pages),
@@ -362,11 +364,18 @@ _BULK_DONE = re.compile(r'"bulk_s":\[([0-9.,]*)\]')
 _BATCH_DONE = re.compile(r"(enrich) batch of (\d+) done in ([0-9.]+)s")
 
 
-def worker_log_timings(log_dir: Path) -> dict:
+def log_sizes(log_dir: Path) -> dict[str, int]:
+    """Where each worker's log ends now: ``worker_log_timings`` reads only what comes after."""
+    return {name: path.stat().st_size for name in ("parser", "enricher", "indexer")
+            if (path := log_dir / f"{name}.log").exists()}
+
+
+def worker_log_timings(log_dir: Path, starts: dict[str, int] | None = None) -> dict:
     """Per-stage processing time percentiles and the bulk request count, read from the workers' logs.
 
     Celery logs every parse task's run time, the batch runner every enrich batch's, and with
-    every index batch the wall time of each bulk request it sent (``bulk_s``).
+    every index batch the wall time of each bulk request it sent (``bulk_s``). ``starts``
+    (from ``log_sizes``) skips what each log held before, such as the warm-up's lines.
     """
     durations: dict[str, list[float]] = {"parse": [], "enrich_batch": [], "index_bulk": []}
     batch_sizes: list[int] = []
@@ -375,6 +384,7 @@ def worker_log_timings(log_dir: Path) -> dict:
         if not path.exists():
             continue
         with path.open(errors="replace") as log:
+            log.seek((starts or {}).get(name, 0))
             for line in log:
                 if (task := _TASK_DONE.search(line)) is not None:
                     durations[task[1]].append(float(task[2]))

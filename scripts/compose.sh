@@ -263,9 +263,25 @@ stop_pidfile() {
 cmd_down() {
   local eng; eng="$(engine)"
   if [ "$eng" = docker ] || socket_answers; then run_compose down "$@"; fi
-  if [ "$eng" = podman ]; then
+  if [ "$eng" = podman ] && socket_answers; then
+    # A container that podman's restart policy was restarting while compose listed the project
+    # escapes `down` (seen under load): remove what still carries the project's label, then
+    # let compose finish (network, volumes).
+    local leftovers
+    leftovers="$(podman ps -a -q --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME")"
+    if [ -n "$leftovers" ]; then
+      say "removing containers that escaped down: $(echo $leftovers)"
+      podman rm -f $leftovers >/dev/null
+      run_compose down "$@"
+    fi
+  fi
+  # Another stack (another project or worktree) may still run on the engine this script started:
+  # then the engine stays up for it.
+  if [ "$eng" = podman ] && { ! socket_answers || [ -z "$(podman ps -q)" ]; }; then
     stop_pidfile "$STATE/healthcheck.pid"
     stop_pidfile "$STATE/podman-service.pid"
+  elif [ "$eng" = podman ]; then
+    say "other containers still run on podman: its API service and health checks stay up"
   fi
 }
 

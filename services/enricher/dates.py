@@ -45,6 +45,7 @@ resolution ``unresolved``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -230,13 +231,15 @@ def scan(
     if names:
         found = [f for f in found if f[2] not in _NAME_PRONE or not any(s <= f[0] and f[1] <= e for s, e in names)]
     chosen: list[tuple[int, int, str, dict]] = []
+    taken = _Disjoint()
     for item in found:
-        if all(item[1] <= c[0] or item[0] >= c[1] for c in chosen):
+        if taken.add(item[0], item[1]):
             chosen.append(item)
     for start, end, label in ner_spans:
         text = body[start:end]
-        if (all(end <= c[0] or start >= c[1] for c in chosen) and _TEMPORAL_WORD.search(text)
+        if (not taken.overlaps(start, end) and _TEMPORAL_WORD.search(text)
                 and not _AGE.search(text) and not _capitalised_inside_sentence(body, start)):
+            taken.add(start, end)
             chosen.append((start, end, "ner", {"label": label, "text": text}))
     chosen.sort()
     out = []
@@ -244,8 +247,33 @@ def scan(
         lead = _LEADING_PREPOSITION.match(body, s, e)
         if lead and lead.end() < e:
             s = lead.end()
-        out.append(Candidate(s, e, body[s:e], k, f, _future(body, s, e) if k in _TENSE_SENSITIVE else None))
+        needs_tense = k in _TENSE_SENSITIVE and not ("y" in f and k in ("month_day", "day_month"))
+        out.append(Candidate(s, e, body[s:e], k, f, _future(body, s, e) if needs_tense else None))
     return out
+
+
+class _Disjoint:
+    """Disjoint [start, end) spans kept sorted: an overlap test is a binary search, not a pass over all.
+
+    A page listing 40,000 dates made the pass-over-all test the whole cost of scanning it.
+    """
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start)
+        return (i > 0 and self.ends[i - 1] > start) or (i < len(self.starts) and self.starts[i] < end)
+
+    def add(self, start: int, end: int) -> bool:
+        """Keep [start, end) unless it overlaps a kept span; whether it was kept."""
+        if self.overlaps(start, end):
+            return False
+        i = bisect.bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+        return True
 
 
 def _capitalised_inside_sentence(body: str, start: int) -> bool:

@@ -12,7 +12,10 @@ PRODUCT, "Trump" as ORG in one sentence and PERSON in the next), so this module
 adds article-level evidence on top of the raw spans:
 
 1. surfaces are cleaned (article, possessive, honorific) and aliased
-   (``canonical``);
+   (``canonical``), and judged by the evidence of ``type_rules`` (what the
+   mention is from its own text and the words around it: no URLs, products or
+   events; known platforms, suffixes, honorifics, towns, buildings), which
+   outweighs the model's labels in the vote below;
 2. single-word mentions matching the first or last word of a full person name
    in the article become that person ("Mr. Kim" -> "Kim Jong Un",
    "Terekhov" -> "Ihor Terekhov"), whatever label spaCy gave them;

@@ -14,7 +14,9 @@ A name joins a known entity of the **same type** only on evidence:
 * a person's **surname alone** ("Trump") joins the one known full name with that
   surname; when several exist it joins the prominent one only if it was seen
   in at least ``PROMINENCE_RATIO`` times as many articles as the next
-  ("Kim" between Kim Jong Un and Kim Yo Jong stays apart until one dominates);
+  ("Johnson" between Boris Johnson and Dwayne Johnson stays apart until one
+  dominates); the surname is the last word, so a name written family name
+  first ("Kim Jong Un") is joined by its full form only;
 * a person's **spelling variant**: same initial, surnames within
   ``SURNAME_MIN_SIMILARITY`` and whole names within ``NAME_MIN_SIMILARITY``
   (``rapidfuzz``), or the same surname with a first name that is a prefix of

@@ -45,7 +45,8 @@ from __future__ import annotations
 from typing import Any
 
 # 2: ``parsed`` (the parser's article, for enrich-only reprocessing), dates.mod
-# 3: source_domain, people_aliases; dates.confidence; publication confidence: published_any_at / _origin / _confidence / _uncertain
+# 3: source_domain, people_aliases; dates.confidence; publication confidence: published_any_at / _origin / _confidence / _uncertain;
+#    enrichment_partial, entities_total, dates_total (the enricher's limits, services/enricher/limits.py)
 MAPPING_VERSION = 3
 
 # Lucene rejects single terms above 32766 bytes; UTF-8 may need 4 bytes a character.

@@ -103,7 +103,7 @@ def parse_file(
         reading = read_json_file(detected.data, raw_id=ref.raw_id, fetched_at=ref.fetched_at,
                                  max_articles=max_articles)
     elif detected.format == "html":
-        page = extract_html(detected.data, fetched_at=ref.fetched_at)
+        page = extract_html(detected.data, url=ref.url, fetched_at=ref.fetched_at)
         reading = Reading([from_html_page(page, raw_id=ref.raw_id, source_format="html", url=ref.url,
                                           fetched_at=ref.fetched_at)])
     else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import time
 import urllib.error
@@ -21,10 +22,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "compose.sh"
-PROJECT = "newsflowtest"
-ES_PORT = 19200
-API_PORT = 18000  # not the default 8000, which a developer's `newsflow api` may hold
+# Per run, and free ports: two runs on one machine (two worktrees) must not break each other's stack.
+PROJECT = f"newsflowtest{os.getpid()}"
 API_TOKEN = "compose-test-token"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 ALIAS = "newsflow-articles"
 # Short redelivery windows, as in tests/e2e/test_faults.py: a killed worker's messages come back
 # within the test, and the sweeper redrives a stalled file after 10 s.
@@ -38,9 +44,11 @@ FAST_DELIVERY = {
 class ComposeStack:
     def __init__(self, drop: Path):
         self.drop = drop
+        self.es_port, self.api_port = free_port(), free_port()
         self.env = {**os.environ, **FAST_DELIVERY, "COMPOSE_PROJECT_NAME": PROJECT,
-                    "NEWSFLOW_HOST_DROP_DIR": str(drop), "NEWSFLOW_COMPOSE_ES_PORT": str(ES_PORT),
-                    "NEWSFLOW_COMPOSE_API_PORT": str(API_PORT), "NEWSFLOW_API_TOKENS": API_TOKEN}
+                    "NEWSFLOW_HOST_DROP_DIR": str(drop), "NEWSFLOW_COMPOSE_ES_PORT": str(self.es_port),
+                    "NEWSFLOW_COMPOSE_API_PORT": str(self.api_port), "NEWSFLOW_COMPOSE_FLOWER_PORT": str(free_port()),
+                    "NEWSFLOW_API_TOKENS": API_TOKEN}
         if self.engine() == "docker":  # the official images publish no Elasticsearch port
             self.env["NEWSFLOW_COMPOSE_FILES"] = str(ROOT / "compose" / "publish-es.yml")
         self.up_seconds: float | None = None
@@ -76,18 +84,26 @@ class ComposeStack:
         return out[0], out[1]
 
     def newsflow(self, *args: str) -> str:
-        return self.compose("exec", "-T", "sweeper", "newsflow", *args).stdout
+        # podman's Docker API, on a loaded machine, now and then ends an exec with status 1 and no
+        # output at all before the command ran: that (and only that) is tried again.
+        for _ in range(2):
+            out = self.compose("exec", "-T", "sweeper", "newsflow", *args, check=False)
+            if out.returncode == 0 or out.stdout or out.stderr:
+                break
+            time.sleep(2)
+        assert out.returncode == 0, f"newsflow {' '.join(args)} failed ({out.returncode}):\n{out.stdout}\n{out.stderr}"
+        return out.stdout
 
     def es(self, path: str, body: dict | None = None, method: str | None = None) -> dict:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"http://127.0.0.1:{ES_PORT}{path}", data=data, method=method,
+        request = urllib.request.Request(f"http://127.0.0.1:{self.es_port}{path}", data=data, method=method,
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())
 
     def api(self, path: str, token: str | None = None) -> tuple[int, dict]:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        request = urllib.request.Request(f"http://127.0.0.1:{API_PORT}{path}", headers=headers)
+        request = urllib.request.Request(f"http://127.0.0.1:{self.api_port}{path}", headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, json.loads(response.read())

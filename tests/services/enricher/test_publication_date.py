@@ -76,7 +76,17 @@ def test_a_date_after_the_fetch_is_never_the_publication_date(make_article, fetc
     pub = resolve_publication(make_article(body, published=future), dates.resolve(dates.scan(body), None))
     assert pub.value <= fetched
     assert (pub.resolution, pub.value.date().isoformat()) == ("inferred", "2025-05-16")
-    assert pub.confidence < 0.5
+    assert pub.confidence < 0.5  # a guess from the body: stored as uncertain
+
+
+def test_a_dump_saved_without_a_crawl_time_keeps_its_inferred_date_on_the_timeline(make_article):
+    from services.indexer.documents import TRUSTED_PUBLICATION_CONFIDENCE
+
+    body = "Talks opened on Monday (June 2, 2025) after a first round on May 16, 2025."
+    article = make_article(body, published=PageDate(text="The Hindu3 days ago", origin="relative"), fetched_at=None)
+    pub = resolve_publication(article, dates.resolve(dates.scan(body), None))
+    assert (pub.resolution, pub.value.date().isoformat()) == ("inferred", "2025-06-02")
+    assert pub.confidence >= TRUSTED_PUBLICATION_CONFIDENCE
 
 
 def test_the_seed_dumps_relative_stamp_is_resolved_against_the_fetch_time(make_article, fetched):

@@ -314,3 +314,10 @@ def test_a_reader_takes_the_year_from_the_story_and_the_direction_from_the_claus
 def test_compound_number_words_count():
     assert _values("In the last twenty four hours stocks fell.") == {"twenty four hours": "PT24H"}
     assert _values("He ruled for thirty-five years.") == {"thirty-five years": "P35Y"}
+
+
+def test_a_page_listing_thousands_of_dates_keeps_each_once_and_longest_first():
+    body = "".join(f"On {d:02d} March {y} the board met again. " for y in range(1901, 1931) for d in range(1, 29))
+    found = dates.scan(body)
+    assert len(found) == 30 * 28 and all(c.kind == "day_month" for c in found)
+    assert [c.text for c in found[:2]] == ["01 March 1901", "02 March 1901"]

@@ -72,3 +72,14 @@ def test_the_same_url_twice_in_one_file_is_one_article(make_ref, limits):
             b'{"url": "https://e.example/a?utm_source=x", "text": "Second fetch of the story."}\n')
     [article] = parse_page(data, make_ref(data), **limits)
     assert article.body == "First fetch of the story."
+
+
+def test_the_url_a_page_was_sent_with_dates_it_when_the_page_itself_does_not(make_ref, limits):
+    words = " ".join(["The council voted on the new river barrier after a long debate."] * 6)
+    page = f"<html><head><title>Barrier vote</title></head><body><article><p>{words}</p></article></body></html>"
+    data = page.encode()
+    ref = make_ref(data, "vote.html", FETCHED).model_copy(update={"url": "https://courier.example/2024/11/03/vote"})
+    [article] = parse_page(data, ref, **limits)
+    assert article.published is not None and article.published.value.date().isoformat() == "2024-11-03"
+    [undated] = parse_page(data, make_ref(data, "vote.html", FETCHED), **limits)
+    assert undated.published is None or undated.published.value is None

@@ -1,0 +1,25 @@
+"""The bench counts only what the timed run logged, not its warm-up."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsflow.bench import log_sizes, worker_log_timings
+
+pytestmark = pytest.mark.unit
+
+BULK = '{"message":"PUT http://127.0.0.1:9200/_bulk?require_alias=true [status:200 duration:0.010s]"}\n'
+BATCH = '{"message":"enrich batch of 2 done in 0.300s"}\n'
+
+
+def test_lines_logged_before_the_timed_run_are_not_counted(tmp_path):
+    (tmp_path / "indexer.log").write_text(BULK)  # the warm-up's bulk request
+    (tmp_path / "enricher.log").write_text(BATCH)
+    starts = log_sizes(tmp_path)
+    with (tmp_path / "indexer.log").open("a") as log:
+        log.write(BULK * 3)
+
+    timed = worker_log_timings(tmp_path, starts)
+    assert timed["bulk_requests"] == 3
+    assert timed["articles_per_enrich_batch"] is None  # the warm-up's batch is not the run's
+    assert worker_log_timings(tmp_path)["bulk_requests"] == 4
