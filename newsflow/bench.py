@@ -32,6 +32,7 @@ from pathlib import Path
 
 import psutil
 
+from shared.elastic import make_client
 from shared.models import RawPageRef, utc_now
 from shared.settings import Settings
 
@@ -54,11 +55,9 @@ def replicate(pages: list[tuple[str, bytes]], n: int) -> list[tuple[str, bytes]]
         if i >= len(pages):
             html = _CANONICAL.sub(b"", html)
             link = f'<link rel="canonical" href="https://bench.newsflow.invalid/{i}">'.encode()
-            html = _HEAD.sub(lambda m: m.group(0) + link, html, count=1)
+            html = _HEAD.sub(lambda m, link=link: m.group(0) + link, html, count=1)
             note = f"<p>Benchmark replica {i} of this page, filed as copy number {i}.</p>".encode()
-            match = None
-            for match in _BODY_END.finditer(html):
-                break
+            match = next(_BODY_END.finditer(html), None)
             html = html[: match.start()] + note + html[match.start():] if match else html + note
         out.append((f"{i:06d}-{name}", html))
     return out
@@ -134,6 +133,7 @@ def stage_timings(pages: list[tuple[str, bytes]], settings: Settings, es_client,
     from services.parser.parse import parse_page
     from shared.errors import PermanentError
     from shared.identity import raw_id
+    from shared.worker import freeze_long_lived
 
     articles = []
     started = time.perf_counter()
@@ -147,6 +147,7 @@ def stage_timings(pages: list[tuple[str, bytes]], settings: Settings, es_client,
             continue
     parse_s = time.perf_counter() - started
     enricher = Enricher()
+    freeze_long_lived()  # as a worker does once it has loaded the model (shared.worker)
     bodies = [a.body for a in articles]
     enricher.enrich_batch(articles[:2])  # warm-up outside the clock (model, date parsers)
     started = time.perf_counter()
@@ -160,7 +161,8 @@ def stage_timings(pages: list[tuple[str, bytes]], settings: Settings, es_client,
     enrich_s = time.perf_counter() - started
     es_io.ensure_index(es_client, alias)
     index_s = _index_cost_s(es_client, alias, lambda: es_io.write_bulk(
-        es_client, bulk_actions([to_document(e) for e in enriched], alias), settings), settings)
+        es_client, bulk_actions([to_document(e) for e in enriched], alias),
+        max_docs=settings.bulk_max_docs, max_bytes=settings.bulk_max_bytes), settings)
     n = max(len(articles), 1)
     return stage_figures(len(articles), {
         "parse": parse_s / n, "ner": ner_s / n, "index": index_s / n, "enrich": enrich_s / n,
@@ -279,7 +281,7 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
     })
     stack = LocalStack(settings, child_env=env)
     rt = Runtime(settings)
-    es_client = es_io.make_client(settings)
+    es_client = rt.elasticsearch
     stack.start_workers()
     try:
         pids = {name: stack.managed(name).process().pid for name in WORKERS}
@@ -358,7 +360,7 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
 
 
 _TASK_DONE = re.compile(r"Task newsflow\.(parse)\[[^\]]+\] succeeded in ([0-9.]+)s")
-_BULK_DONE = re.compile(r"/_bulk\S* \[status:200 duration:([0-9.]+)s\]")
+_BULK_DONE = re.compile(r'"bulk_s":\[([0-9.,]*)\]')
 _BATCH_DONE = re.compile(r"(enrich) batch of (\d+) done in ([0-9.]+)s")
 
 
@@ -371,9 +373,9 @@ def log_sizes(log_dir: Path) -> dict[str, int]:
 def worker_log_timings(log_dir: Path, starts: dict[str, int] | None = None) -> dict:
     """Per-stage processing time percentiles and the bulk request count, read from the workers' logs.
 
-    Celery logs every parse task's run time, the batch runner every enrich batch's, and the
-    indexer's client every bulk request it sends. ``starts`` (from ``log_sizes``) skips what
-    each log held before, such as the warm-up's lines.
+    Celery logs every parse task's run time, the batch runner every enrich batch's, and with
+    every index batch the wall time of each bulk request it sent (``bulk_s``). ``starts``
+    (from ``log_sizes``) skips what each log held before, such as the warm-up's lines.
     """
     durations: dict[str, list[float]] = {"parse": [], "enrich_batch": [], "index_bulk": []}
     batch_sizes: list[int] = []
@@ -390,7 +392,7 @@ def worker_log_timings(log_dir: Path, starts: dict[str, int] | None = None) -> d
                     durations["enrich_batch"].append(float(batch[3]))
                     batch_sizes.append(int(batch[2]))
                 elif (bulk := _BULK_DONE.search(line)) is not None:
-                    durations["index_bulk"].append(float(bulk[1]))
+                    durations["index_bulk"].extend(float(s) for s in bulk[1].split(",") if s)
     return {
         "task_seconds": {stage: percentiles(values) for stage, values in durations.items()},
         "bulk_requests": len(durations["index_bulk"]),
@@ -435,7 +437,7 @@ def run(dataset: Path, n_pages: int, base: Settings, workdir: Path, *, baseline_
 
     pages = replicate(load_pages(dataset), n_pages)
     sample = pages[: baseline_pages or len(pages)]
-    es_client = es_io.make_client(base)
+    es_client = make_client(base)
     scratch = unique_bench_prefix()
     try:
         before = stage_timings(sample, base, es_client, f"{scratch}-stages-before")

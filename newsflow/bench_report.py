@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
 from rich.console import Console
 from rich.table import Table
 
 from newsflow.bench import INGEST_CPU_KEY
+from shared.settings import PROJECT_ROOT
+
+RESULTS_FILE = PROJECT_ROOT / "docs" / "bench-results.md"
 
 
 def _f(value, digits=2) -> str:
@@ -76,3 +83,19 @@ def _print_budget(console: Console, report: dict) -> None:
     console.print(budget)
     console.print(f"machine during the run: {_f(machine['cores_busy'])} cores busy, {_f(machine['cores_idle'])} idle, "
                   f"{_f(machine['cores_stolen'])} stolen by the hypervisor")
+
+
+def append_result(path: Path, report: dict) -> None:
+    """One row for this run at the end of the results file's table (``docs/bench-results.md``)."""
+    nf, base = report["newsflow"], report["baseline"]
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
+                                text=True, timeout=10).stdout.strip() or "-"
+    except (OSError, subprocess.SubprocessError):
+        commit = "-"
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
+    cells = [when, commit, str(nf["pages"]), _f(nf["articles_per_s"]), _f(base["articles_per_s"]),
+             f"{_f(report['speedup_vs_baseline'])}x", _f(report["ceiling_articles_per_s"]),
+             _f(report["fraction_of_ceiling"]), _f(nf["drop_to_searchable_s"]["p50"])]
+    with path.open("a", encoding="utf-8") as results:
+        results.write("| " + " | ".join(cells) + " |\n")

@@ -193,8 +193,14 @@ class LocalStack:
                 raise StackError(f"worker {dead[0]} exited at start:\n{self._log_tail(dead[0])}")
             return self.workers_ok(names)
 
-        if not wait_until(ready, 120, interval_s=1.0, give_up_on=StackError):
-            raise StackError(f"workers {', '.join(names)} did not answer; see {self.settings.log_dir}")
+        try:
+            if not wait_until(ready, 120, interval_s=1.0, give_up_on=StackError):
+                raise StackError(f"workers {', '.join(names)} did not answer; see {self.settings.log_dir}")
+        except StackError:
+            # Nobody will stop workers that never answered: the caller only gets the error.
+            for name in names:
+                self.managed(name).stop()
+            raise
 
     def _log_tail(self, name: str, lines: int = 15) -> str:
         try:

@@ -1,6 +1,11 @@
-"""Per-process handles to the stores every stage uses (Redis, raw store, status, dead letters).
+"""Per-process handles to what every stage uses: the settings, Redis, Elasticsearch and the stores on them.
 
-Built lazily on first use so that importing a module never connects to anything.
+An entry point (a CLI command, a worker) reads the settings once and builds one
+``Runtime``; everything below it receives that runtime (or what it holds) as an
+argument and never reads the environment itself. Handles are built lazily on
+first use, so that building a runtime, like importing a module, connects to
+nothing; a worker's pool processes each build their own connections after the
+fork.
 """
 
 from __future__ import annotations
@@ -9,8 +14,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import redis
+from elasticsearch import Elasticsearch
 
 from shared.dead_letters import DeadLetterStore
+from shared.elastic import make_client
 from shared.raw_store import RawStore
 from shared.settings import Settings
 from shared.status import StatusStore
@@ -25,6 +32,10 @@ class Runtime:
         return redis.Redis.from_url(
             self.settings.redis_url, socket_timeout=10, socket_connect_timeout=5, health_check_interval=30
         )
+
+    @cached_property
+    def elasticsearch(self) -> Elasticsearch:
+        return make_client(self.settings)
 
     @cached_property
     def raw_store(self) -> RawStore:

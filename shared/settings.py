@@ -52,15 +52,15 @@ class Settings(BaseSettings):
     min_article_words: int = Field(default=10, ge=0)
 
     # Workers.
-    # Processes per worker. NER is ~80% of the CPU an article costs (docs/DEVELOPING.md,
-    # "Throughput"), so on 2 cores the enricher gets two processes. The parser gets two as
+    # Processes per worker. NER is ~80% of the CPU an article costs (docs/bench-results.md),
+    # so on 2 cores the enricher gets two processes. The parser gets two as
     # well, at idle priority (below): they run only on a core no enricher wants, and with
     # one parser the second core sat idle whenever both enrichers had drained their queue
     # at once (fraction of the ceiling 0.67-0.68 with one, 0.71-0.74 with two, same day).
     parser_concurrency: int = 2
     enricher_concurrency: int = 2
     indexer_concurrency: int = 1
-    # Linux scheduling policy per worker (docs/DEVELOPING.md, "Throughput"): the parser
+    # Linux scheduling policy per worker (docs/bench-results.md): the parser
     # only takes a core the enrichers leave free, so two cores never run three CPU-bound
     # processes; "normal" turns a policy off (e.g. a host shared with other work).
     parser_scheduling: Literal["idle", "batch", "normal"] = "idle"
@@ -141,4 +141,6 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
+    """The environment's settings, read once per process: for entry points only (the CLI commands,
+    which include ``newsflow worker``); everything below them gets a ``Runtime`` or ``Settings``."""
     return Settings()

@@ -18,7 +18,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from celery import Celery
@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from shared.dead_letters import build_dead_letter
 from shared.errors import InvalidMessageError, NewsflowError, is_transient
+from shared.logs import log_context
 from shared.process_limits import MEMORY_REASON
 from shared.queues import TASK_NAMES
 from shared.runtime import Runtime
@@ -64,9 +65,14 @@ def _identity(payload: object) -> tuple[str | None, str | None, str | None]:
 
 @dataclass
 class StageContext:
+    """What a handler gets besides its message(s): the app to send with, the runtime, the task id(s)."""
+
     app: Celery
     runtime: Runtime
-    task_id: str | None
+    task_id: str | None  # the message's task id; None for a batch, whose ids are in task_ids
+    task_ids: list[str | None] = field(default_factory=list)
+    # Fields a batch handler adds to the runner's one log line per batch (e.g. the bulk requests it sent).
+    log_extra: dict[str, object] = field(default_factory=dict)
 
 
 def stage_task(
@@ -78,32 +84,32 @@ def stage_task(
         limit_s = _time_limit_s(runtime, stage)
 
         @app.task(name=TASK_NAMES[stage], bind=True, max_retries=None, soft_time_limit=limit_s,
-                  time_limit=limit_s + 30 if limit_s else None)
+                  time_limit=limit_s + 30 if limit_s else None, shared=False)
         def task(self, payload):
             rt = runtime()
             ctx = StageContext(app=app, runtime=rt, task_id=self.request.id)
             raw_id, article_id, filename = _identity(payload)
-            extra = {"stage": stage, "raw_id": raw_id, "article_id": article_id, "file": filename,
-                     "task_id": self.request.id}
-            try:
-                message = model.model_validate(payload)
-            except ValidationError as exc:
-                reason = f"invalid {model.__name__} message: {exc.errors()[0]['msg']}"
-                _dead_letter(rt, stage, InvalidMessageError(reason), reason, payload, self.request.retries)
-                log.warning("dead-lettered invalid message: %s", reason, extra=extra)
-                return
-            started = time.perf_counter()
-            try:
-                handler(message, ctx)
-                _timings(rt).observe(stage, time.perf_counter() - started)
-            except Exception as exc:  # noqa: BLE001 - every failure is classified below
-                delay, reason = settle(rt, exc, self.request.retries)
-                if delay is not None:
-                    log.info("transient failure, retry %d in %.1fs: %s", self.request.retries + 1, delay, exc, extra=extra)
-                    raise self.retry(exc=exc, countdown=delay)
-                _dead_letter(rt, stage, exc, reason, payload, self.request.retries + 1)
-                log.warning("dead-lettered %s (%s): %s", filename or "a message", (raw_id or "no raw id")[:12],
-                            reason, extra=extra)
+            with log_context(stage=stage, raw_id=raw_id, article_id=article_id, file=filename,
+                             task_id=self.request.id):
+                try:
+                    message = model.model_validate(payload)
+                except ValidationError as exc:
+                    reason = f"invalid {model.__name__} message: {exc.errors()[0]['msg']}"
+                    _dead_letter(rt, stage, InvalidMessageError(reason), reason, payload, self.request.retries)
+                    log.warning("dead-lettered invalid message: %s", reason)
+                    return
+                started = time.perf_counter()
+                try:
+                    handler(message, ctx)
+                    _timings(rt).observe(stage, time.perf_counter() - started)
+                except Exception as exc:  # noqa: BLE001 - every failure is classified below
+                    delay, reason = settle(rt, exc, self.request.retries)
+                    if delay is not None:
+                        log.info("transient failure, retry %d in %.1fs: %s", self.request.retries + 1, delay, exc)
+                        raise self.retry(exc=exc, countdown=delay) from exc
+                    _dead_letter(rt, stage, exc, reason, payload, self.request.retries + 1)
+                    log.warning("dead-lettered %s (%s): %s", filename or "a message", (raw_id or "no raw id")[:12],
+                                reason)
 
         return task
 
@@ -174,39 +180,41 @@ def stage_batch_task(
     if it raised, so this wrapper never lets an exception out: a message is
     only acknowledged once it is done, re-sent or dead-lettered. A worker that
     dies mid-batch acknowledges nothing, and Redis re-delivers the batch.
-    Prefetch must cover a batch, so the worker reserves two of them.
+    Prefetch must cover a batch: ``shared.worker.prefetch_multiplier`` reserves two.
     """
-    app.conf.worker_prefetch_multiplier = 2 * flush_every
 
     def decorator(handler: Callable[[list[M], StageContext], list[BaseException | None]]) -> Callable:
-        @app.task(name=TASK_NAMES[stage], base=_reconnect_safe_batches(), flush_every=flush_every, flush_interval=flush_interval_s)
+        @app.task(name=TASK_NAMES[stage], base=_reconnect_safe_batches(), flush_every=flush_every,
+                  flush_interval=flush_interval_s, shared=False)  # this app only: tests build several
         def task(requests):
             rt = runtime()
-            ctx = StageContext(app=app, runtime=rt, task_id=None)
-            valid: list[tuple[object, int, M]] = []
+            valid: list[tuple[object, int, str | None, M]] = []
             for request in requests:
                 payload = request.args[0] if request.args else None
                 retries = int((request.request_dict or {}).get("retries") or 0)
                 try:
-                    valid.append((payload, retries, model.model_validate(payload)))
+                    valid.append((payload, retries, request.id, model.model_validate(payload)))
                 except ValidationError as exc:
                     reason = f"invalid {model.__name__} message: {exc.errors()[0]['msg']}"
-                    _settle_one(app, rt, stage, InvalidMessageError(reason), payload, retries)
+                    _settle_one(app, rt, stage, InvalidMessageError(reason), payload, retries, request.id)
             if not valid:
                 return
+            task_ids = [task_id for _, _, task_id, _ in valid]
+            ctx = StageContext(app=app, runtime=rt, task_id=None, task_ids=task_ids)
             started = time.perf_counter()
-            try:
-                outcomes = handler([message for _, _, message in valid], ctx)
-            except Exception as exc:  # noqa: BLE001 - classified per message below
-                outcomes = [exc] * len(valid)
-            elapsed = time.perf_counter() - started
-            _timings(rt).observe(stage, elapsed / len(valid), count=len(valid))
-            # Celery logs one line per task, which for a batch says nothing useful: say what it held.
-            log.info("%s batch of %d done in %.3fs", stage, len(valid), elapsed,
-                     extra={"stage": stage, "batch_size": len(valid)})
-            for (payload, retries, _), outcome in zip(valid, outcomes, strict=True):
+            with log_context(stage=stage):
+                try:
+                    outcomes = handler([message for _, _, _, message in valid], ctx)
+                except Exception as exc:  # noqa: BLE001 - classified per message below
+                    outcomes = [exc] * len(valid)
+                elapsed = time.perf_counter() - started
+                _timings(rt).observe(stage, elapsed / len(valid), count=len(valid))
+                # Celery logs one line per task, which for a batch says nothing useful: say what it held.
+                log.info("%s batch of %d done in %.3fs", stage, len(valid), elapsed,
+                         extra={"batch_size": len(valid), "task_ids": task_ids, **ctx.log_extra})
+            for (payload, retries, task_id, _), outcome in zip(valid, outcomes, strict=True):
                 if outcome is not None:
-                    _settle_one(app, rt, stage, outcome, payload, retries)
+                    _settle_one(app, rt, stage, outcome, payload, retries, task_id)
 
         return task
 
@@ -236,19 +244,21 @@ def _reconnect_safe_batches() -> type:
     return ReconnectSafeBatches
 
 
-def _settle_one(app: Celery, rt: Runtime, stage: str, exc: BaseException, payload, retries: int) -> None:
-    raw_id, article_id, _ = _identity(payload)
-    extra = {"stage": stage, "raw_id": raw_id, "article_id": article_id}
-    try:
-        delay, reason = settle(rt, exc, retries)
-        if delay is not None:
-            log.info("transient failure, retry %d in %.1fs: %s", retries + 1, delay, exc, extra=extra)
-            app.send_task(TASK_NAMES[stage], args=[payload], countdown=delay, retries=retries + 1)
-            return
-        _dead_letter(rt, stage, exc, reason, payload, retries + 1)
-        log.warning("dead-lettered: %s", reason, extra=extra)
-    except Exception:  # noqa: BLE001 - Redis itself is failing: the sweeper redrives the file later
-        log.exception("could not settle a failed message; the sweeper will redrive its file", extra=extra)
+def _settle_one(
+    app: Celery, rt: Runtime, stage: str, exc: BaseException, payload: object, retries: int, task_id: str | None
+) -> None:
+    raw_id, article_id, filename = _identity(payload)
+    with log_context(stage=stage, raw_id=raw_id, article_id=article_id, file=filename, task_id=task_id):
+        try:
+            delay, reason = settle(rt, exc, retries)
+            if delay is not None:
+                log.info("transient failure, retry %d in %.1fs: %s", retries + 1, delay, exc)
+                app.send_task(TASK_NAMES[stage], args=[payload], countdown=delay, retries=retries + 1)
+                return
+            _dead_letter(rt, stage, exc, reason, payload, retries + 1)
+            log.warning("dead-lettered: %s", reason)
+        except Exception:  # noqa: BLE001 - Redis itself is failing: the sweeper redrives the file later
+            log.exception("could not settle a failed message; the sweeper will redrive its file")
 
 
 def _dead_letter(rt: Runtime, stage: str, exc: BaseException, reason: str, payload, attempts: int) -> None:

@@ -15,6 +15,8 @@ Keys, all under ``{prefix}:``:
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import redis
@@ -72,6 +74,17 @@ class FileStatus:
             "records": self.records,
             "skipped": [skip.model_dump() for skip in self.skipped],
         }
+
+
+def summarise(statuses: Iterable[FileStatus]) -> dict[str, int]:
+    """Files per state, as ``newsflow status`` shows them.
+
+    >>> summarise([FileStatus("a" * 64, "a.html", "indexed", None, None, None),
+    ...            FileStatus("b" * 64, "b.html", "failed", "empty", None, None),
+    ...            FileStatus("c" * 64, "c.html", "indexed", None, None, None)])
+    {'indexed': 2, 'failed': 1}
+    """
+    return dict(Counter(status.state for status in statuses))
 
 
 def settled_state(counts: dict[str, int]) -> str | None:
@@ -269,10 +282,3 @@ class StatusStore:
 
     def all(self) -> list[FileStatus]:
         return [s for s in (self.get(rid) for rid in self.raw_ids()) if s is not None]
-
-    def summary(self) -> dict[str, int]:
-        """Files per state: the reconciliation users read in ``newsflow status``."""
-        totals: dict[str, int] = {}
-        for status in self.all():
-            totals[status.state] = totals.get(status.state, 0) + 1
-        return totals

@@ -18,6 +18,7 @@ def bench(
     baseline_pages: Optional[int] = typer.Option(None, help="Time the naive baseline and the single stages on the first N pages only (long runs)."),
     latency_samples: int = typer.Option(10, help="Single pages timed on the warm, idle stack."),
     json_output: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    results: Optional[Path] = typer.Option(None, help="Append this run's row here (default: docs/bench-results.md)."),
 ) -> None:
     """Throughput end to end on the real local stack, beside a naive one-process baseline and the stage ceiling."""
     from newsflow.bench import run as run_bench
@@ -30,11 +31,12 @@ def bench(
     with tempfile.TemporaryDirectory(prefix="newsflow-bench-") as workdir:
         report = run_bench(dataset, pages, settings, Path(workdir), baseline_pages=baseline_pages,
                            latency_samples=latency_samples)
+    from newsflow.bench_report import RESULTS_FILE, append_result, print_report
+
+    append_result(results or RESULTS_FILE, report)
     if json_output:
         print_json(report)
         return
-    from newsflow.bench_report import print_report
-
     print_report(console, report)
 
 

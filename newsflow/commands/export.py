@@ -14,11 +14,21 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
-from newsflow.commands.common import console
+from newsflow.commands.common import console, runtime
 from newsflow.commands.search import (
-    HideDuplicates, Lang, MentionedSince, MentionedUntil, Org, Person, Place, Query, Since, Source, Uncertain, Until,
+    HideDuplicates,
+    Lang,
+    MentionedSince,
+    MentionedUntil,
+    Org,
+    Person,
+    Place,
+    Query,
+    Since,
+    Source,
+    Uncertain,
+    Until,
 )  # fmt: skip
-from shared.settings import get_settings
 
 
 def export(
@@ -45,14 +55,15 @@ def export(
 
     if format not in FORMATS:
         raise typer.BadParameter(f"unknown format {format!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
-    settings = get_settings()
+    rt = runtime()
+    settings = rt.settings
     try:
         query_body, notice = build_query(
             query or None, person=person, org=org, place=place, source=source, lang=lang, since=since, until=until,
             mentioned_since=mentioned_since, mentioned_until=mentioned_until, hide_duplicates=hide_duplicates,
             include_uncertain_dates=include_uncertain_dates,
         )  # fmt: skip
-        docs = es.iter_matches(es.make_client(settings), settings.index_alias, query_body, sort=EXPORT_SORT,
+        docs = es.iter_matches(rt.elasticsearch, settings.index_alias, query_body, sort=EXPORT_SORT,
                                source=source_fields(format))
         count = _write(export_lines(docs, format), output, header=format == "csv")
     except QueryError as exc:

@@ -52,9 +52,8 @@ def reprocess(
     app_ = make_celery(rt.settings)
     if stage == "enrich":
         from services.enricher.pipeline import ENRICHER_VERSION
-        from services.indexer.es import make_client
 
-        sent = reenrich(rt, app_, make_client(rt.settings), raw_ids=targets, outdated_only=outdated,
+        sent = reenrich(rt, app_, rt.elasticsearch, raw_ids=targets, outdated_only=outdated,
                         current_version=ENRICHER_VERSION)
         scope = f"not enriched by {ENRICHER_VERSION}" if outdated else "indexed"
         console.print(f"re-sent {sent} {scope} article(s) to enrich")

@@ -14,8 +14,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from newsflow.commands.common import console, print_json
-from shared.settings import get_settings
+from newsflow.commands.common import console, print_json, runtime
 
 
 def _iso_day(value: Optional[str]) -> Optional[str]:
@@ -78,7 +77,8 @@ def search(
     from services.indexer.query_language import QueryError
     from services.indexer.search import build_search, query_notice
 
-    settings = get_settings()
+    rt = runtime()
+    settings = rt.settings
     try:
         body = build_search(
             query or None, person=person, org=org, place=place, source=source, lang=lang, since=since, until=until,
@@ -86,7 +86,7 @@ def search(
             include_uncertain_dates=include_uncertain_dates, sort=sort, size=size, page=page, cursor=cursor,
             facets=json_output, histograms=json_output,
         )  # fmt: skip
-        answer = es.search_page(es.make_client(settings), settings.index_alias, body, query_notice(query or None))
+        answer = es.search_page(rt.elasticsearch, settings.index_alias, body, query_notice(query or None))
     except QueryError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.markup import escape
 
 from newsflow.commands.common import console, print_file_table, print_json, print_skips, runtime
+from shared.status import summarise
 
 
 def status(
@@ -18,10 +21,8 @@ def status(
 
     rt = runtime()
     statuses = rt.status.all()
-    summary: dict[str, int] = {}
-    for s in statuses:
-        summary[s.state] = summary.get(s.state, 0) + 1
-    report = {
+    summary = summarise(statuses)
+    report: dict[str, Any] = {
         "files": summary,
         "received": len(statuses),
         "in_flight": sum(not s.done for s in statuses),
@@ -48,11 +49,10 @@ def status(
 def verify(json_output: bool = typer.Option(False, "--json", help="Print the counts, problems and skipped "
                                              "records as JSON.")) -> None:
     """Check that every received file is indexed in Elasticsearch, dead-lettered, or still in flight (exit 1 if not)."""
-    from services.indexer import es
     from services.ingest.accounting import verify as run_verify
 
     rt = runtime()
-    client = es.make_client(rt.settings)
+    client = rt.elasticsearch
     client.info()  # verification needs Elasticsearch even when no file does: say so when it is down
     result = run_verify(rt, client)
     if json_output:

@@ -227,8 +227,8 @@ def _spacy_as_is(nlp, texts: list[str]) -> list[list[PredEntity]]:
 
 def evaluate(folder: Path) -> dict:
     """Score newsflow's enricher and spaCy as-is on every GUM TSV under ``folder``."""
-    from shared.models import Article
     from services.enricher.pipeline import Enricher
+    from shared.models import Article
 
     docs = load_dataset(folder)
     enricher = Enricher()

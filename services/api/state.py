@@ -26,7 +26,7 @@ class ApiState:
 
     @classmethod
     def build(cls, settings: Settings) -> ApiState:
-        from services.indexer.es import make_client
+        from shared.elastic import make_client
 
         celery = make_celery(settings)
         # A request waits for Redis seconds, not Celery's default minutes: an unreachable broker is a 503 now.

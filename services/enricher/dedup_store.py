@@ -26,21 +26,17 @@ both see no original; each is then an original, which is the safe failure
 from __future__ import annotations
 
 import numpy as np
+import redis
 
 from services.enricher import dedup
-
-_DAY_S = 86_400
 
 
 class RedisDuplicateIndex:
     def __init__(
-        self, client, *, prefix: str, threshold: float = dedup.DEFAULT_THRESHOLD, ttl_s: float | None = None
+        self, client: redis.Redis, *, prefix: str, ttl_s: float, threshold: float = dedup.DEFAULT_THRESHOLD
     ) -> None:
-        """``ttl_s`` None: ``Settings.dedup_ttl_days``."""
-        if ttl_s is None:
-            from shared.settings import get_settings
-
-            ttl_s = get_settings().dedup_ttl_days * _DAY_S
+        """``ttl_s``: how long a fingerprint is kept after it was last seen (the task passes
+        ``NEWSFLOW_DEDUP_TTL_DAYS``)."""
         if ttl_s <= 0:
             raise ValueError("ttl_s must be positive")
         self._r = client

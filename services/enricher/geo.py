@@ -45,8 +45,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from shared.models import GeoPoint, Place
 from services.enricher import canonical
+from shared.models import GeoPoint, Place
 
 _SUFFIX = re.compile(r"\s+(region|oblast|province|governorate|prefecture|district|county|state|city)$", re.I)
 _CONTEXT_BONUS = 20.0

@@ -23,18 +23,17 @@ dates, time); a limit that bites is recorded on the article, never silent.
 
 from __future__ import annotations
 
-import gc
 from contextlib import nullcontext
 from datetime import date
 
-from shared.models import Article, EnrichedArticle, utc_now
-from shared.settings import Settings
 from services.enricher import dates, dedup, keywords, language, registry
 from services.enricher.dedup import DuplicateIndex
 from services.enricher.entities import Span, extract_entities, load_model
 from services.enricher.geo import Gazetteer, source_country
 from services.enricher.limits import Deadline, EnrichLimits, cap_dates_list
 from services.enricher.publication import resolve_publication
+from shared.models import Article, EnrichedArticle, utc_now
+from shared.settings import Settings
 
 ENRICHER_VERSION = "1.2.0"  # 1.2: dates read by tense and earlier mentions, with a confidence
 MAX_CHUNK_CHARS = 100_000
@@ -92,15 +91,11 @@ class Enricher:
         self.registry = registry
         # The model, the gazetteer (~300k objects), the language model (two
         # 100k-entry lists, loaded lazily otherwise) and the MinHash permutations
-        # live as long as the process. Loading them all now and moving them out of
-        # the cyclic collector's reach stops every full collection from re-scanning
-        # them: measured ~4% of enrichment time for the first two, a further ~5%
-        # for the language tables (a full collection went from ~50 ms to ~10 ms).
-        # Reference counting still frees anything that is later dropped.
+        # live as long as the process: loaded all now, so that the worker's start-up
+        # hook can move them out of the cyclic collector's reach in one go
+        # (``shared.worker.freeze_long_lived``: measured ~9% of enrichment time).
         language.load()
         dedup.load()
-        gc.collect()
-        gc.freeze()
 
     def ner_spans(self, texts: list[str], deadline: Deadline | None = None) -> list[list[Span]]:
         """spaCy entity spans of every text, offsets into that text."""
@@ -140,7 +135,7 @@ class Enricher:
         grow without bound. A memory zone (spaCy >= 3.8) frees what a batch added once it
         ends, but then every batch builds again the lexemes of all words the model did not
         ship with (it ships ~760 lexemes, no "said", no "minister"): 8-16% of NER time
-        measured (docs/DEVELOPING.md, "Throughput"). So the vocabulary keeps what it meets
+        measured (docs/bench-results.md). So the vocabulary keeps what it meets
         until it holds ``vocab_limit`` strings, the common words of the stream arriving
         first; from then on each batch runs in a memory zone. Memory stays bounded (limit
         plus one batch), and only plain offsets leave the block either way.

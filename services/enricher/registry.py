@@ -175,7 +175,7 @@ def apply(entities: list[Entity], resolved: dict[tuple[str, str], Known]) -> lis
         known = resolved.get((e.type, e.name))
         merged.setdefault((e.type, known.entity_id if known else e.name), []).append(e)
     out = []
-    for (type_, key), group in merged.items():
+    for (type_, _key), group in merged.items():
         known = resolved.get((type_, group[0].name))
         name = known.name if known else group[0].name
         mentions = sorted((m for e in group for m in e.mentions), key=lambda m: m.start)

@@ -14,13 +14,10 @@ enricher process sees what the others have seen; so does the entity registry
 
 from __future__ import annotations
 
-import gc
-
 from collections.abc import Callable
 from functools import lru_cache
 
 from celery import Celery
-from celery.signals import worker_process_init
 
 from services.enricher.dedup_store import RedisDuplicateIndex
 from services.enricher.limits import EnrichLimits
@@ -29,41 +26,48 @@ from services.enricher.registry_store import RedisRegistry
 from shared.models import Article, EnrichedArticle, PageDate
 from shared.queues import send
 from shared.runtime import Runtime
-from shared.settings import get_settings
 from shared.stage import StageContext, stage_batch_task
 
 
-def register(app: Celery, runtime: Callable[[], Runtime]) -> None:
-    settings = get_settings()
+def register(app: Celery, runtime: Callable[[], Runtime]) -> Callable[[], None]:
+    """Register the batched enrich task; returns the warm-up each pool process runs when it starts.
+
+    Each pool process loads spaCy and pays every first-use cost before its first
+    article, not on it (``shared.worker.run_worker`` runs the warm-up, then freezes
+    what it loaded out of the garbage collector's reach).
+    """
+    settings = runtime().settings
 
     @lru_cache(maxsize=1)
     def enricher() -> Enricher:
         rt = runtime()
         return Enricher(
-            duplicates=RedisDuplicateIndex(
-                rt.redis, prefix=f"{rt.settings.key_prefix}:dedup", ttl_s=rt.settings.dedup_ttl_days * 86400
-            ),
+            duplicates=duplicate_index(rt),
             registry=RedisRegistry(rt.redis, prefix=f"{rt.settings.key_prefix}:registry"),
             vocab_limit=rt.settings.enrich_vocab_limit,
             limits=EnrichLimits.from_settings(rt.settings),
         )
 
-    @worker_process_init.connect(weak=False)
-    def load_model_at_start(**_) -> None:
-        """Each pool process loads spaCy and pays every first-use cost when it starts, not on its first article."""
-        warm_up(enricher())
-
     @stage_batch_task(
         app, runtime, "enrich", Article,
         flush_every=settings.enrich_batch_size, flush_interval_s=settings.enrich_batch_interval_s,
     )
-    def enrich(batch: list[Article], ctx: StageContext) -> list[Exception | None]:
+    def enrich(batch: list[Article], ctx: StageContext) -> list[BaseException | None]:
         outcomes = enricher().enrich_each(batch)
         done = [e for e in outcomes if isinstance(e, EnrichedArticle)]
         ctx.runtime.status.mark_articles([(e.article.raw_id, e.article.article_id) for e in done], "enriched")
         for enriched in done:
             send(ctx.app, "index", enriched.model_dump(mode="json"))
         return [outcome if isinstance(outcome, Exception) else None for outcome in outcomes]
+
+    return lambda: warm_up(enricher())
+
+
+def duplicate_index(rt: Runtime) -> RedisDuplicateIndex:
+    """The near-duplicate index every enricher process of this runtime shares, on its Redis."""
+    return RedisDuplicateIndex(
+        rt.redis, prefix=f"{rt.settings.key_prefix}:dedup", ttl_s=rt.settings.dedup_ttl_days * 86400
+    )
 
 
 _WARM_UP = Article(
@@ -79,6 +83,3 @@ def warm_up(enricher: Enricher) -> None:
     """One article through everything (spaCy, date rules, dateparser's time-zone tables: ~0.3 s on
     first use) without touching the shared duplicate index."""
     Enricher(nlp=enricher.nlp).enrich_batch([_WARM_UP])
-    # What first use loaded lives as long as the process: keep full collections from rescanning it.
-    gc.collect()
-    gc.freeze()

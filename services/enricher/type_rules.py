@@ -83,7 +83,7 @@ LinkedIn Pinterest Google Alphabet Apple Microsoft Amazon Netflix Hulu Spotify U
 Samsung Huawei Xiaomi Alibaba Tencent Baidu ByteDance Yahoo Intel AMD Nvidia Qualcomm IBM Oracle Cisco Dell HP
 Lenovo Pixar Disney Warner Paramount Comcast Verizon Boeing Airbus Lockheed Raytheon Sikorsky Halliburton Burisma
 Gazprom Rosneft Aramco ExxonMobil Exxon Chevron BP Walmart Costco Starbucks McDonald's Nike Adidas
-Toyota Honda Nissan Ford Volkswagen BMW Mercedes Audi Porsche Ferrari Hyundai Kia GM SoftBank WeWork PayPal 
+Toyota Honda Nissan Ford Volkswagen BMW Mercedes Audi Porsche Ferrari Hyundai Kia GM SoftBank WeWork PayPal
 Mastercard JPMorgan Citigroup Barclays HSBC UBS Deutsche Reuters Bloomberg CNN CNBC MSNBC NBC CBS
 BBC Sputnik Xinhua Politico Axios Vox Gizmodo Wired Engadget TechCrunch Vice Buzzfeed HuffPost Yonhap
 Kyodo AFP Dropbox Etsy eBay Shopify Twitch Oculus Ubisoft Activision""".split())

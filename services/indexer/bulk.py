@@ -31,7 +31,7 @@ becomes one ``ItemOutcome``:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import orjson
@@ -77,30 +77,7 @@ class BulkReport:
     """Every item's outcome, in the order the actions were given."""
 
     outcomes: list[ItemOutcome]
-
-    def __iter__(self) -> Iterator[ItemOutcome]:
-        return iter(self.outcomes)
-
-    def __len__(self) -> int:
-        return len(self.outcomes)
-
-    def _with(self, status: OutcomeStatus) -> list[ItemOutcome]:
-        return [o for o in self.outcomes if o.status == status]
-
-    @property
-    def indexed(self) -> list[ItemOutcome]:
-        return self._with("indexed")
-
-    @property
-    def retryable(self) -> list[ItemOutcome]:
-        return self._with("retryable")
-
-    @property
-    def permanent(self) -> list[ItemOutcome]:
-        return self._with("permanent")
-
-    def counts(self) -> dict[str, int]:
-        return {s: len(self._with(s)) for s in ("indexed", "retryable", "permanent")}
+    request_s: list[float] = field(default_factory=list)  # wall time of each bulk request sent
 
 
 def encode(action: BulkAction) -> EncodedAction:

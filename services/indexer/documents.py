@@ -205,12 +205,3 @@ class BulkAction:
 def bulk_actions(documents: Iterable[dict[str, Any]], alias: str) -> list[BulkAction]:
     """Bulk actions for documents from ``to_document``, each by its ``article_id``."""
     return [BulkAction(article_id=doc["article_id"], index=alias, document=doc) for doc in documents]
-
-
-def to_action(enriched: EnrichedArticle, alias: str, *, indexed_at: datetime | None = None) -> BulkAction:
-    """Bulk action for one article, written through the alias (never a concrete index)."""
-    return BulkAction(
-        article_id=enriched.article.article_id,
-        index=alias,
-        document=to_document(enriched, indexed_at=indexed_at),
-    )

@@ -1,6 +1,7 @@
 """All of the indexer's network I/O with Elasticsearch, in one place.
 
-* ``make_client``: the official client built from ``shared.settings``.
+The client comes from the caller (``Runtime.elasticsearch``, built by ``shared.elastic``).
+
 * ``ensure_index``: template + versioned index + alias, idempotent and safe
   when several indexer workers start together.
 * ``write_bulk``: sends ``BulkAction``s in count- and byte-bounded batches
@@ -13,7 +14,7 @@
 * ``get_article``: one document by id; ``iter_matches``: every match of a query,
   streamed page by page over a point in time (exports have no cap).
 
-    >>> client = make_client(Settings())          # doctest: +SKIP
+    >>> client = Runtime(Settings()).elasticsearch  # doctest: +SKIP
     >>> ensure_index(client, "newsflow-articles")  # doctest: +SKIP
     'newsflow-articles-v1'
 """
@@ -21,32 +22,19 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 
-from shared.settings import Settings, get_settings
-
-from .bulk import BulkReport, batches, classify_response, encode
+from .bulk import BulkReport, ItemOutcome, batches, classify_response, encode
 from .documents import BulkAction
 from .mapping import index_name, index_template
 from .query_language import QueryError
 from .search import parse_hits, parse_search, parse_total
 
 log = logging.getLogger(__name__)
-
-
-def make_client(settings: Settings, *, request_timeout_s: float = 30.0) -> Elasticsearch:
-    """Client for ``settings.elasticsearch_url``; basic auth only when a username is set.
-
-    Building the client opens no connection; the first request does.
-    """
-    auth = None
-    if settings.elasticsearch_username:
-        password = settings.elasticsearch_password.get_secret_value() if settings.elasticsearch_password else ""
-        auth = (settings.elasticsearch_username, password)
-    return Elasticsearch(settings.elasticsearch_url, basic_auth=auth, request_timeout=request_timeout_s)
 
 
 def _alias_targets(client: Elasticsearch, alias: str) -> dict[str, bool]:
@@ -107,34 +95,34 @@ def ensure_index(client: Elasticsearch, alias: str, *, shards: int = 1, replicas
 def write_bulk(
     client: Elasticsearch,
     actions: Iterable[BulkAction],
-    settings: Settings | None = None,
     *,
-    max_docs: int | None = None,
-    max_bytes: int | None = None,
+    max_docs: int,
+    max_bytes: int,
     refresh: bool | str | None = None,
 ) -> BulkReport:
     """Send ``actions`` with the bulk API and report every item's outcome, in order.
 
-    Batch bounds come from ``settings.bulk_max_docs`` / ``bulk_max_bytes``
-    unless given. ``require_alias`` makes Elasticsearch refuse to auto-create a
+    Each request holds at most ``max_docs`` actions and ``max_bytes`` bytes
+    (the indexer passes ``bulk_max_docs`` / ``bulk_max_bytes``). ``require_alias`` makes Elasticsearch refuse to auto-create a
     concrete index (with a dynamic mapping) when the alias is missing; those
     items come back retryable. Batches already sent stay written if a later
     batch raises; resending them is harmless because every action is an
     ``index`` by ``_id``.
 
-    >>> report = write_bulk(client, actions, settings)  # doctest: +SKIP
-    >>> report.counts()                                  # doctest: +SKIP
-    {'indexed': 199, 'retryable': 0, 'permanent': 1}
+    >>> report = write_bulk(client, actions, max_docs=200, max_bytes=5 << 20)  # doctest: +SKIP
+    >>> Counter(outcome.status for outcome in report.outcomes)                  # doctest: +SKIP
+    Counter({'indexed': 199, 'permanent': 1})
     """
-    settings = settings or get_settings()
-    max_docs = max_docs or settings.bulk_max_docs
-    max_bytes = max_bytes or settings.bulk_max_bytes
-    outcomes = []
+    outcomes: list[ItemOutcome] = []
+    request_s: list[float] = []
     for batch in batches((encode(a) for a in actions), max_docs=max_docs, max_bytes=max_bytes):
         operations = [line for item in batch for line in item.lines]
+        started = time.perf_counter()
         response = client.bulk(operations=operations, require_alias=True, refresh=refresh)
+        request_s.append(time.perf_counter() - started)
         outcomes.extend(classify_response([item.action for item in batch], response.body))
-    return BulkReport(outcomes)
+        log.debug("bulk request of %d actions took %.3fs", len(batch), request_s[-1])
+    return BulkReport(outcomes, request_s)
 
 
 _NO_HITS: Mapping[str, Any] = {"hits": {"total": {"value": 0, "relation": "eq"}, "hits": []}}

@@ -35,8 +35,7 @@ _TEXT_BYTES = bytes(range(9, 14)) + bytes(range(32, 256))  # deleting these leav
 @dataclass(frozen=True)
 class Detected:
     format: SourceFormat
-    data: bytes
-    gzipped: bool = False
+    data: bytes  # decompressed when the file was gzipped
 
 
 def gunzip(data: bytes, max_decompressed_bytes: int) -> bytes:
@@ -99,15 +98,14 @@ def _sniff(head: bytes, filename: str) -> SourceFormat:
 
 def detect(data: bytes, *, filename: str = "", max_decompressed_bytes: int) -> Detected:
     """Format of ``data`` (after gunzip); text dumps are told apart from plain text later."""
-    gzipped = data[:2] == _GZIP_MAGIC
-    if gzipped:
+    if data[:2] == _GZIP_MAGIC:
         data = gunzip(data, max_decompressed_bytes)
         filename = filename[:-3] if filename.lower().endswith(".gz") else filename
     head = _head(data)
     if not head.strip() and not data.strip():
         raise BadInputError("The file is empty.")
     if head.startswith(b"WARC/"):  # before the binary test: WARC payloads may be images
-        return Detected(format="warc", data=data, gzipped=gzipped)
+        return Detected(format="warc", data=data)
     if looks_binary(data):
         raise BadInputError("The file is binary, not HTML, text, JSON or WARC.")
-    return Detected(format=_sniff(head, filename), data=data, gzipped=gzipped)
+    return Detected(format=_sniff(head, filename), data=data)

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 
 def register(app: Celery, runtime: Callable[[], Runtime]) -> None:
+    """Register the parse task; the parser needs no warm-up (``shared.worker.run_worker``)."""
+
     @stage_task(app, runtime, "parse", RawPageRef)
     def parse(ref: RawPageRef, ctx: StageContext) -> None:
         settings = ctx.runtime.settings

@@ -46,11 +46,13 @@ def test_machine_use_splits_core_time_into_busy_idle_and_stolen():
 def test_bench_json_reports_newsflow_baseline_and_ceiling(redis_service, es_service, tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "newsflow.cli", "bench", "--dataset", str(DATASET), "--pages", "6",
-         "--baseline-pages", "3", "--latency-samples", "2", "--json"],
+         "--baseline-pages", "3", "--latency-samples", "2", "--json", "--results", str(tmp_path / "results.md")],
         capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout)
+    (row,) = (tmp_path / "results.md").read_text().splitlines()  # the run's row for the results file
+    assert row.startswith("| ") and f"| {report['newsflow']['pages']} |" in row
 
     newsflow, baseline = report["newsflow"], report["baseline"]
     assert newsflow["pages"] == 6 and newsflow["failed_files"] == 0

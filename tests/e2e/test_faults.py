@@ -95,7 +95,7 @@ class FaultPipeline:
         return [ingestor.ingest_file(p).raw_id for p in paths]
 
     def es(self):
-        from services.indexer.es import make_client
+        from shared.elastic import make_client
 
         return make_client(self.settings)
 
@@ -170,9 +170,9 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(faults, tmp_path
     p = faults()
     raw_ids = p.ingest(write_corpus(tmp_path, files=20, per_file=4))
     p.wait_indexed_at_least(raw_ids, 4)
-    group = os.getpgid(p.stack.managed(victim).process().pid)
-    os.killpg(group, signal.SIGKILL)  # the whole worker, pool children included: no goodbye to Redis
-    time.sleep(0.5)
+    worker = p.stack.managed(victim).process()
+    os.killpg(os.getpgid(worker.pid), signal.SIGKILL)  # the whole worker, pool children included: no goodbye to Redis
+    worker.wait(timeout=30)  # gone (and reaped) before its replacement starts, however busy the machine
     p.stack.start_workers([victim])
     statuses = wait_for(p.rt, raw_ids, timeout_s=180)
     assert all(s.state == "indexed" for s in statuses), [s.as_dict() for s in statuses if s.state != "indexed"]

@@ -29,12 +29,13 @@ from typing import Any
 from elasticsearch import NotFoundError
 
 from services.indexer.articles import article_detail
-from services.indexer.es import get_article, iter_matches, make_client, search_page
+from services.indexer.es import get_article, iter_matches, search_page
 from services.indexer.export import EXPORT_SORT, export_lines, source_fields
 from services.indexer.query_language import QueryError
 from services.indexer.search import build_query, build_search, query_notice
 from services.ingest.accounting import queue_depths
 from services.ingest.accounting import verify as run_verify
+from shared.elastic import make_client
 from shared.runtime import Runtime
 from shared.settings import Settings
 

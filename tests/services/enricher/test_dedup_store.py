@@ -7,9 +7,13 @@ import redis
 
 from services.enricher import dedup
 from services.enricher.dedup_store import RedisDuplicateIndex
-from shared.settings import Settings, get_settings
+from services.enricher.tasks import duplicate_index
+from shared.runtime import Runtime
+from shared.settings import Settings
 
 pytestmark = pytest.mark.integration
+
+TTL_S = 3600
 
 
 @pytest.fixture
@@ -24,8 +28,8 @@ def client(redis_url, unique_prefix):
 
 def test_copy_seen_by_another_worker_is_a_duplicate(client, unique_prefix, seed_texts):
     story = seed_texts["seed_related_pentagon"]
-    worker_a = RedisDuplicateIndex(client, prefix=unique_prefix)
-    worker_b = RedisDuplicateIndex(client, prefix=unique_prefix)
+    worker_a = RedisDuplicateIndex(client, prefix=unique_prefix, ttl_s=TTL_S)
+    worker_b = RedisDuplicateIndex(client, prefix=unique_prefix, ttl_s=TTL_S)
     assert worker_a.find_or_add("wsj", dedup.signature(story)) is None
     assert worker_b.find_or_add("mint", dedup.signature("(Reuters) By our staff.\n" + story)) == "wsj"
     assert worker_b.find_or_add("other", dedup.signature(seed_texts["seed_main"])) is None
@@ -33,7 +37,7 @@ def test_copy_seen_by_another_worker_is_a_duplicate(client, unique_prefix, seed_
 
 def test_redelivery_keeps_the_first_arrival_as_original(client, unique_prefix, seed_texts):
     story = seed_texts["seed_main"]
-    index = RedisDuplicateIndex(client, prefix=unique_prefix)
+    index = RedisDuplicateIndex(client, prefix=unique_prefix, ttl_s=TTL_S)
     index.find_or_add("first", dedup.signature(story))
     index.find_or_add("second", dedup.signature("Updated. " + story))
     assert index.find_or_add("first", dedup.signature(story)) is None
@@ -41,7 +45,7 @@ def test_redelivery_keeps_the_first_arrival_as_original(client, unique_prefix, s
 
 
 def test_all_keys_live_under_the_prefix(client, unique_prefix, seed_texts):
-    RedisDuplicateIndex(client, prefix=unique_prefix).find_or_add("x", dedup.signature(seed_texts["seed_main"]))
+    RedisDuplicateIndex(client, prefix=unique_prefix, ttl_s=TTL_S).find_or_add("x", dedup.signature(seed_texts["seed_main"]))
     keys = [k.decode() for k in client.scan_iter(match=f"{unique_prefix}:*")]
     assert f"{unique_prefix}:article:x" in keys and f"{unique_prefix}:seq" in keys
     assert sum(k.startswith(f"{unique_prefix}:band:") for k in keys) == dedup.BANDS
@@ -80,17 +84,11 @@ def test_seeing_an_article_again_renews_its_expiry(client, unique_prefix, seed_t
     assert client.pttl(f"{unique_prefix}:article:a") > 50_000
 
 
-def test_default_expiry_is_the_dedup_ttl_days_setting(client, unique_prefix, seed_texts, monkeypatch):
-    monkeypatch.setenv("NEWSFLOW_DEDUP_TTL_DAYS", "2")
-    get_settings.cache_clear()
-    try:
-        assert get_settings().dedup_ttl_days == 2
-        RedisDuplicateIndex(client, prefix=unique_prefix).find_or_add("x", dedup.signature(seed_texts["seed_main"]))
-    finally:
-        monkeypatch.undo()
-        get_settings.cache_clear()
-    assert 2 * 86_400 - 60 < client.ttl(f"{unique_prefix}:article:x") <= 2 * 86_400
-    assert Settings().dedup_ttl_days == 30
+def test_the_enricher_keeps_fingerprints_as_long_as_the_dedup_ttl_days_setting(client, redis_url, unique_prefix,
+                                                                                 seed_texts):
+    rt = Runtime(Settings(redis_url=redis_url, key_prefix=unique_prefix, dedup_ttl_days=2))
+    duplicate_index(rt).find_or_add("x", dedup.signature(seed_texts["seed_main"]))
+    assert 2 * 86_400 - 60 < client.ttl(f"{unique_prefix}:dedup:article:x") <= 2 * 86_400
 
 
 def test_expiry_must_be_positive(client, unique_prefix):

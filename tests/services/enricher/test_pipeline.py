@@ -65,19 +65,6 @@ def test_empty_body_is_not_an_error(enricher, make_article):
     assert enriched.entities == [] and enriched.dates == [] and enriched.language in (None, "en")
 
 
-def test_lazily_loaded_tables_are_frozen_out_of_the_cyclic_collector(nlp):
-    """The language model's 100k-entry lists made every full collection ~40 ms slower."""
-    import gc
-
-    from services.enricher import dedup, language
-
-    language._identifier.cache_clear()
-    dedup._permutations.cache_clear()
-    Enricher(nlp=nlp)
-    identifier_lists = {id(language._identifier().tk_output), id(language._identifier()._rowbase)}
-    assert not any(id(o) in identifier_lists for o in gc.get_objects())  # frozen objects are not listed
-
-
 def test_the_north_as_a_metonym_is_no_place(enricher, make_article):
     body = ("Pyongyang fired a missile on Monday, the North's state media said. South Korea condemned the launch. "
             "Leaders in the West said the North has tested several missiles this year.")

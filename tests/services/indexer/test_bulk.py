@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from types import SimpleNamespace
 
 import orjson
@@ -8,7 +9,6 @@ import pytest
 from services.indexer.bulk import batches, classify_response, encode
 from services.indexer.documents import BulkAction
 from services.indexer.es import write_bulk
-from shared.settings import Settings
 
 pytestmark = pytest.mark.unit
 
@@ -161,16 +161,15 @@ def test_write_bulk_sends_batches_to_the_alias_only_and_reports_each_item():
 
     assert len(client.calls) == 3
     assert all(call["require_alias"] is True for call in client.calls)
-    assert report.counts() == {"indexed": 4, "retryable": 0, "permanent": 1}
-    assert [o.article_id for o in report.permanent] == ["a3"]
+    assert Counter(o.status for o in report.outcomes) == {"indexed": 4, "permanent": 1}
+    assert [o.article_id for o in report.outcomes if o.status == "permanent"] == ["a3"]
     assert [o.article_id for o in report.outcomes] == [f"a{i}" for i in range(5)]
 
 
-def test_write_bulk_takes_its_bounds_from_settings_and_iterates_outcomes():
+def test_write_bulk_cuts_requests_by_count_and_keeps_the_order():
     client = RecordingClient()
-    settings = Settings(bulk_max_docs=2, bulk_max_bytes=10**6)
-    report = write_bulk(client, [_action("a1"), _action("a2"), _action("a3")], settings)
+    report = write_bulk(client, [_action("a1"), _action("a2"), _action("a3")], max_docs=2, max_bytes=10**6)
 
     assert len(client.calls) == 2
-    (first, second, third) = report
+    (first, second, third) = report.outcomes
     assert (first.article_id, third.status) == ("a1", "indexed")

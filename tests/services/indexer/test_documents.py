@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 import orjson
 import pytest
 
-from services.indexer.documents import bulk_actions, to_action, to_document
+from services.indexer.documents import bulk_actions, to_document
 from services.indexer.mapping import MAPPING_VERSION, mappings
 from shared.documents import article_from_document
 from shared.models import GeoPoint, Place, TemporalExpression
@@ -126,7 +126,7 @@ def test_unresolvable_publication_text_is_kept_for_display(make):
 
 
 def test_bulk_action_indexes_through_the_alias_with_the_article_id(make):
-    action = to_action(make.article("c" * 32), "news-alias", indexed_at=INDEXED_AT)
+    (action,) = bulk_actions([to_document(make.article("c" * 32), indexed_at=INDEXED_AT)], "news-alias")
 
     assert action.header() == {"index": {"_index": "news-alias", "_id": "c" * 32}}
     assert action.document["article_id"] == "c" * 32

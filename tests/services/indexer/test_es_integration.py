@@ -8,11 +8,12 @@ deleted by the ``es`` fixture.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from datetime import date, datetime, timezone
 
 import pytest
 
-from services.indexer.documents import BulkAction, to_action
+from services.indexer.documents import BulkAction, bulk_actions, to_document
 from services.indexer.es import ensure_index, search_articles, write_bulk
 from services.indexer.mapping import MAPPING_VERSION, index_name
 from services.indexer.search import build_search
@@ -31,6 +32,11 @@ def alias(unique_prefix) -> str:
 def _alias_targets(es, alias: str) -> dict[str, bool]:
     body = es.indices.get_alias(name=alias).body
     return {index: bool(info["aliases"][alias].get("is_write_index")) for index, info in body.items()}
+
+
+def _action(enriched, alias: str) -> BulkAction:
+    (action,) = bulk_actions([to_document(enriched, indexed_at=INDEXED_AT)], alias)
+    return action
 
 
 def _write(es, actions, **kwargs):
@@ -86,22 +92,23 @@ def test_new_version_takes_writes_and_older_index_stays_readable(es, alias):
 
 def test_bulk_writes_good_documents_and_reports_the_rejected_one(es, alias, make):
     ensure_index(es, alias)
-    good = [to_action(make.article(f"{i:032d}"), alias, indexed_at=INDEXED_AT) for i in range(3)]
+    good = [_action(make.article(f"{i:032d}"), alias) for i in range(3)]
     broken_doc = dict(good[0].document, article_id="bad", published_at="not a date at all")
     bad = BulkAction(article_id="b" * 32, index=alias, document=broken_doc)
     unknown = BulkAction(article_id="c" * 32, index=alias, document=dict(good[1].document, surprise="field"))
 
     report = _write(es, [good[0], bad, good[1], unknown, good[2]])
 
-    assert report.counts() == {"indexed": 3, "retryable": 0, "permanent": 2}
-    assert {o.article_id for o in report.permanent} == {"b" * 32, "c" * 32}
-    assert all(o.http_status == 400 and o.reason for o in report.permanent)
+    rejected = [o for o in report.outcomes if o.status == "permanent"]
+    assert Counter(o.status for o in report.outcomes) == {"indexed": 3, "permanent": 2}
+    assert {o.article_id for o in rejected} == {"b" * 32, "c" * 32}
+    assert all(o.http_status == 400 and o.reason for o in rejected)
     assert es.count(index=alias)["count"] == 3
 
 
 def test_rewriting_the_same_articles_overwrites_instead_of_duplicating(es, alias, make):
     ensure_index(es, alias)
-    actions = [to_action(make.article(f"{i:032d}"), alias, indexed_at=INDEXED_AT) for i in range(4)]
+    actions = [_action(make.article(f"{i:032d}"), alias) for i in range(4)]
 
     _write(es, actions, max_docs=3)
     again = _write(es, actions, max_docs=3)
@@ -111,7 +118,7 @@ def test_rewriting_the_same_articles_overwrites_instead_of_duplicating(es, alias
 
 
 def test_writing_before_the_alias_exists_is_retryable_and_creates_nothing(es, alias, make):
-    action = to_action(make.article(), alias, indexed_at=INDEXED_AT)
+    action = _action(make.article(), alias)
 
     report = _write(es, [action])
 
@@ -167,8 +174,8 @@ def corpus(es, alias, make):
             dates=[],
         ),
     ]
-    report = _write(es, [to_action(a, alias, indexed_at=INDEXED_AT) for a in articles])
-    assert report.counts()["indexed"] == 3
+    report = _write(es, [_action(a, alias) for a in articles])
+    assert [o.status for o in report.outcomes] == ["indexed"] * 3
     return alias
 
 

@@ -37,7 +37,7 @@ def test_formats_are_told_apart_by_content(data, filename, expected):
 def test_gzip_wrapped_anything_is_unwrapped():
     inner = b"<html><body><p>compressed</p></body></html>"
     found = detect(gzip.compress(inner), filename="page.html.gz", max_decompressed_bytes=LIMIT)
-    assert (found.format, found.data, found.gzipped) == ("html", inner, True)
+    assert (found.format, found.data) == ("html", inner)
 
 
 def test_multi_member_gzip_like_warc_gz_is_read_whole():

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 
 from newsflow.evaluation.extraction import aggregate, evaluate, score_page, shingles
 
 pytestmark = pytest.mark.unit
+
+
+@pytest.fixture
+def article_html() -> bytes:
+    """A realistic news page (the parser tests' fixture)."""
+    return (Path(__file__).resolve().parents[2] / "fixtures" / "parser" / "news_article.html").read_bytes()
 
 
 def test_shingles_are_word_four_grams_with_counts():
