@@ -44,7 +44,10 @@ INGEST_CPU_KEY = "bench (ingest, probes)"
 
 
 def load_pages(dataset: Path) -> list[tuple[str, bytes]]:
-    return [(p.name.removesuffix(".gz"), gzip.decompress(p.read_bytes())) for p in sorted((dataset / "html").glob("*.html.gz"))]
+    return [
+        (p.name.removesuffix(".gz"), gzip.decompress(p.read_bytes()))
+        for p in sorted((dataset / "html").glob("*.html.gz"))
+    ]
 
 
 def replicate(pages: list[tuple[str, bytes]], n: int) -> list[tuple[str, bytes]]:
@@ -58,7 +61,7 @@ def replicate(pages: list[tuple[str, bytes]], n: int) -> list[tuple[str, bytes]]
             html = _HEAD.sub(lambda m, link=link: m.group(0) + link, html, count=1)
             note = f"<p>Benchmark replica {i} of this page, filed as copy number {i}.</p>".encode()
             match = next(_BODY_END.finditer(html), None)
-            html = html[: match.start()] + note + html[match.start():] if match else html + note
+            html = html[: match.start()] + note + html[match.start() :] if match else html + note
         out.append((f"{i:06d}-{name}", html))
     return out
 
@@ -140,9 +143,15 @@ def stage_timings(pages: list[tuple[str, bytes]], settings: Settings, es_client,
     for name, data in pages:
         ref = RawPageRef(raw_id=raw_id(data), filename=name, size_bytes=len(data), received_at=utc_now())
         try:
-            articles.extend(parse_page(data, ref, max_raw_bytes=settings.max_raw_bytes,
-                                       max_decompressed_bytes=settings.max_decompressed_bytes,
-                                       max_articles=settings.max_articles_per_page))
+            articles.extend(
+                parse_page(
+                    data,
+                    ref,
+                    max_raw_bytes=settings.max_raw_bytes,
+                    max_decompressed_bytes=settings.max_decompressed_bytes,
+                    max_articles=settings.max_articles_per_page,
+                )
+            )
         except PermanentError:
             continue
     parse_s = time.perf_counter() - started
@@ -160,13 +169,27 @@ def stage_timings(pages: list[tuple[str, bytes]], settings: Settings, es_client,
         enriched.extend(enricher.enrich_batch(articles[start : start + 32]))
     enrich_s = time.perf_counter() - started
     es_io.ensure_index(es_client, alias)
-    index_s = _index_cost_s(es_client, alias, lambda: es_io.write_bulk(
-        es_client, bulk_actions([to_document(e) for e in enriched], alias),
-        max_docs=settings.bulk_max_docs, max_bytes=settings.bulk_max_bytes), settings)
+    index_s = _index_cost_s(
+        es_client,
+        alias,
+        lambda: es_io.write_bulk(
+            es_client,
+            bulk_actions([to_document(e) for e in enriched], alias),
+            max_docs=settings.bulk_max_docs,
+            max_bytes=settings.bulk_max_bytes,
+        ),
+        settings,
+    )
     n = max(len(articles), 1)
-    return stage_figures(len(articles), {
-        "parse": parse_s / n, "ner": ner_s / n, "index": index_s / n, "enrich": enrich_s / n,
-    })
+    return stage_figures(
+        len(articles),
+        {
+            "parse": parse_s / n,
+            "ner": ner_s / n,
+            "index": index_s / n,
+            "enrich": enrich_s / n,
+        },
+    )
 
 
 def _index_cost_s(es_client, alias: str, write, settings: Settings) -> float:
@@ -228,9 +251,11 @@ def naive_baseline(pages: list[tuple[str, bytes]], es_client, index: str) -> dic
         if not text:
             continue
         doc = nlp(text)
-        es_client.index(index=index, id=str(n), document={
-            "title": name, "body": text, "entities": [[e.text, e.label_] for e in doc.ents]
-        })
+        es_client.index(
+            index=index,
+            id=str(n),
+            document={"title": name, "body": text, "entities": [[e.text, e.label_] for e in doc.ents]},
+        )
         n += 1
     elapsed = time.perf_counter() - started
     return {"articles": n, "seconds": elapsed, "articles_per_s": n / elapsed if elapsed else None}
@@ -276,9 +301,12 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
     from shared.status import TERMINAL_STATES
 
     prefix = unique_bench_prefix()
-    settings, env = isolated_pipeline(base, prefix, workdir / prefix, **{
-        f"NEWSFLOW_{w.upper()}_CONCURRENCY": str(getattr(base, f"{w}_concurrency")) for w in WORKERS
-    })
+    settings, env = isolated_pipeline(
+        base,
+        prefix,
+        workdir / prefix,
+        **{f"NEWSFLOW_{w.upper()}_CONCURRENCY": str(getattr(base, f"{w}_concurrency")) for w in WORKERS},
+    )
     stack = LocalStack(settings, child_env=env)
     rt = Runtime(settings)
     es_client = rt.elasticsearch
@@ -321,9 +349,7 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
         machine = machine_use(machine_before, psutil.cpu_times(), elapsed)
         statuses = [rt.status.get(rid) for rid in raw_ids]
         indexed = sum(s.counts["indexed"] for s in statuses)
-        file_latency = [
-            (_ts(s.updated_at) - _ts(s.received_at)) for s in statuses if s.updated_at and s.received_at
-        ]
+        file_latency = [(_ts(s.updated_at) - _ts(s.received_at)) for s in statuses if s.updated_at and s.received_at]
         logged = worker_log_timings(settings.log_dir, log_starts)  # before the latency probes add their own
         latencies = single_page_latency(ingestor, rt, es_client, settings.index_alias, pages, latency_samples)
         return {
@@ -338,9 +364,10 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
             "peak_rss_mb": sampler.peak_rss_mb,
             "peak_rss_mb_at_1000_pages": rss_at_1000 or None,
             "rss_growth_after_1000_pages": {
-                name: sampler.peak_rss_mb[name] / rss_at_1000[name] - 1
-                for name in WORKERS if rss_at_1000.get(name)
-            } if len(raw_ids) > 1000 else None,
+                name: sampler.peak_rss_mb[name] / rss_at_1000[name] - 1 for name in WORKERS if rss_at_1000.get(name)
+            }
+            if len(raw_ids) > 1000
+            else None,
             "max_queue_depth": {s: max((d[s] for d in sampler.depths), default=0) for s in STAGES},
             "drop_to_searchable_s": percentiles(latencies),
             "task_seconds": logged["task_seconds"],
@@ -366,8 +393,11 @@ _BATCH_DONE = re.compile(r"(enrich) batch of (\d+) done in ([0-9.]+)s")
 
 def log_sizes(log_dir: Path) -> dict[str, int]:
     """Where each worker's log ends now: ``worker_log_timings`` reads only what comes after."""
-    return {name: path.stat().st_size for name in ("parser", "enricher", "indexer")
-            if (path := log_dir / f"{name}.log").exists()}
+    return {
+        name: path.stat().st_size
+        for name in ("parser", "enricher", "indexer")
+        if (path := log_dir / f"{name}.log").exists()
+    }
 
 
 def worker_log_timings(log_dir: Path, starts: dict[str, int] | None = None) -> dict:
@@ -431,8 +461,9 @@ def _ts(value: str) -> float:
     return datetime.fromisoformat(value).timestamp()
 
 
-def run(dataset: Path, n_pages: int, base: Settings, workdir: Path, *, baseline_pages: int | None,
-        latency_samples: int = 10) -> dict:
+def run(
+    dataset: Path, n_pages: int, base: Settings, workdir: Path, *, baseline_pages: int | None, latency_samples: int = 10
+) -> dict:
     from services.indexer import es as es_io
 
     pages = replicate(load_pages(dataset), n_pages)
@@ -459,5 +490,6 @@ def run(dataset: Path, n_pages: int, base: Settings, workdir: Path, *, baseline_
         "ceiling_articles_per_s": ceiling,
         "fraction_of_ceiling": newsflow["articles_per_s"] / ceiling if ceiling else None,
         "speedup_vs_baseline": (newsflow["articles_per_s"] / baseline["articles_per_s"])
-        if baseline["articles_per_s"] else None,
+        if baseline["articles_per_s"]
+        else None,
     }

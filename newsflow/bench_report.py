@@ -26,36 +26,63 @@ def print_report(console: Console, report: dict) -> None:
     head.add_row("naive baseline", _f(base["articles_per_s"]), str(base["articles"]), _f(base["seconds"], 1))
     head.add_row("stage-limited ceiling", _f(report["ceiling_articles_per_s"]), "", "")
     console.print(head)
-    console.print(f"speed-up vs baseline: {_f(report['speedup_vs_baseline'])}x   "
-                  f"fraction of ceiling: {_f(report['fraction_of_ceiling'])}")
-    per = Table("stage", "s/article (alone)", "articles/s (alone)", "worker CPU s", "peak RSS MB", "max queue",
-                title="per stage")
+    console.print(
+        f"speed-up vs baseline: {_f(report['speedup_vs_baseline'])}x   "
+        f"fraction of ceiling: {_f(report['fraction_of_ceiling'])}"
+    )
+    per = Table(
+        "stage",
+        "s/article (alone)",
+        "articles/s (alone)",
+        "worker CPU s",
+        "peak RSS MB",
+        "max queue",
+        title="per stage",
+    )
     for stage, worker in (("parse", "parser"), ("enrich", "enricher"), ("index", "indexer")):
-        per.add_row(stage, _f(stages["s_per_article"][stage], 4), _f(stages["articles_per_s"][stage], 1),
-                    _f(nf["cpu_s"].get(worker), 1), _f(nf["peak_rss_mb"].get(worker), 0),
-                    str(nf["max_queue_depth"].get(stage, 0)))
-    per.add_row("(spaCy NER alone)", _f(stages["s_per_article"]["ner"], 4), _f(stages["articles_per_s"]["ner"], 1),
-                "", "", "")
+        per.add_row(
+            stage,
+            _f(stages["s_per_article"][stage], 4),
+            _f(stages["articles_per_s"][stage], 1),
+            _f(nf["cpu_s"].get(worker), 1),
+            _f(nf["peak_rss_mb"].get(worker), 0),
+            str(nf["max_queue_depth"].get(stage, 0)),
+        )
+    per.add_row(
+        "(spaCy NER alone)", _f(stages["s_per_article"]["ner"], 4), _f(stages["articles_per_s"]["ner"], 1), "", "", ""
+    )
     for server in ("redis", "elasticsearch"):
         if server in nf["cpu_s"]:
-            per.add_row(f"({server} server)", "", "", _f(nf["cpu_s"][server], 1), _f(nf["peak_rss_mb"].get(server), 0), "")
+            per.add_row(
+                f"({server} server)", "", "", _f(nf["cpu_s"][server], 1), _f(nf["peak_rss_mb"].get(server), 0), ""
+            )
     console.print(per)
-    console.print("ceiling = 2 cores / (parse + NER alone + index s/article), stages timed alone before and "
-                  "after the pipeline run and averaged")
+    console.print(
+        "ceiling = 2 cores / (parse + NER alone + index s/article), stages timed alone before and "
+        "after the pipeline run and averaged"
+    )
     if stages.get("drift"):
-        console.print("machine drift, after vs before: " + ", ".join(
-            f"{stage} {change:+.0%}" for stage, change in stages["drift"].items()))
+        console.print(
+            "machine drift, after vs before: "
+            + ", ".join(f"{stage} {change:+.0%}" for stage, change in stages["drift"].items())
+        )
     tasks = nf.get("task_seconds") or {}
     if tasks:
-        console.print("processing time per message (worker logs): " + ", ".join(
-            f"{stage} p50 {_f(t['p50'], 3)} s / p95 {_f(t['p95'], 3)} s" for stage, t in tasks.items()))
-        console.print(f"Elasticsearch bulk requests: {nf['bulk_requests']} "
-                      f"({_f(nf['articles_per_bulk'], 1)} articles each, "
-                      f"{_f(nf['articles_indexed'] / nf['seconds'] if nf['seconds'] else None)} articles/s overall)")
+        console.print(
+            "processing time per message (worker logs): "
+            + ", ".join(f"{stage} p50 {_f(t['p50'], 3)} s / p95 {_f(t['p95'], 3)} s" for stage, t in tasks.items())
+        )
+        console.print(
+            f"Elasticsearch bulk requests: {nf['bulk_requests']} "
+            f"({_f(nf['articles_per_bulk'], 1)} articles each, "
+            f"{_f(nf['articles_indexed'] / nf['seconds'] if nf['seconds'] else None)} articles/s overall)"
+        )
         console.print(f"enrich batches: {_f(nf.get('articles_per_enrich_batch'), 1)} articles each")
     _print_budget(console, report)
     lat, fl = nf["drop_to_searchable_s"], nf["file_latency_s"]
-    console.print(f"single page drop-to-searchable on a warm idle stack: p50 {_f(lat['p50'])} s, p95 {_f(lat['p95'])} s")
+    console.print(
+        f"single page drop-to-searchable on a warm idle stack: p50 {_f(lat['p50'])} s, p95 {_f(lat['p95'])} s"
+    )
     console.print(f"file latency under load (received -> indexed): p50 {_f(fl['p50'])} s, p95 {_f(fl['p95'])} s")
     if nf.get("rss_growth_after_1000_pages"):
         growth = ", ".join(f"{k} {v:+.1%}" for k, v in nf["rss_growth_after_1000_pages"].items())
@@ -71,8 +98,11 @@ def _print_budget(console: Console, report: dict) -> None:
     per = {name: cpu / articles for name, cpu in nf["cpu_s"].items()}
     budget = Table("", "pipeline", "ceiling counts", title="core-seconds per article")
     budget.add_row("parse (parser processes)", _f(per.get("parser"), 4), _f(alone["parse"], 4))
-    budget.add_row("enrich (enricher processes)", _f(per.get("enricher"), 4),
-                   f"{_f(alone['ner'], 4)} (NER alone; full enrichment {_f(alone['enrich'], 4)})")
+    budget.add_row(
+        "enrich (enricher processes)",
+        _f(per.get("enricher"), 4),
+        f"{_f(alone['ner'], 4)} (NER alone; full enrichment {_f(alone['enrich'], 4)})",
+    )
     index = sum(per.get(name, 0.0) for name in ("indexer", "elasticsearch", "redis"))
     budget.add_row("index, Elasticsearch and Redis", _f(index, 4), _f(alone["index"], 4))
     budget.add_row("ingest (this process)", _f(per.get(INGEST_CPU_KEY), 4), "-")
@@ -81,21 +111,35 @@ def _print_budget(console: Console, report: dict) -> None:
     budget.add_row("idle, stolen or other processes", _f(available - sum(per.values()), 4), "-")
     budget.add_row("total", _f(available, 4), _f(alone["parse"] + alone["ner"] + alone["index"], 4))
     console.print(budget)
-    console.print(f"machine during the run: {_f(machine['cores_busy'])} cores busy, {_f(machine['cores_idle'])} idle, "
-                  f"{_f(machine['cores_stolen'])} stolen by the hypervisor")
+    console.print(
+        f"machine during the run: {_f(machine['cores_busy'])} cores busy, {_f(machine['cores_idle'])} idle, "
+        f"{_f(machine['cores_stolen'])} stolen by the hypervisor"
+    )
 
 
 def append_result(path: Path, report: dict) -> None:
     """One row for this run at the end of the results file's table (``docs/bench-results.md``)."""
     nf, base = report["newsflow"], report["baseline"]
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
-                                text=True, timeout=10).stdout.strip() or "-"
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
+            or "-"
+        )
     except (OSError, subprocess.SubprocessError):
         commit = "-"
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
-    cells = [when, commit, str(nf["pages"]), _f(nf["articles_per_s"]), _f(base["articles_per_s"]),
-             f"{_f(report['speedup_vs_baseline'])}x", _f(report["ceiling_articles_per_s"]),
-             _f(report["fraction_of_ceiling"]), _f(nf["drop_to_searchable_s"]["p50"])]
+    cells = [
+        when,
+        commit,
+        str(nf["pages"]),
+        _f(nf["articles_per_s"]),
+        _f(base["articles_per_s"]),
+        f"{_f(report['speedup_vs_baseline'])}x",
+        _f(report["ceiling_articles_per_s"]),
+        _f(report["fraction_of_ceiling"]),
+        _f(nf["drop_to_searchable_s"]["p50"]),
+    ]
     with path.open("a", encoding="utf-8") as results:
         results.write("| " + " | ".join(cells) + " |\n")

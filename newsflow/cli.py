@@ -17,8 +17,12 @@ from newsflow.commands import api, bench, dlq, export, ingest, kibana, recovery,
 from newsflow.errors import DEBUG_ENV, FriendlyGroup
 from newsflow.evaluation import app as eval_app
 
-app = typer.Typer(help="newsflow: raw news pages in, searchable articles out.", no_args_is_help=True,
-                  cls=FriendlyGroup, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="newsflow: raw news pages in, searchable articles out.",
+    no_args_is_help=True,
+    cls=FriendlyGroup,
+    pretty_exceptions_enable=False,
+)
 
 
 def _print_version(value: bool) -> None:
@@ -30,8 +34,9 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def main(
     debug: bool = typer.Option(False, "--debug", help=f"Show the traceback of a failure (or set {DEBUG_ENV}=1)."),
-    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
-                                 help="Print the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     """newsflow: raw news pages in, searchable articles out. Exit codes: 0 done, 1 failed or not found, 2 usage."""
 

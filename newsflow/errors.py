@@ -49,12 +49,16 @@ def describe(exc: BaseException) -> str:
         return exc.reason
     if _is_redis_down(exc):
         url = _without_password(get_settings().redis_url)
-        return (f"Cannot reach Redis at {url}: start the stack (newsflow up) or point NEWSFLOW_REDIS_URL "
-                "at a running Redis.")
+        return (
+            f"Cannot reach Redis at {url}: start the stack (newsflow up) or point NEWSFLOW_REDIS_URL "
+            "at a running Redis."
+        )
     if _is_elasticsearch_down(exc):
         url = _without_password(get_settings().elasticsearch_url)
-        return (f"Cannot reach Elasticsearch at {url}: start the stack (newsflow up) or point "
-                "NEWSFLOW_ELASTICSEARCH_URL at a running node.")
+        return (
+            f"Cannot reach Elasticsearch at {url}: start the stack (newsflow up) or point "
+            "NEWSFLOW_ELASTICSEARCH_URL at a running node."
+        )
     api_error = _elasticsearch_refusal(exc)
     if api_error:
         return api_error
@@ -69,8 +73,9 @@ def _is_redis_down(exc: BaseException) -> bool:
     import kombu.exceptions
     import redis.exceptions
 
-    return isinstance(exc, (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
-                            kombu.exceptions.OperationalError))
+    return isinstance(
+        exc, (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, kombu.exceptions.OperationalError)
+    )
 
 
 def _is_elasticsearch_down(exc: BaseException) -> bool:

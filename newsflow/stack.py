@@ -148,13 +148,20 @@ class LocalStack:
         self.managed("redis").start(
             [
                 "redis-server",
-                "--port", str(self.settings.redis_port),
-                "--bind", "127.0.0.1",
-                "--dir", str(data),
-                "--appendonly", "yes",
-                "--appendfsync", "everysec",
-                "--save", "",
-                "--daemonize", "no",
+                "--port",
+                str(self.settings.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(data),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "everysec",
+                "--save",
+                "",
+                "--daemonize",
+                "no",
             ]
         )
         if not wait_until(self.redis_ok, 15):
@@ -169,11 +176,17 @@ class LocalStack:
         data = self.settings.runtime_dir / "elasticsearch"
         self.managed("elasticsearch").start(
             [
-                "bash", str(ES_SCRIPT), "run",
-                "--port", str(self.settings.elasticsearch_port),
-                "--data-dir", str(data / "data"),
-                "--logs-dir", str(data / "logs"),
-                "--heap-mb", str(self.settings.elasticsearch_heap_mb),
+                "bash",
+                str(ES_SCRIPT),
+                "run",
+                "--port",
+                str(self.settings.elasticsearch_port),
+                "--data-dir",
+                str(data / "data"),
+                "--logs-dir",
+                str(data / "logs"),
+                "--heap-mb",
+                str(self.settings.elasticsearch_heap_mb),
             ]
         )
         if not wait_until(self.elasticsearch_ok, 180, interval_s=0.5):
@@ -187,6 +200,7 @@ class LocalStack:
             self.managed(name).start(
                 [sys.executable, "-m", "newsflow.cli", "worker", name], env=self.child_env, cwd=PROJECT_ROOT
             )
+
         def ready() -> bool:
             dead = [name for name in names if not self.managed(name).running()]
             if dead:
@@ -274,13 +288,23 @@ class LocalStack:
                 self.managed("elasticsearch").log_file,
                 state("elasticsearch", self.elasticsearch_ok()),
             ),
-            *(Part(n, f"queue {s.key_prefix}.{q}", self.managed(n).log_file, state(n))
-              for n, q in zip(WORKERS, ("parse", "enrich", "index"))),
+            *(
+                Part(n, f"queue {s.key_prefix}.{q}", self.managed(n).log_file, state(n))
+                for n, q in zip(WORKERS, ("parse", "enrich", "index"))
+            ),
             Part("watcher", str(s.drop_folder), self.managed("watcher").log_file, state("watcher")),
-            Part("sweeper", f"redrives after {s.stalled_after_s:.0f} s idle", self.managed("sweeper").log_file,
-                 state("sweeper")),
-            Part("api", f"http://127.0.0.1:{s.api_port} (token: {_token_hint(s)})", self.managed("api").log_file,
-                 state("api")),
+            Part(
+                "sweeper",
+                f"redrives after {s.stalled_after_s:.0f} s idle",
+                self.managed("sweeper").log_file,
+                state("sweeper"),
+            ),
+            Part(
+                "api",
+                f"http://127.0.0.1:{s.api_port} (token: {_token_hint(s)})",
+                self.managed("api").log_file,
+                state("api"),
+            ),
         ]
 
 

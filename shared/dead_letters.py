@@ -80,8 +80,12 @@ class DeadLetterStore:
         one removed. The replay claims before it sends: whatever the stage does with the
         message afterwards (a fresh letter under the same id) stays in the store.
         """
-        return bool(self._claim(keys=[self.hash_key, self.index_key],
-                                args=[letter.dead_letter_id, letter.model_dump(mode="json")["failed_at"]]))
+        return bool(
+            self._claim(
+                keys=[self.hash_key, self.index_key],
+                args=[letter.dead_letter_id, letter.model_dump(mode="json")["failed_at"]],
+            )
+        )
 
     @property
     def _claim(self):

@@ -39,9 +39,7 @@ def body_fingerprint(text: str) -> str:
     return hashlib.sha256(words.encode("utf-8")).hexdigest()
 
 
-def article_id(
-    *, url: str | None = None, source: str | None = None, title: str = "", body: str = ""
-) -> str:
+def article_id(*, url: str | None = None, source: str | None = None, title: str = "", body: str = "") -> str:
     if url:
         key = "url:" + normalise_url(url)
     else:

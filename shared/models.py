@@ -60,18 +60,14 @@ class RawPageRef(Message):
     _aware = field_validator("received_at", "fetched_at")(_require_aware)
 
 
-DateOrigin = Literal[
-    "json-ld", "meta", "itemprop", "time-element", "url", "visible-text", "relative", "record", "warc"
-]
+DateOrigin = Literal["json-ld", "meta", "itemprop", "time-element", "url", "visible-text", "relative", "record", "warc"]
 
 
 class PageDate(Message):
     """A date exactly as the parser found it, before any resolution."""
 
     text: str = Field(description="the raw string, e.g. '2025-06-02T10:00:00Z' or '3 days ago'")
-    value: datetime | None = Field(
-        default=None, description="absolute UTC time when the text was absolute"
-    )
+    value: datetime | None = Field(default=None, description="absolute UTC time when the text was absolute")
     origin: DateOrigin
     day: date | None = Field(
         default=None, description="the calendar day the page wrote, in its own time zone (value is UTC)"
@@ -89,9 +85,7 @@ class Article(Message):
     article_id: str = Field(description="deterministic; see shared.identity")
     raw_id: str
     position: int = Field(ge=0, description="0 = the page's main article")
-    parent_id: str | None = Field(
-        default=None, description="article_id of the page's main article, for related ones"
-    )
+    parent_id: str | None = Field(default=None, description="article_id of the page's main article, for related ones")
     source_format: SourceFormat
     title: str
     body: str
@@ -163,9 +157,7 @@ class Place(Message):
 
 
 TemporalType = Literal["date", "time", "duration", "set"]
-Grain = Literal[
-    "second", "minute", "hour", "day", "week", "month", "season", "quarter", "year", "decade", "century"
-]
+Grain = Literal["second", "minute", "hour", "day", "week", "month", "season", "quarter", "year", "decade", "century"]
 Resolution = Literal[
     "absolute",
     "relative_to_publication",
@@ -187,9 +179,7 @@ class TemporalExpression(Message):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     type: TemporalType
-    value: str | None = Field(
-        default=None, description="TIMEX3-style value: 2025-06-02, 2024-FA, P3Y, 1950/1953"
-    )
+    value: str | None = Field(default=None, description="TIMEX3-style value: 2025-06-02, 2024-FA, P3Y, 1950/1953")
     grain: Grain | None = None
     range_start: date | None = Field(default=None, description="first calendar day covered")
     range_end: date | None = Field(default=None, description="last calendar day covered")
@@ -198,7 +188,9 @@ class TemporalExpression(Message):
         default=None, description="part of the period meant (TIMEX3 mod); value and range cover the whole period"
     )
     confidence: float | None = Field(
-        default=None, ge=0.0, le=1.0,
+        default=None,
+        ge=0.0,
+        le=1.0,
         description="how sure the resolution is (1: written out in full; lower where tense or context decided)",
     )
 
@@ -248,8 +240,6 @@ class DeadLetter(Message):
     traceback: str | None = None
     attempts: int = Field(ge=1, default=1)
     failed_at: datetime
-    payload: dict[str, Any] | None = Field(
-        default=None, description="the message the stage received, for replay"
-    )
+    payload: dict[str, Any] | None = Field(default=None, description="the message the stage received, for replay")
 
     _aware = field_validator("failed_at")(_require_aware)

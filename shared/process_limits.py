@@ -45,5 +45,7 @@ def install_memory_ceiling(max_memory_mb: int) -> None:
         log.info("memory ceiling %d MB per process", max_memory_mb)
 
 
-MEMORY_REASON = ("Processing ran out of memory on this input (the memory ceiling per worker process, "
-                 "NEWSFLOW_<WORKER>_MAX_MEMORY_MB); the input is too large or too repetitive.")
+MEMORY_REASON = (
+    "Processing ran out of memory on this input (the memory ceiling per worker process, "
+    "NEWSFLOW_<WORKER>_MAX_MEMORY_MB); the input is too large or too repetitive."
+)

@@ -83,14 +83,19 @@ def stage_task(
     def decorator(handler: Callable[[M, StageContext], None]) -> Callable:
         limit_s = _time_limit_s(runtime, stage)
 
-        @app.task(name=TASK_NAMES[stage], bind=True, max_retries=None, soft_time_limit=limit_s,
-                  time_limit=limit_s + 30 if limit_s else None, shared=False)
+        @app.task(
+            name=TASK_NAMES[stage],
+            bind=True,
+            max_retries=None,
+            soft_time_limit=limit_s,
+            time_limit=limit_s + 30 if limit_s else None,
+            shared=False,
+        )
         def task(self, payload):
             rt = runtime()
             ctx = StageContext(app=app, runtime=rt, task_id=self.request.id)
             raw_id, article_id, filename = _identity(payload)
-            with log_context(stage=stage, raw_id=raw_id, article_id=article_id, file=filename,
-                             task_id=self.request.id):
+            with log_context(stage=stage, raw_id=raw_id, article_id=article_id, file=filename, task_id=self.request.id):
                 try:
                     message = model.model_validate(payload)
                 except ValidationError as exc:
@@ -108,8 +113,9 @@ def stage_task(
                         log.info("transient failure, retry %d in %.1fs: %s", self.request.retries + 1, delay, exc)
                         raise self.retry(exc=exc, countdown=delay) from exc
                     _dead_letter(rt, stage, exc, reason, payload, self.request.retries + 1)
-                    log.warning("dead-lettered %s (%s): %s", filename or "a message", (raw_id or "no raw id")[:12],
-                                reason)
+                    log.warning(
+                        "dead-lettered %s (%s): %s", filename or "a message", (raw_id or "no raw id")[:12], reason
+                    )
 
         return task
 
@@ -150,8 +156,10 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, MemoryError):
         return MEMORY_REASON
     if isinstance(exc, SoftTimeLimitExceeded):
-        return ("Processing took longer than the stage's time limit on this input (NEWSFLOW_PARSE_TIME_LIMIT_S); "
-                "the input is too large or too complex.")
+        return (
+            "Processing took longer than the stage's time limit on this input (NEWSFLOW_PARSE_TIME_LIMIT_S); "
+            "the input is too large or too complex."
+        )
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -184,8 +192,13 @@ def stage_batch_task(
     """
 
     def decorator(handler: Callable[[list[M], StageContext], list[BaseException | None]]) -> Callable:
-        @app.task(name=TASK_NAMES[stage], base=_reconnect_safe_batches(), flush_every=flush_every,
-                  flush_interval=flush_interval_s, shared=False)  # this app only: tests build several
+        @app.task(
+            name=TASK_NAMES[stage],
+            base=_reconnect_safe_batches(),
+            flush_every=flush_every,
+            flush_interval=flush_interval_s,
+            shared=False,
+        )  # this app only: tests build several
         def task(requests):
             rt = runtime()
             valid: list[tuple[object, int, str | None, M]] = []
@@ -210,8 +223,13 @@ def stage_batch_task(
                 elapsed = time.perf_counter() - started
                 _timings(rt).observe(stage, elapsed / len(valid), count=len(valid))
                 # Celery logs one line per task, which for a batch says nothing useful: say what it held.
-                log.info("%s batch of %d done in %.3fs", stage, len(valid), elapsed,
-                         extra={"batch_size": len(valid), "task_ids": task_ids, **ctx.log_extra})
+                log.info(
+                    "%s batch of %d done in %.3fs",
+                    stage,
+                    len(valid),
+                    elapsed,
+                    extra={"batch_size": len(valid), "task_ids": task_ids, **ctx.log_extra},
+                )
             for (payload, retries, task_id, _), outcome in zip(valid, outcomes, strict=True):
                 if outcome is not None:
                     _settle_one(app, rt, stage, outcome, payload, retries, task_id)

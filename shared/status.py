@@ -121,13 +121,16 @@ class StatusStore:
             return False
         pipe = self.r.pipeline()
         pipe.delete(self._key("file", ref.raw_id))  # a replayed file starts with a clean record
-        pipe.hset(self._key("file", ref.raw_id), mapping={
-            "filename": ref.filename,
-            "state": "received",
-            "received_at": ref.received_at.isoformat(),
-            "updated_at": self._now(),
-            "ref": ref.model_dump_json(),
-        })
+        pipe.hset(
+            self._key("file", ref.raw_id),
+            mapping={
+                "filename": ref.filename,
+                "state": "received",
+                "received_at": ref.received_at.isoformat(),
+                "updated_at": self._now(),
+                "ref": ref.model_dump_json(),
+            },
+        )
         pipe.execute()
         return True
 
@@ -149,7 +152,11 @@ class StatusStore:
         self.r.hset(self._key("file", raw_id), "updated_at", self._now())
 
     def set_parsed(
-        self, raw_id: str, article_ids: list[str], *, records: int | None = None,
+        self,
+        raw_id: str,
+        article_ids: list[str],
+        *,
+        records: int | None = None,
         skipped: list[SkippedRecord] | None = None,
     ) -> None:
         """The parser found these articles; ``records``/``skipped``: what the file held and left out, and why."""

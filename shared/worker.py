@@ -44,15 +44,22 @@ def run_worker(app: Celery, settings: Settings, name: str, *, warm_up: Callable[
             warm_up()
         freeze_long_lived()
 
-    app.worker_main([
-        "--quiet",  # no start-up banner: it is plain text on stdout, which goes to the JSON log
-        "worker",
-        "--queues", queue_name(settings, WORKER_STAGES[name]),
-        "--hostname", f"{name}.{settings.key_prefix}@%h",
-        "--concurrency", str(getattr(settings, f"{name}_concurrency")),
-        "--loglevel", "INFO",
-        "--without-gossip", "--without-mingle",
-    ])
+    app.worker_main(
+        [
+            "--quiet",  # no start-up banner: it is plain text on stdout, which goes to the JSON log
+            "worker",
+            "--queues",
+            queue_name(settings, WORKER_STAGES[name]),
+            "--hostname",
+            f"{name}.{settings.key_prefix}@%h",
+            "--concurrency",
+            str(getattr(settings, f"{name}_concurrency")),
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
 
 
 def prefetch_multiplier(app: Celery, stage: str) -> int:

@@ -15,7 +15,9 @@ from shared.settings import get_settings
 def bench(
     dataset: Path = typer.Option(Path("../shared/eval/article-extraction"), help="Folder with html/*.html.gz."),
     pages: int = typer.Option(1000, help="Replicate the dataset's pages (with distinct content) to this many."),
-    baseline_pages: Optional[int] = typer.Option(None, help="Time the naive baseline and the single stages on the first N pages only (long runs)."),
+    baseline_pages: Optional[int] = typer.Option(
+        None, help="Time the naive baseline and the single stages on the first N pages only (long runs)."
+    ),
     latency_samples: int = typer.Option(10, help="Single pages timed on the warm, idle stack."),
     json_output: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     results: Optional[Path] = typer.Option(None, help="Append this run's row here (default: docs/bench-results.md)."),
@@ -29,8 +31,9 @@ def bench(
     stack.start_redis()
     stack.start_elasticsearch()
     with tempfile.TemporaryDirectory(prefix="newsflow-bench-") as workdir:
-        report = run_bench(dataset, pages, settings, Path(workdir), baseline_pages=baseline_pages,
-                           latency_samples=latency_samples)
+        report = run_bench(
+            dataset, pages, settings, Path(workdir), baseline_pages=baseline_pages, latency_samples=latency_samples
+        )
     from newsflow.bench_report import RESULTS_FILE, append_result, print_report
 
     append_result(results or RESULTS_FILE, report)

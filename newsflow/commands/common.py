@@ -36,8 +36,12 @@ def print_file_table(statuses: Iterable[FileStatus]) -> None:
     for s in statuses:
         counts = s.counts
         skipped = f" ({len(s.skipped)} of {s.records} records skipped)" if s.skipped else ""
-        table.add_row(escape(s.filename), s.state, f"{counts.get('indexed', 0)}/{counts.get('expected', 0)}{skipped}",
-                      escape(s.reason or ""))
+        table.add_row(
+            escape(s.filename),
+            s.state,
+            f"{counts.get('indexed', 0)}/{counts.get('expected', 0)}{skipped}",
+            escape(s.reason or ""),
+        )
     console.print(table)
     print_skips(statuses)
 

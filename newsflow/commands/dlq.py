@@ -15,7 +15,9 @@ app = typer.Typer(help="Inspect and replay dead letters.", no_args_is_help=True)
 
 
 @app.command("list")
-def dlq_list(json_output: bool = typer.Option(False, "--json", help="Print the letters as JSON (no tracebacks).")) -> None:
+def dlq_list(
+    json_output: bool = typer.Option(False, "--json", help="Print the letters as JSON (no tracebacks)."),
+) -> None:
     """Every dead letter, newest last."""
     letters = runtime().dead_letters.list()
     if json_output:
@@ -23,8 +25,13 @@ def dlq_list(json_output: bool = typer.Option(False, "--json", help="Print the l
         return
     table = Table("id", "stage", "file", "failed at", "reason")
     for letter in letters:
-        table.add_row(letter.dead_letter_id, letter.stage, escape(letter.filename or letter.raw_id or ""),
-                      letter.failed_at.isoformat(timespec="seconds"), escape(letter.reason))
+        table.add_row(
+            letter.dead_letter_id,
+            letter.stage,
+            escape(letter.filename or letter.raw_id or ""),
+            letter.failed_at.isoformat(timespec="seconds"),
+            escape(letter.reason),
+        )
     console.print(table)
 
 
@@ -57,8 +64,7 @@ def dlq_replay(
 
     rt = runtime()
     if all_letters == bool(letter_ids):
-        raise typer.BadParameter("name the dead letters to replay, or pass --all (not both)",
-                                 param_hint="LETTER_IDS")
+        raise typer.BadParameter("name the dead letters to replay, or pass --all (not both)", param_hint="LETTER_IDS")
     letters = rt.dead_letters.list() if all_letters else [_letter(letter_id) for letter_id in letter_ids]
     if stage:
         letters = [letter for letter in letters if letter.stage == stage]

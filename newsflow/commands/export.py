@@ -44,8 +44,12 @@ def export(
     mentioned_until: MentionedUntil = None,
     hide_duplicates: HideDuplicates = False,
     include_uncertain_dates: Uncertain = False,
-    format: Annotated[str, typer.Option("--format", "-f", help="ndjson (whole articles) or csv (one row each).")] = "ndjson",  # noqa: A002
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="ndjson (whole articles) or csv (one row each).")
+    ] = "ndjson",  # noqa: A002
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="File to write (default: standard output).")
+    ] = None,
 ) -> None:
     """Export every matching article (no cap), newest first, as NDJSON or CSV."""
     from services.indexer import es
@@ -63,8 +67,9 @@ def export(
             mentioned_since=mentioned_since, mentioned_until=mentioned_until, hide_duplicates=hide_duplicates,
             include_uncertain_dates=include_uncertain_dates,
         )  # fmt: skip
-        docs = es.iter_matches(rt.elasticsearch, settings.index_alias, query_body, sort=EXPORT_SORT,
-                               source=source_fields(format))
+        docs = es.iter_matches(
+            rt.elasticsearch, settings.index_alias, query_body, sort=EXPORT_SORT, source=source_fields(format)
+        )
         count = _write(export_lines(docs, format), output, header=format == "csv")
     except QueryError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")

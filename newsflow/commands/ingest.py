@@ -49,19 +49,27 @@ def ingest(
             raise typer.Exit(1)
         return
     raw_ids = [r.raw_id for r in results if r.raw_id]
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
         bar = progress.add_task("processing", total=len(raw_ids))
-        final = wait_for(rt, raw_ids, timeout_s,
-                         on_progress=lambda s: progress.update(bar, completed=sum(x.done for x in s)))
+        final = wait_for(
+            rt, raw_ids, timeout_s, on_progress=lambda s: progress.update(bar, completed=sum(x.done for x in s))
+        )
     print_file_table(final)
     if any(not s.done for s in final) or len(final) < len(raw_ids):
         console.print(f"[red]timed out after {timeout_s:.0f}s with files still in flight[/red]")
         raise typer.Exit(1)
     unfinished = [s for s in final if s.state != "indexed"]
     if failed or unfinished:
-        console.print(f"[red]{len(failed) + len(unfinished)} file(s) not fully indexed; "
-                      "`newsflow dlq list` says why[/red]")
+        console.print(
+            f"[red]{len(failed) + len(unfinished)} file(s) not fully indexed; `newsflow dlq list` says why[/red]"
+        )
         raise typer.Exit(1)
 
 

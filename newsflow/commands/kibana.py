@@ -61,7 +61,9 @@ def export_command(
     try:
         path.write_text(ndjson, encoding="utf-8")
     except OSError as exc:
-        typer.echo(f"error: cannot write {path}: {exc.strerror or exc}; pick a folder that exists, or - for "
-                   "standard output", err=True)
+        typer.echo(
+            f"error: cannot write {path}: {exc.strerror or exc}; pick a folder that exists, or - for standard output",
+            err=True,
+        )
         raise typer.Exit(1) from exc
     typer.echo(f"wrote {ndjson.count(chr(10))} saved objects to {path}")

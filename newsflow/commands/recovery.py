@@ -24,13 +24,16 @@ def sweep(once: bool = typer.Option(False, "--once", help="One pass, then exit."
 
 
 def reprocess(
-    raw_ids: list[str] = typer.Argument(None, help="Raw ids of files, or their first characters (as `verify` "
-                                        "prints them)."),
-    all_files: bool = typer.Option(False, "--all", help="Every stored file (with --stage enrich: every indexed "
-                                   "article)."),
+    raw_ids: list[str] = typer.Argument(
+        None, help="Raw ids of files, or their first characters (as `verify` prints them)."
+    ),
+    all_files: bool = typer.Option(
+        False, "--all", help="Every stored file (with --stage enrich: every indexed article)."
+    ),
     stage: str = typer.Option("parse", help="parse: from the raw bytes; enrich: from the indexed articles."),
-    outdated: bool = typer.Option(False, "--outdated", help="With --stage enrich: only articles enriched "
-                                  "by another enricher version."),
+    outdated: bool = typer.Option(
+        False, "--outdated", help="With --stage enrich: only articles enriched by another enricher version."
+    ),
 ) -> None:
     """Send stored pages, or indexed articles, through the pipeline again (documents are overwritten in place).
 
@@ -45,16 +48,20 @@ def reprocess(
     if raw_ids and all_files:
         raise typer.BadParameter("name files or pass --all, not both", param_hint="--all")
     if not raw_ids and not all_files and not outdated:
-        raise typer.BadParameter("name the files to reprocess (raw ids, as `newsflow status --files` shows "
-                                 "them), or pass --all for every stored file", param_hint="RAW_IDS")
+        raise typer.BadParameter(
+            "name the files to reprocess (raw ids, as `newsflow status --files` shows "
+            "them), or pass --all for every stored file",
+            param_hint="RAW_IDS",
+        )
     rt = runtime()
     targets = _resolve_raw_ids(rt, raw_ids) if raw_ids else None
     app_ = make_celery(rt.settings)
     if stage == "enrich":
         from services.enricher.pipeline import ENRICHER_VERSION
 
-        sent = reenrich(rt, app_, rt.elasticsearch, raw_ids=targets, outdated_only=outdated,
-                        current_version=ENRICHER_VERSION)
+        sent = reenrich(
+            rt, app_, rt.elasticsearch, raw_ids=targets, outdated_only=outdated, current_version=ENRICHER_VERSION
+        )
         scope = f"not enriched by {ENRICHER_VERSION}" if outdated else "indexed"
         console.print(f"re-sent {sent} {scope} article(s) to enrich")
         return

@@ -36,8 +36,13 @@ def _iso_time(value: Optional[str]) -> Optional[str]:
 
 
 # Options shared with `newsflow export` (same names, same meaning as the API's parameters).
-Query = Annotated[str, typer.Argument(help='Query: words, "phrases", AND/OR/NOT, -word, title:, person:, org:, '
-                                           "place:, source:, lang: (empty: everything).")]
+Query = Annotated[
+    str,
+    typer.Argument(
+        help='Query: words, "phrases", AND/OR/NOT, -word, title:, person:, org:, '
+        "place:, source:, lang: (empty: everything)."
+    ),
+]
 Person = Annotated[Optional[str], typer.Option(help="Only articles mentioning this person.")]
 Org = Annotated[Optional[str], typer.Option(help="Only articles mentioning this organisation.")]
 Place = Annotated[Optional[str], typer.Option(help="Only articles mentioning this place.")]
@@ -45,11 +50,21 @@ Source = Annotated[Optional[str], typer.Option(help="Only articles from this sou
 Lang = Annotated[Optional[str], typer.Option(help="Only articles in this language (code, e.g. en).")]
 Since = Annotated[Optional[str], typer.Option(callback=_iso_time, help="Published on or after (date or ISO time).")]
 Until = Annotated[Optional[str], typer.Option(callback=_iso_time, help="Published on or before (a day: all of it).")]
-MentionedSince = Annotated[Optional[str], typer.Option(callback=_iso_day, help="Mentions a day on or after (YYYY-MM-DD).")]
-MentionedUntil = Annotated[Optional[str], typer.Option(callback=_iso_day, help="Mentions a day on or before (YYYY-MM-DD).")]
-HideDuplicates = Annotated[bool, typer.Option("--hide-duplicates", help="Leave out near-duplicates of earlier articles.")]
-Uncertain = Annotated[bool, typer.Option("--include-uncertain-dates",
-                                         help="Sort and filter on every publication date, also the uncertain ones.")]
+MentionedSince = Annotated[
+    Optional[str], typer.Option(callback=_iso_day, help="Mentions a day on or after (YYYY-MM-DD).")
+]
+MentionedUntil = Annotated[
+    Optional[str], typer.Option(callback=_iso_day, help="Mentions a day on or before (YYYY-MM-DD).")
+]
+HideDuplicates = Annotated[
+    bool, typer.Option("--hide-duplicates", help="Leave out near-duplicates of earlier articles.")
+]
+Uncertain = Annotated[
+    bool,
+    typer.Option(
+        "--include-uncertain-dates", help="Sort and filter on every publication date, also the uncertain ones."
+    ),
+]
 
 
 def search(
@@ -69,8 +84,9 @@ def search(
     size: Annotated[int, typer.Option(help="Hits per page (at most 100).")] = 10,
     page: Annotated[int, typer.Option(help="Page number (the first 10,000 hits; deeper, use --cursor).")] = 1,
     cursor: Annotated[Optional[str], typer.Option(help="Next page after this cursor (printed with each page).")] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print the envelope: total, hits, facets, "
-                                              "histograms, next_cursor.")] = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the envelope: total, hits, facets, histograms, next_cursor.")
+    ] = False,
 ) -> None:
     """Search indexed articles: the query language plus filters on people, organisations, places, sources, dates."""
     from services.indexer import es
@@ -114,9 +130,13 @@ def _print_table(hits: list[dict]) -> None:
         snippet = escape(hit.get("snippet") or "")
         snippet = snippet.replace("<em>", "[bold yellow]").replace("</em>", "[/bold yellow]")
         entities = ", ".join((hit.get("people") or [])[:4]) + " · " + ", ".join((hit.get("places") or [])[:4])
-        table.add_row(f"{hit['score']:.2f}" if hit.get("score") is not None else "",
-                      f"[bold]{escape(hit['title'] or '')}[/bold]\n{snippet}", escape(hit.get("source") or ""),
-                      str(hit.get("published_at") or "")[:16], escape(entities))
+        table.add_row(
+            f"{hit['score']:.2f}" if hit.get("score") is not None else "",
+            f"[bold]{escape(hit['title'] or '')}[/bold]\n{snippet}",
+            escape(hit.get("source") or ""),
+            str(hit.get("published_at") or "")[:16],
+            escape(entities),
+        )
     console.print(table)
 
 

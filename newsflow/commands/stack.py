@@ -34,8 +34,10 @@ def up(services_only: bool = typer.Option(False, help="Only Redis and Elasticsea
     console.print(f"Drop files into [bold]{settings.drop_folder}[/bold] or run `newsflow ingest PATH`.")
     if not services_only:
         where = "NEWSFLOW_API_TOKENS" if settings.api_tokens is not None else str(settings.api_token_path)
-        console.print(f"HTTP API on [bold]http://127.0.0.1:{settings.api_port}[/bold] (docs at /docs); "
-                      f"its bearer token is in [bold]{where}[/bold].")
+        console.print(
+            f"HTTP API on [bold]http://127.0.0.1:{settings.api_port}[/bold] (docs at /docs); "
+            f"its bearer token is in [bold]{where}[/bold]."
+        )
 
 
 def down() -> None:

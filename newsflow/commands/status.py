@@ -12,8 +12,11 @@ from shared.status import summarise
 
 
 def status(
-    json_output: bool = typer.Option(False, "--json", help="Print the report as JSON (with --files: every file's "
-                                     "status, records and skipped records)."),
+    json_output: bool = typer.Option(
+        False,
+        "--json",
+        help="Print the report as JSON (with --files: every file's status, records and skipped records).",
+    ),
     files: bool = typer.Option(False, "--files", help="List every file."),
 ) -> None:
     """Files per state, queue depths and dead letters."""
@@ -34,7 +37,9 @@ def status(
         report["file_list"] = [s.as_dict() for s in statuses] if files else None
         print_json(report)
         return
-    console.print(f"received {report['received']} file(s): " + ", ".join(f"{k} {v}" for k, v in sorted(summary.items())))
+    console.print(
+        f"received {report['received']} file(s): " + ", ".join(f"{k} {v}" for k, v in sorted(summary.items()))
+    )
     console.print("queue depths: " + ", ".join(f"{k} {v}" for k, v in report["queues"].items()))
     console.print(f"dead letters: {report['dead_letters']}")
     with_skips = [s for s in statuses if s.skipped]
@@ -46,8 +51,9 @@ def status(
         print_file_table(statuses)
 
 
-def verify(json_output: bool = typer.Option(False, "--json", help="Print the counts, problems and skipped "
-                                             "records as JSON.")) -> None:
+def verify(
+    json_output: bool = typer.Option(False, "--json", help="Print the counts, problems and skipped records as JSON."),
+) -> None:
     """Check that every received file is indexed in Elasticsearch, dead-lettered, or still in flight (exit 1 if not)."""
     from services.ingest.accounting import verify as run_verify
 
@@ -58,15 +64,19 @@ def verify(json_output: bool = typer.Option(False, "--json", help="Print the cou
     if json_output:
         print_json(result.as_dict())
     else:
-        console.print(f"received {result.received}, indexed {result.indexed}, failed {result.failed}, "
-                      f"in flight {result.in_flight}, unaccounted {result.unaccounted}")
+        console.print(
+            f"received {result.received}, indexed {result.indexed}, failed {result.failed}, "
+            f"in flight {result.in_flight}, unaccounted {result.unaccounted}"
+        )
         for problem in result.problems:
             console.print(f"[red]- {escape(problem)}[/red]")
         if result.skipped_records:
             console.print(f"records skipped inside files, each with its reason: {result.skipped_records}")
             for entry in result.skipped:
-                console.print(f"- {escape(entry['filename'])} ({entry['raw_id'][:12]}): {escape(entry['progress'])}",
-                              soft_wrap=True)
+                console.print(
+                    f"- {escape(entry['filename'])} ({entry['raw_id'][:12]}): {escape(entry['progress'])}",
+                    soft_wrap=True,
+                )
     if result.unaccounted:
         raise typer.Exit(1)
 

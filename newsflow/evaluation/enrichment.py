@@ -181,7 +181,9 @@ def load_dataset(dataset: Path, skipped: list[dict] | None = None) -> list[GoldD
                 raise
             skipped.append({"file": str(f), "reason": f"{type(exc).__name__}: {exc}"})
     if not docs:
-        raise typer.BadParameter(f"no usable gold file under {dataset}: " + "; ".join(s["reason"] for s in skipped or []))
+        raise typer.BadParameter(
+            f"no usable gold file under {dataset}: " + "; ".join(s["reason"] for s in skipped or [])
+        )
     return docs
 
 
@@ -194,7 +196,9 @@ def _timed(run: Callable[[], list], n_docs: int) -> tuple[list, float]:
 
 
 def _interleaved_rates(
-    runs: dict[str, Callable[[slice], list]], n_docs: int, rounds: int = _SPEED_ROUNDS,
+    runs: dict[str, Callable[[slice], list]],
+    n_docs: int,
+    rounds: int = _SPEED_ROUNDS,
     chunk: int = _SPEED_CHUNK_DOCS,
 ) -> tuple[dict[str, float], dict[str, list]]:
     """Documents per CPU second of each run, and each run's outputs (from its last round, in document order).
@@ -227,8 +231,12 @@ def _newsflow(enricher, docs: list[GoldDoc]) -> Callable[[slice], list]:
 
     articles = [
         Article(
-            article_id=f"meantime-{i}", raw_id="0" * 64, position=0, source_format="text",
-            title=d.text.split("\n", 1)[0], body=d.text,
+            article_id=f"meantime-{i}",
+            raw_id="0" * 64,
+            position=0,
+            source_format="text",
+            title=d.text.split("\n", 1)[0],
+            body=d.text,
             published=(
                 PageDate(text=d.creation.date().isoformat(), value=d.creation, origin="meta") if d.creation else None
             ),
@@ -314,7 +322,8 @@ def score(docs: list[GoldDoc], predictions: list[Prediction]) -> dict:
             counts[2] += sum(any(same(p, g) for p in pred.entities) for g in doc.entities)
 
         dates = [
-            x for x in pred.dates
+            x
+            for x in pred.dates
             if x[0] < doc.timex_scope_end and not (doc.creation_span and _overlap(x[:2], doc.creation_span))
         ]
         scoped.append(dates)
@@ -360,7 +369,8 @@ def evaluate(dataset: Path, speed_rounds: int = _SPEED_ROUNDS) -> dict:
     newsflow_run = _newsflow(enricher, docs)
     newsflow_run(slice(None))  # warm-up: first calls allocate and load lazily built tables
     rates, outputs = _interleaved_rates(
-        {"ner": lambda part: _ner_only(enricher.nlp, texts[part]), "newsflow": newsflow_run}, len(docs),
+        {"ner": lambda part: _ner_only(enricher.nlp, texts[part]), "newsflow": newsflow_run},
+        len(docs),
         rounds=speed_rounds,
     )
     spacy_rate, newsflow_rate = rates["ner"], rates["newsflow"]
@@ -379,7 +389,9 @@ def evaluate(dataset: Path, speed_rounds: int = _SPEED_ROUNDS) -> dict:
 
 
 def command(
-    dataset: Path = typer.Option(..., "--dataset", help="folder of MEANTIME .xml or TimeML .tml files (searched recursively)"),
+    dataset: Path = typer.Option(
+        ..., "--dataset", help="folder of MEANTIME .xml or TimeML .tml files (searched recursively)"
+    ),
     json_output: bool = typer.Option(False, "--json", help="print JSON instead of a table"),
     speed_rounds: int = typer.Option(
         _SPEED_ROUNDS, "--speed-rounds", min=1, help="timing rounds (fewer: faster on a large corpus, noisier speed)"
@@ -401,8 +413,12 @@ def command(
     from newsflow.evaluation.report import comparison_table
 
     columns = {
-        "entity_precision": "entity P", "entity_recall": "entity R", "entity_f1": "entity F1",
-        "date_extent_f1": "date extent F1", "date_value_accuracy": "date value acc", "date_value_f1": "date value F1",
+        "entity_precision": "entity P",
+        "entity_recall": "entity R",
+        "entity_f1": "entity F1",
+        "date_extent_f1": "date extent F1",
+        "date_value_accuracy": "date value acc",
+        "date_value_f1": "date value F1",
         "docs_per_s": "docs/s",
     }
     if not result["newsflow"]["entity_recall"] and not result["baseline"]["entity_recall"]:
@@ -414,12 +430,16 @@ def command(
     if "entity_f1" in columns:
         console.print(
             "Entities, lenient (overlapping mention also counts): "
-            + "; ".join(f"{n} P {result[n]['entity_precision_overlap']:.3f} R {result[n]['entity_recall_overlap']:.3f}"
-                        for n in ("newsflow", "baseline"))
+            + "; ".join(
+                f"{n} P {result[n]['entity_precision_overlap']:.3f} R {result[n]['entity_recall_overlap']:.3f}"
+                for n in ("newsflow", "baseline")
+            )
         )
-    console.print(tempeval.table(
-        "Temporal expressions, TempEval-3 scoring", {n: result[n]["tempeval"] for n in ("newsflow", "baseline")}
-    ))
+    console.print(
+        tempeval.table(
+            "Temporal expressions, TempEval-3 scoring", {n: result[n]["tempeval"] for n in ("newsflow", "baseline")}
+        )
+    )
     for skipped in result["skipped_files"]:
         console.print(f"skipped {skipped['file']}: {skipped['reason']}")
     console.print(

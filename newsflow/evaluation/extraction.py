@@ -92,7 +92,9 @@ def load_dataset(dataset: Path) -> list[tuple[str, bytes, str, str | None]]:
         path = dataset / "html" / f"{key}.html.gz"
         if not path.exists():
             continue
-        pages.append((key, gzip.decompress(path.read_bytes()), truth[key].get("articleBody") or "", truth[key].get("url")))
+        pages.append(
+            (key, gzip.decompress(path.read_bytes()), truth[key].get("articleBody") or "", truth[key].get("url"))
+        )
     if not pages:
         raise typer.BadParameter(f"no html/<key>.html.gz page with a ground truth under {dataset}")
     return pages
@@ -107,8 +109,9 @@ def baseline_body(data: bytes) -> str:
 def newsflow_body(data: bytes) -> str:
     from services.parser.parse import parse_page
 
-    ref = RawPageRef(raw_id=raw_id(data), filename="page.html", size_bytes=len(data),
-                     received_at=datetime.now(timezone.utc))
+    ref = RawPageRef(
+        raw_id=raw_id(data), filename="page.html", size_bytes=len(data), received_at=datetime.now(timezone.utc)
+    )
     try:
         articles = parse_page(data, ref, max_raw_bytes=_LIMIT, max_decompressed_bytes=_LIMIT, max_articles=_LIMIT)
     except PermanentError:
@@ -156,8 +159,12 @@ def command(
     from newsflow.evaluation.report import comparison_table
 
     columns = {"f1": "F1", "precision": "precision", "recall": "recall", "pages_per_s": "pages/s"}
-    table = comparison_table(f"Article extraction on {result['pages']} pages of {dataset}", result, columns,
-                             digits={"f1": 4, "precision": 4, "recall": 4, "pages_per_s": 1})
+    table = comparison_table(
+        f"Article extraction on {result['pages']} pages of {dataset}",
+        result,
+        columns,
+        digits={"f1": 4, "precision": 4, "recall": 4, "pages_per_s": 1},
+    )
     Console().print(table)
 
 

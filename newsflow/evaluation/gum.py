@@ -208,8 +208,11 @@ def score(docs: list[GumDoc], predictions: list[list[PredEntity]]) -> dict:
 
 def _from_enriched(enriched) -> list[PredEntity]:
     return [
-        PredEntity(e.type, frozenset({normalise(e.name)} | {normalise(m.text) for m in e.mentions}),
-                   tuple((m.start, m.end) for m in e.mentions))
+        PredEntity(
+            e.type,
+            frozenset({normalise(e.name)} | {normalise(m.text) for m in e.mentions}),
+            tuple((m.start, m.end) for m in e.mentions),
+        )
         for e in enriched.entities
     ]
 
@@ -233,8 +236,14 @@ def evaluate(folder: Path) -> dict:
     docs = load_dataset(folder)
     enricher = Enricher()
     articles = [
-        Article(article_id=f"gum-{i}", raw_id="0" * 64, position=0, source_format="text",
-                title=d.text.split("\n", 1)[0], body=d.text)
+        Article(
+            article_id=f"gum-{i}",
+            raw_id="0" * 64,
+            position=0,
+            source_format="text",
+            title=d.text.split("\n", 1)[0],
+            body=d.text,
+        )
         for i, d in enumerate(docs)
     ]
     enriched = enricher.enrich_batch(articles)

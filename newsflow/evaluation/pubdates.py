@@ -159,10 +159,16 @@ def evaluate(dataset: Path, *, show_errors: bool = False, repeats: int = 2) -> d
         result[name] = _score(predictions[name], pages, seconds[name])
     if show_errors:
         result["errors"] = [
-            {"key": page.key, "url": page.url, "gold": page.gold.isoformat() if page.gold else None,
-             "newsflow": p.isoformat() if p else None, "origin": found.origin if found else None,
-             "confidence": found.confidence if found else None}
-            for p, found, page in zip(predictions["newsflow"], chosen, pages) if p != page.gold
+            {
+                "key": page.key,
+                "url": page.url,
+                "gold": page.gold.isoformat() if page.gold else None,
+                "newsflow": p.isoformat() if p else None,
+                "origin": found.origin if found else None,
+                "confidence": found.confidence if found else None,
+            }
+            for p, found, page in zip(predictions["newsflow"], chosen, pages)
+            if p != page.gold
         ]
     return result
 
@@ -187,13 +193,21 @@ def command(
         table.add_column(column.replace("_", " "), justify="right")
     for name in SYSTEMS:
         row = result[name]
-        table.add_row(name, f"{row['precision']:.3f}", f"{row['accuracy']:.3f}", str(row["wrong"]),
-                      str(row["undated"]), f"{row['cpu_ms_per_page']:.1f}")
+        table.add_row(
+            name,
+            f"{row['precision']:.3f}",
+            f"{row['accuracy']:.3f}",
+            str(row["wrong"]),
+            str(row["undated"]),
+            f"{row['cpu_ms_per_page']:.1f}",
+        )
     console = Console()
     console.print(table)
     for error in result.get("errors", []):
-        console.print(f"{error['key']}  gold {error['gold']}  newsflow {error['newsflow']} "
-                      f"({error['origin']}, {error['confidence']})  {error['url']}")
+        console.print(
+            f"{error['key']}  gold {error['gold']}  newsflow {error['newsflow']} "
+            f"({error['origin']}, {error['confidence']})  {error['url']}"
+        )
 
 
 if __name__ == "__main__":

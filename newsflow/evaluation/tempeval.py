@@ -91,9 +91,15 @@ class _Counts:
         rp, rr = ratio(self.relaxed_p, self.pred), ratio(self.relaxed_g, self.gold)
         type_acc, value_acc = ratio(self.type_ok, self.pairs), ratio(self.value_ok, self.pairs)
         out = {
-            "strict_p": sp, "strict_r": sr, "strict_f1": _f1(sp, sr),
-            "relaxed_p": rp, "relaxed_r": rr, "relaxed_f1": _f1(rp, rr),
-            "type_accuracy": type_acc, "value_accuracy": value_acc, "value_f1": _f1(rp, rr) * value_acc,
+            "strict_p": sp,
+            "strict_r": sr,
+            "strict_f1": _f1(sp, sr),
+            "relaxed_p": rp,
+            "relaxed_r": rr,
+            "relaxed_f1": _f1(rp, rr),
+            "type_accuracy": type_acc,
+            "value_accuracy": value_acc,
+            "value_f1": _f1(rp, rr) * value_acc,
         }
         return {**{k: round(v, 4) for k, v in out.items()}, "gold": self.gold, "predicted": self.pred}
 
@@ -131,8 +137,13 @@ def score(gold_docs: list[list[Span]], pred_docs: list[list[Span]]) -> dict[str,
 
 
 _COLUMNS = {
-    "strict_f1": "strict F1", "relaxed_p": "relaxed P", "relaxed_r": "relaxed R", "relaxed_f1": "relaxed F1",
-    "type_accuracy": "type acc", "value_accuracy": "value acc", "value_f1": "value F1",
+    "strict_f1": "strict F1",
+    "relaxed_p": "relaxed P",
+    "relaxed_r": "relaxed R",
+    "relaxed_f1": "relaxed F1",
+    "type_accuracy": "type acc",
+    "value_accuracy": "value acc",
+    "value_f1": "value F1",
 }
 
 

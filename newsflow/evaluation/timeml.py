@@ -68,4 +68,3 @@ def parse_timeml(xml: str, name: str) -> GoldDoc:
 
 def load_document(path: Path) -> GoldDoc:
     return parse_timeml(path.read_text(encoding="utf-8"), path.stem)
-

@@ -79,8 +79,11 @@ def _error_answers(app: FastAPI) -> None:
 
     async def unavailable(_request: Request, exc: Exception) -> JSONResponse:
         log.warning("store unavailable: %s", exc)
-        return JSONResponse({"detail": f"a store is unavailable, try again later ({type(exc).__name__})"},
-                            status_code=503, headers={"Retry-After": "5"})
+        return JSONResponse(
+            {"detail": f"a store is unavailable, try again later ({type(exc).__name__})"},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
 
     for kind in (redis.RedisError, TransportError, ApiError, TransientError, OperationalError, OSError):
         app.add_exception_handler(kind, unavailable)

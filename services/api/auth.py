@@ -65,7 +65,9 @@ def _unauthorized(message: str) -> HTTPException:
 def token_dependency(cookie_name: str | None = None):
     """A dependency that lets a request through only with a valid token (header, or the cookie)."""
 
-    async def check(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer_scheme)) -> None:
+    async def check(
+        request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer_scheme)
+    ) -> None:
         tokens = request.app.state.api_tokens
         token = credentials.credentials if credentials is not None else None
         if token is None and cookie_name:

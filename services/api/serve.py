@@ -22,9 +22,7 @@ def check_tokens(settings: Settings) -> None:
     from services.api.auth import load_tokens
 
     if not load_tokens(settings):
-        raise NoTokenError(
-            f"the API needs a token: set NEWSFLOW_API_TOKENS or write one to {settings.api_token_path}"
-        )
+        raise NoTokenError(f"the API needs a token: set NEWSFLOW_API_TOKENS or write one to {settings.api_token_path}")
 
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:

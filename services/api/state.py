@@ -32,7 +32,9 @@ class ApiState:
         # A request waits for Redis seconds, not Celery's default minutes: an unreachable broker is a 503 now.
         celery.conf.task_publish_retry_policy = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
         celery.conf.broker_connection_timeout = 2
-        return cls(settings=settings, runtime=Runtime(settings), es=make_client(settings, request_timeout_s=20), celery=celery)
+        return cls(
+            settings=settings, runtime=Runtime(settings), es=make_client(settings, request_timeout_s=20), celery=celery
+        )
 
     def close(self) -> None:
         self.es.close()

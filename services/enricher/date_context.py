@@ -30,7 +30,8 @@ Tense = Literal["past", "future"]
 
 _FUTURE_WORDS = (
     r"will|won't|'ll|shall|would|going to|plans? to|planned|planning|scheduled|expected to|expects? to"
-    r"|due to|set to|slated|intends? to|upcoming|as (?:soon|early) as|(?:is|are) to|tomorrow")
+    r"|due to|set to|slated|intends? to|upcoming|as (?:soon|early) as|(?:is|are) to|tomorrow"
+)
 _FUTURE = re.compile(rf"\b(?:{_FUTURE_WORDS})\b", re.I)
 _IRREGULAR_PAST = (
     "was|were|had|did|said|told|met|came|went|took|gave|made|began|held|left|got|won|lost|rose|fell|sent|spent"
@@ -41,13 +42,46 @@ _IRREGULAR_PAST = (
 # One pass finds both kinds of marker; a future marker is tried first where both could match ("planned").
 _MARKER = re.compile(rf"\b(?:(?P<future>{_FUTURE_WORDS})|(?P<past>{_IRREGULAR_PAST}|[a-z]{{2,}}ed))\b", re.I)
 # Words ending in -ed that are no past-tense verb; and participles of the future markers.
-_NOT_PAST = frozenset({
-    "united", "hundred", "need", "indeed", "speed", "feed", "seed", "shed", "bed", "red", "based", "called",
-    "limited", "related", "alleged", "armed", "proposed", "planned", "scheduled", "expected", "slated", "needed",
-    "proceed", "exceed", "succeed", "breed", "greed", "creed", "agreed", "freed", "weed", "embed", "bleed",
-})
+_NOT_PAST = frozenset(
+    {
+        "united",
+        "hundred",
+        "need",
+        "indeed",
+        "speed",
+        "feed",
+        "seed",
+        "shed",
+        "bed",
+        "red",
+        "based",
+        "called",
+        "limited",
+        "related",
+        "alleged",
+        "armed",
+        "proposed",
+        "planned",
+        "scheduled",
+        "expected",
+        "slated",
+        "needed",
+        "proceed",
+        "exceed",
+        "succeed",
+        "breed",
+        "greed",
+        "creed",
+        "agreed",
+        "freed",
+        "weed",
+        "embed",
+        "bleed",
+    }
+)
 _REPORTING_BEFORE = re.compile(
-    r"\b(said|says|announced|reported|told|stated|confirmed|added|predicted|disclosed)\s+(on\s+)?$", re.I)
+    r"\b(said|says|announced|reported|told|stated|confirmed|added|predicted|disclosed)\s+(on\s+)?$", re.I
+)
 # A clause ends at sentence punctuation, a semicolon, a colon, a quote or a line break; a comma is kept
 # inside (", when he met Castro on Friday" belongs with its verb).
 _CLAUSE_END = re.compile(r"[.!?;:\n\"\u201c\u201d]|(?:``|'')")

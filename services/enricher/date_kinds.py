@@ -44,44 +44,81 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 
 PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("anaphoric", re.compile(
-        r"(?=[tTlLeEsSyYoO])\b(?:(?P<pre>earlier|later|late|early)\s+(?:in\s+)?)?"
-        r"(?P<det>the|that|its|on the)\s+"
-        r"(?:(?P<adj>same|latest|most recent|previous|prior|following|next|full|current|current fiscal|latest fiscal"
-        r"|fiscal|year-earlier|year-ago|comparable|corresponding|year-before)\s+)?(?:(?P<yr>1[6-9]\d\d|20\d\d)\s+)?"
-        r"(?P<unit>quarter|period|year|month|weekend|week|day|session|morning|afternoon|evening|night)\b(?!-\w)"
-        r"(?:\s+(?:of\s+)?(?:the\s+)?(?P<tail>last year|a year (?:ago|earlier))"
-        r"|\s+(?P<side>before|after)\b(?!\s+(?:the|a|an|his|her|its|their|our|this|that|\w+ing)\b))?",
-        re.I)),
+    (
+        "anaphoric",
+        re.compile(
+            r"(?=[tTlLeEsSyYoO])\b(?:(?P<pre>earlier|later|late|early)\s+(?:in\s+)?)?"
+            r"(?P<det>the|that|its|on the)\s+"
+            r"(?:(?P<adj>same|latest|most recent|previous|prior|following|next|full|current|current fiscal|latest fiscal"
+            r"|fiscal|year-earlier|year-ago|comparable|corresponding|year-before)\s+)?(?:(?P<yr>1[6-9]\d\d|20\d\d)\s+)?"
+            r"(?P<unit>quarter|period|year|month|weekend|week|day|session|morning|afternoon|evening|night)\b(?!-\w)"
+            r"(?:\s+(?:of\s+)?(?:the\s+)?(?P<tail>last year|a year (?:ago|earlier))"
+            r"|\s+(?P<side>before|after)\b(?!\s+(?:the|a|an|his|her|its|their|our|this|that|\w+ing)\b))?",
+            re.I,
+        ),
+    ),
     ("year_ago", re.compile(r"(?=[yYlL])\b(?P<adj>year-earlier|year-ago|last year's (?:quarter|period))\b", re.I)),
-    ("holiday", re.compile(
-        r"(?=[A-Z])\b(?P<name>Thanksgiving(?: Day)?|Christmas(?: Day| Eve)?|New Year's(?: Day| Eve)?|Easter(?: Sunday)?"
-        r"|Good Friday|Memorial Day|Labor Day|Independence Day|Columbus Day|Veterans Day|Election Day"
-        r"|Martin Luther King(?: Jr\.?)? Day|Presidents'? Day|Valentine's Day|Halloween|Black Monday)\b"
-        r"(?P<week> week)?(?:,?\s+(?P<y>1[6-9]\d\d|20\d\d)\b)?")),
-    ("set", re.compile(
-        r"(?=[edwmhnyapEDWMHNY])(?:\b(?P<every>every|each)\s+(?P<unit>day|week|month|year|quarter|morning|night"
-        r"|evening|" + _WEEKDAY + r")\b|\b(?P<adv>daily|weekly|monthly|hourly|nightly|yearly)\b"
-        r"|(?:(?<=\d )|(?<=% )|(?<=times )|(?<=percent ))(?:a|per)\s+(?P<per>year|month|week|day)\b)")),
-    ("day_time", re.compile(
-        r"(?=[nmoNMO])\b(?P<word>noon|midday|midnight|overnight|mid-?afternoon|mid-?morning)\b"
-        r"(?:\s+(?:on\s+)?(?P<wd>" + _WEEKDAY + r"))?", re.I)),
-    ("spelled_year", re.compile(
-        r"(?=[tTnN])\b(?:the year\s+)?(?:(?P<c19>nineteen)[- ](?P<tens>ten|eleven|twelve|thirteen|fourteen|fifteen"
-        r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
-        r"(?:[- ](?P<ones>one|two|three|four|five|six|seven|eight|nine))?|(?<=the year )two thousand"
-        r"|(?P<k2>two thousand)(?:\s+and)?\s+(?P<ones2>one|two|three|four|five|six|seven|eight|nine))\b", re.I)),
-    ("future_ref", re.compile(
-        r"(?=[tT])\bthe\s+(?:(?:near|distant|foreseeable)\s+)?(?P<word>future|near term|short term|long term|past)\b"
-        r"(?!\s+(?:\w+\s+)?(?:years|months|weeks|days|decades|quarters|hours|centuries|seasons|summers|winters|springs"
-        r"|autumns|falls|sessions))", re.I)),
+    (
+        "holiday",
+        re.compile(
+            r"(?=[A-Z])\b(?P<name>Thanksgiving(?: Day)?|Christmas(?: Day| Eve)?|New Year's(?: Day| Eve)?|Easter(?: Sunday)?"
+            r"|Good Friday|Memorial Day|Labor Day|Independence Day|Columbus Day|Veterans Day|Election Day"
+            r"|Martin Luther King(?: Jr\.?)? Day|Presidents'? Day|Valentine's Day|Halloween|Black Monday)\b"
+            r"(?P<week> week)?(?:,?\s+(?P<y>1[6-9]\d\d|20\d\d)\b)?"
+        ),
+    ),
+    (
+        "set",
+        re.compile(
+            r"(?=[edwmhnyapEDWMHNY])(?:\b(?P<every>every|each)\s+(?P<unit>day|week|month|year|quarter|morning|night"
+            r"|evening|" + _WEEKDAY + r")\b|\b(?P<adv>daily|weekly|monthly|hourly|nightly|yearly)\b"
+            r"|(?:(?<=\d )|(?<=% )|(?<=times )|(?<=percent ))(?:a|per)\s+(?P<per>year|month|week|day)\b)"
+        ),
+    ),
+    (
+        "day_time",
+        re.compile(
+            r"(?=[nmoNMO])\b(?P<word>noon|midday|midnight|overnight|mid-?afternoon|mid-?morning)\b"
+            r"(?:\s+(?:on\s+)?(?P<wd>" + _WEEKDAY + r"))?",
+            re.I,
+        ),
+    ),
+    (
+        "spelled_year",
+        re.compile(
+            r"(?=[tTnN])\b(?:the year\s+)?(?:(?P<c19>nineteen)[- ](?P<tens>ten|eleven|twelve|thirteen|fourteen|fifteen"
+            r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+            r"(?:[- ](?P<ones>one|two|three|four|five|six|seven|eight|nine))?|(?<=the year )two thousand"
+            r"|(?P<k2>two thousand)(?:\s+and)?\s+(?P<ones2>one|two|three|four|five|six|seven|eight|nine))\b",
+            re.I,
+        ),
+    ),
+    (
+        "future_ref",
+        re.compile(
+            r"(?=[tT])\bthe\s+(?:(?:near|distant|foreseeable)\s+)?(?P<word>future|near term|short term|long term|past)\b"
+            r"(?!\s+(?:\w+\s+)?(?:years|months|weeks|days|decades|quarters|hours|centuries|seasons|summers|winters|springs"
+            r"|autumns|falls|sessions))",
+            re.I,
+        ),
+    ),
     ("ordinal_century", re.compile(r"(?=[tT\d])\b(?:the\s+)?(?P<n>1\d|2[01]|[1-9])(?:st|nd|rd|th)[- ]century\b", re.I)),
 ]
 _VAGUE = re.compile(
     r"^(?:(?:the|recent|coming|past|the past|the last|the coming|the next|the early|the first|over the)\s+)?"
-    r"(?P<unit>years|months|weeks|days|decades|hours|minutes|quarters)(?:-long|\s+ahead)?$", re.I)
-_VAGUE_CODES = {"years": "PXY", "months": "PXM", "weeks": "PXW", "days": "PXD", "decades": "PXY", "hours": "PTXH",
-                "minutes": "PTXM", "quarters": "PXQ"}
+    r"(?P<unit>years|months|weeks|days|decades|hours|minutes|quarters)(?:-long|\s+ahead)?$",
+    re.I,
+)
+_VAGUE_CODES = {
+    "years": "PXY",
+    "months": "PXM",
+    "weeks": "PXW",
+    "days": "PXD",
+    "decades": "PXY",
+    "hours": "PTXH",
+    "minutes": "PTXM",
+    "quarters": "PXQ",
+}
 
 
 class NotAnExpression(ValueError):
@@ -119,7 +156,9 @@ _COUNTED = re.compile(
     r"^(?:the\s+)?(?:(?:past|next|last|coming|first|previous|following)\s+)?(?P<n>an?|one|two|three|four|five|six"
     r"|seven|eight|nine|ten|eleven|twelve|\d+|several|a few|few|a couple of|couple of)\s+"
     r"(?:(?:additional|more|trading|business|full|straight|consecutive)\s+)?"
-    r"(?P<unit>year|month|week|day|quarter|hour|minute)s?$", re.I)
+    r"(?P<unit>year|month|week|day|quarter|hour|minute)s?$",
+    re.I,
+)
 _UNIT_CODES = {"year": "Y", "month": "M", "week": "W", "day": "D", "quarter": "Q", "hour": "TH", "minute": "TM"}
 
 
@@ -134,8 +173,11 @@ def vague_duration(text: str) -> str | None:
         return _VAGUE_CODES[m["unit"].lower()]
     if m := _COUNTED.match(text):
         n = m["n"].lower()
-        amount = "X" if n in ("several", "a few", "few") else (
-            "2" if "couple" in n else "1" if n in ("a", "an") else str(_SPELLED.get(n, n)))
+        amount = (
+            "X"
+            if n in ("several", "a few", "few")
+            else ("2" if "couple" in n else "1" if n in ("a", "an") else str(_SPELLED.get(n, n)))
+        )
         code = _UNIT_CODES[m["unit"].lower()]
         return f"PT{amount}{code[1]}" if code.startswith("T") else f"P{amount}{code}"
     return None
@@ -143,8 +185,11 @@ def vague_duration(text: str) -> str | None:
 
 def _step(adj: str) -> int | None:
     """Periods to move from the anchor; None: the same period a year back ("the year-ago quarter")."""
-    return {"following": 1, "next": 1, "previous": -1, "prior": -1}.get(adj, 0) if adj not in (
-        "year-earlier", "year-ago", "year-before", "comparable", "corresponding") else None
+    return (
+        {"following": 1, "next": 1, "previous": -1, "prior": -1}.get(adj, 0)
+        if adj not in ("year-earlier", "year-ago", "year-before", "comparable", "corresponding")
+        else None
+    )
 
 
 def ended_quarter(f: Fields, ref: date | None) -> tuple[int, int] | None:
@@ -158,7 +203,7 @@ def ended_quarter(f: Fields, ref: date | None) -> tuple[int, int] | None:
 
 
 def resolve_anaphoric(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
-    """"that day", "the following year", "the year-earlier quarter": the last mention of the grain, shifted."""
+    """ "that day", "the following year", "the year-earlier quarter": the last mention of the grain, shifted."""
     unit = f["unit"].lower()
     adj = " ".join((f.get("adj") or "").lower().split())
     det = f["det"].lower()
@@ -197,14 +242,20 @@ def resolve_anaphoric(f: Fields, ref: date | None, future: bool | None, seen: Me
         # "that year", "the same year", "the following year" look back; "the full year", "the current
         # fiscal year" are the story's own.
         refers_back = det == "that" or adj in ("same", "following", "next", "previous", "prior") or year_back
-        base, how = (seen.year, "relative_to_mention") if seen.year and refers_back else (
-            (ref.year if ref else None), "relative_to_publication")
+        base, how = (
+            (seen.year, "relative_to_mention")
+            if seen.year and refers_back
+            else ((ref.year if ref else None), "relative_to_publication")
+        )
         if base is None:
             return "date", None, "year", "unresolved"
         return "date", str(base + step - (1 if year_back else 0)), "year", how
     if unit == "month":
-        base_m, how = (seen.month, "relative_to_mention") if seen.month else (
-            ((ref.year, ref.month) if ref else None), "relative_to_publication")
+        base_m, how = (
+            (seen.month, "relative_to_mention")
+            if seen.month
+            else (((ref.year, ref.month) if ref else None), "relative_to_publication")
+        )
         if base_m is None:
             return "date", None, "month", "unresolved"
         y, m = timex.shift_months(base_m[0], base_m[1], step - (12 if year_back else 0))
@@ -228,7 +279,7 @@ def resolve_anaphoric(f: Fields, ref: date | None, future: bool | None, seen: Me
 
 
 def resolve_year_ago(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
-    """"year-earlier results": the mentioned quarter a year back, else the year before publication."""
+    """ "year-earlier results": the mentioned quarter a year back, else the year before publication."""
     if seen.quarter:
         return "date", f"{seen.quarter[0] - 1}-Q{seen.quarter[1]}", "quarter", "relative_to_mention"
     if ref is None:
@@ -236,10 +287,8 @@ def resolve_year_ago(f: Fields, ref: date | None, future: bool | None, seen: Men
     return "date", str(ref.year - 1), "year", "relative_to_publication"
 
 
-def resolve_offset(
-    f: Fields, ref: date | None, future: bool | None, seen: Mentions, n: int, unit: str
-) -> Resolved:
-    """"two days later", "a year earlier": the last mention shifted, in the mention's grain where it is coarser."""
+def resolve_offset(f: Fields, ref: date | None, future: bool | None, seen: Mentions, n: int, unit: str) -> Resolved:
+    """ "two days later", "a year earlier": the last mention shifted, in the mention's grain where it is coarser."""
     sign = 1 if f["dir"].lower() == "later" else -1
     months = {"month": 1, "year": 12, "decade": 120, "century": 1200}.get(unit)
     if months and seen.quarter and unit != "month":
@@ -267,17 +316,29 @@ def _holiday_table(year: int) -> dict[str, date]:
     import holidays
     from dateutil.easter import easter
 
-    table = {name.lower().replace(" (observed)", ""): day for day, name in holidays.US(years=year, observed=False).items()}
+    table = {
+        name.lower().replace(" (observed)", ""): day for day, name in holidays.US(years=year, observed=False).items()
+    }
     e = easter(year)
-    table.update({
-        "easter": e, "easter sunday": e, "good friday": e - timedelta(days=2), "christmas": date(year, 12, 25),
-        "christmas eve": date(year, 12, 24), "new year's": date(year, 1, 1), "new year's eve": date(year, 12, 31),
-        "valentine's day": date(year, 2, 14), "halloween": date(year, 10, 31), "thanksgiving": table.get(
-            "thanksgiving day", date(year, 11, 22)), "the fourth of july": date(year, 7, 4),
-        "presidents day": table.get("washington's birthday"), "presidents' day": table.get("washington's birthday"),
-        # US general elections: the Tuesday after the first Monday of November.
-        "election day": timex.weekday_after(date(year, 11, 2), 1),
-    })
+    table.update(
+        {
+            "easter": e,
+            "easter sunday": e,
+            "good friday": e - timedelta(days=2),
+            "christmas": date(year, 12, 25),
+            "christmas eve": date(year, 12, 24),
+            "new year's": date(year, 1, 1),
+            "new year's eve": date(year, 12, 31),
+            "valentine's day": date(year, 2, 14),
+            "halloween": date(year, 10, 31),
+            "thanksgiving": table.get("thanksgiving day", date(year, 11, 22)),
+            "the fourth of july": date(year, 7, 4),
+            "presidents day": table.get("washington's birthday"),
+            "presidents' day": table.get("washington's birthday"),
+            # US general elections: the Tuesday after the first Monday of November.
+            "election day": timex.weekday_after(date(year, 11, 2), 1),
+        }
+    )
     return table
 
 
@@ -285,8 +346,9 @@ _KNOWN_EVENTS = {"black monday": date(1987, 10, 19)}  # the crash the phrase nam
 
 
 def resolve_holiday(f: Fields, ref: date | None, future: bool | None) -> Resolved:
-    name = " ".join(f["name"].lower().replace(".", "").split()).replace("martin luther king jr day",
-                                                                         "martin luther king jr. day")
+    name = " ".join(f["name"].lower().replace(".", "").split()).replace(
+        "martin luther king jr day", "martin luther king jr. day"
+    )
     if name == "martin luther king day":
         name = "martin luther king jr. day"
     if name in _KNOWN_EVENTS:
@@ -314,10 +376,24 @@ def resolve_holiday(f: Fields, ref: date | None, future: bool | None) -> Resolve
     return "date", day.isoformat(), "day", how
 
 
-_SET_CODES = {"day": "P1D", "week": "P1W", "month": "P1M", "year": "P1Y", "quarter": "P1Q", "daily": "P1D",
-              "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y", "hourly": "PT1H",
-              "quarterly": "P1Q", "nightly": "P1D", "morning": "XXXX-XX-XXTMO", "night": "XXXX-XX-XXTNI",
-              "evening": "XXXX-XX-XXTEV"}
+_SET_CODES = {
+    "day": "P1D",
+    "week": "P1W",
+    "month": "P1M",
+    "year": "P1Y",
+    "quarter": "P1Q",
+    "daily": "P1D",
+    "weekly": "P1W",
+    "monthly": "P1M",
+    "annually": "P1Y",
+    "yearly": "P1Y",
+    "hourly": "PT1H",
+    "quarterly": "P1Q",
+    "nightly": "P1D",
+    "morning": "XXXX-XX-XXTMO",
+    "night": "XXXX-XX-XXTNI",
+    "evening": "XXXX-XX-XXTEV",
+}
 
 
 def resolve_set(f: Fields, ref: date | None, future: bool | None) -> Resolved:
@@ -327,16 +403,27 @@ def resolve_set(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     return "set", _SET_CODES[word], None, "absolute"
 
 
-_DAY_TIMES = {"noon": "T12:00", "midday": "T12:00", "midnight": "T24:00", "overnight": "TNI",
-              "mid-afternoon": "TAF", "midafternoon": "TAF", "mid-morning": "TMO", "midmorning": "TMO"}
+_DAY_TIMES = {
+    "noon": "T12:00",
+    "midday": "T12:00",
+    "midnight": "T24:00",
+    "overnight": "TNI",
+    "mid-afternoon": "TAF",
+    "midafternoon": "TAF",
+    "mid-morning": "TMO",
+    "midmorning": "TMO",
+}
 
 
 def resolve_day_time(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
-    """"noon", "midnight Friday": the time on the named weekday, the day just mentioned, or publication."""
+    """ "noon", "midnight Friday": the time on the named weekday, the day just mentioned, or publication."""
     suffix = _DAY_TIMES[f["word"].lower()]
     if f.get("wd") and ref:
-        day = timex.weekday_after(ref, _WEEKDAYS.index(f["wd"].lower())) if future else timex.weekday_before(
-            ref, _WEEKDAYS.index(f["wd"].lower()))
+        day = (
+            timex.weekday_after(ref, _WEEKDAYS.index(f["wd"].lower()))
+            if future
+            else timex.weekday_before(ref, _WEEKDAYS.index(f["wd"].lower()))
+        )
         return "time", f"{day.isoformat()}{suffix}", "day", "weekday_anchored"
     if seen.day and 0 <= seen.cursor - seen.day_end <= 12:
         return "time", f"{seen.day.isoformat()}{suffix}", "day", "relative_to_mention"
@@ -351,18 +438,24 @@ def resolve_future_ref(f: Fields, ref: date | None, future: bool | None) -> Reso
 
 
 def resolve_ordinal_century(f: Fields, ref: date | None, future: bool | None) -> Resolved:
-    """"the 20th century" is TIMEX3 ``19`` (the years 1900-1999)."""
+    """ "the 20th century" is TIMEX3 ``19`` (the years 1900-1999)."""
     return "date", f"{int(f['n']) - 1:02d}", "century", "absolute"
 
 
-_SPELLED = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-                                       "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
-_SPELLED.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-                 "ninety": 90})
+_SPELLED = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_SPELLED.update(
+    {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+)
 
 
 def resolve_spelled_year(f: Fields, ref: date | None, future: bool | None) -> Resolved:
-    """"nineteen ninety-six" (broadcast transcripts) is 1996; "the year two thousand" 2000."""
+    """ "nineteen ninety-six" (broadcast transcripts) is 1996; "the year two thousand" 2000."""
     if f.get("c19"):
         year = 1900 + _SPELLED[f["tens"].lower()] + _SPELLED.get((f.get("ones") or "zero").lower(), 0)
     else:

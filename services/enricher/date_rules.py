@@ -21,14 +21,46 @@ from services.enricher.date_kinds import Fields, Mentions, Resolved
 _MONTHS = timex.MONTHS
 _WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
 NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
 }
 _UNITS = {
-    "second": ("S", "second"), "minute": ("M", "minute"), "hour": ("H", "hour"), "day": ("D", "day"),
-    "week": ("W", "week"), "month": ("M", "month"), "year": ("Y", "year"), "decade": ("DE", "decade"),
+    "second": ("S", "second"),
+    "minute": ("M", "minute"),
+    "hour": ("H", "hour"),
+    "day": ("D", "day"),
+    "week": ("W", "week"),
+    "month": ("M", "month"),
+    "year": ("Y", "year"),
+    "decade": ("DE", "decade"),
     "century": ("CE", "century"),
 }
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
@@ -248,7 +280,7 @@ def _r_part_of_day(f: Fields, ref: date | None, future: bool | None) -> Resolved
 
 
 def _r_unit_edge(f: Fields, ref: date | None, future: bool | None) -> Resolved:
-    """"the end of the month": the month itself (the part meant is the expression's ``mod``)."""
+    """ "the end of the month": the month itself (the part meant is the expression's ``mod``)."""
     rel = f["rel"].lower()
     return _r_relative_unit({"rel": "this" if rel == "the" else rel, "unit": f["unit"], "pre": "edge"}, ref, future)
 
@@ -319,7 +351,7 @@ _REFERENCES = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "recently": "PA
 
 
 def _r_reference(f: Fields, ref: date | None, future: bool | None) -> Resolved:
-    """"now", "currently", "recently": TimeML's PRESENT_REF / PAST_REF (no calendar range)."""
+    """ "now", "currently", "recently": TimeML's PRESENT_REF / PAST_REF (no calendar range)."""
     return "date", _REFERENCES[f["word"].lower()], None, "relative_to_publication"
 
 
@@ -328,17 +360,32 @@ def _r_ner(f: Fields, ref: date | None, future: bool | None) -> Resolved:
 
 
 RESOLVERS = {
-    "iso": _r_iso, "numeric": _r_numeric, "month_day": _r_month_day, "day_month": _r_month_day,
-    "month_year": _r_month_year, "year_range": _r_year_range, "year": _r_year, "decade": _r_decade,
-    "month": _r_month, "season": _r_season, "quarter": _r_quarter, "relative_day": _r_relative_day,
-    "relative_unit": _r_relative_unit, "ago": _r_ago, "weekday": _r_weekday, "duration": _r_duration,
-    "clock": _r_clock, "part_of_day": _r_part_of_day, "unit_edge": _r_unit_edge, "reference": _r_reference,
+    "iso": _r_iso,
+    "numeric": _r_numeric,
+    "month_day": _r_month_day,
+    "day_month": _r_month_day,
+    "month_year": _r_month_year,
+    "year_range": _r_year_range,
+    "year": _r_year,
+    "decade": _r_decade,
+    "month": _r_month,
+    "season": _r_season,
+    "quarter": _r_quarter,
+    "relative_day": _r_relative_day,
+    "relative_unit": _r_relative_unit,
+    "ago": _r_ago,
+    "weekday": _r_weekday,
+    "duration": _r_duration,
+    "clock": _r_clock,
+    "part_of_day": _r_part_of_day,
+    "unit_edge": _r_unit_edge,
+    "reference": _r_reference,
     "ner": _r_ner,
 }
 
 
 def _r_offset(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
-    """"two days later", "a year earlier": anchored on the last mention (``date_kinds.resolve_offset``)."""
+    """ "two days later", "a year earlier": anchored on the last mention (``date_kinds.resolve_offset``)."""
     n = _number(f["n"])
     unit = f["unit"].lower().rstrip("s").replace("centurie", "century")
     if n is None or n != int(n) or unit in ("second", "minute", "hour"):
@@ -354,7 +401,7 @@ def _r_ner_kinds(f: Fields, ref: date | None, future: bool | None) -> Resolved:
 
 
 def _r_ago_in_story(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
-    """"a year ago" after the story named a quarter is that quarter a year back ("up from $5 million a year ago")."""
+    """ "a year ago" after the story named a quarter is that quarter a year back ("up from $5 million a year ago")."""
     n = _number(f["n"])
     unit = f["unit"].lower().rstrip("s")
     if seen.quarter and unit == "year" and n is not None and n == int(n):
@@ -363,7 +410,7 @@ def _r_ago_in_story(f: Fields, ref: date | None, future: bool | None, seen: Ment
 
 
 def _r_clock_on_day(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
-    """"10:35 a.m.": on the day just mentioned (same sentence, close by), else the story's day."""
+    """ "10:35 a.m.": on the day just mentioned (same sentence, close by), else the story's day."""
     type_, value, grain, resolution = _r_clock(f, ref, future)
     if ref is not None and ("cwd" in f or "cmon" in f):  # "9 a.m. Tuesday", "5 p.m. EST, Nov. 9"
         if "cwd" in f:
@@ -378,14 +425,23 @@ def _r_clock_on_day(f: Fields, ref: date | None, future: bool | None, seen: Ment
     return type_, ref.isoformat() + value[10:], grain, "relative_to_publication"
 
 
-RESOLVERS.update({
-    "ner": _r_ner_kinds, "holiday": date_kinds.resolve_holiday, "set": date_kinds.resolve_set,
-    "future_ref": date_kinds.resolve_future_ref, "ordinal_century": date_kinds.resolve_ordinal_century,
-    "spelled_year": date_kinds.resolve_spelled_year,
-})
+RESOLVERS.update(
+    {
+        "ner": _r_ner_kinds,
+        "holiday": date_kinds.resolve_holiday,
+        "set": date_kinds.resolve_set,
+        "future_ref": date_kinds.resolve_future_ref,
+        "ordinal_century": date_kinds.resolve_ordinal_century,
+        "spelled_year": date_kinds.resolve_spelled_year,
+    }
+)
 # Kinds anchored on what the story mentioned before them: called with the ``Mentions`` so far.
 ANAPHORIC = {
-    "anaphoric": date_kinds.resolve_anaphoric, "year_ago": date_kinds.resolve_year_ago, "offset": _r_offset,
-    "day_time": date_kinds.resolve_day_time, "clock": _r_clock_on_day, "ago": _r_ago_in_story,
+    "anaphoric": date_kinds.resolve_anaphoric,
+    "year_ago": date_kinds.resolve_year_ago,
+    "offset": _r_offset,
+    "day_time": date_kinds.resolve_day_time,
+    "clock": _r_clock_on_day,
+    "ago": _r_ago_in_story,
 }
 NotAnExpression = date_kinds.NotAnExpression

@@ -27,9 +27,16 @@ import re
 _MONTH_ANCHOR = re.compile(r"[JFMASOND](?:an|eb|ar|pr|ay|un|ul|ug|ep|ct|ov|ec)")  # every month name's prefix
 _FOUR_DIGITS = re.compile(r"\d{4}")  # years and ISO dates
 _CASED_ANCHORS: dict[str, re.Pattern | str] = {  # a pattern, or a literal found by substring search
-    "month_day": _MONTH_ANCHOR, "day_month": _MONTH_ANCHOR, "month_year": _MONTH_ANCHOR, "month": _MONTH_ANCHOR,
-    "weekday": "day", "iso": _FOUR_DIGITS, "year_range": _FOUR_DIGITS, "year": _FOUR_DIGITS,
-    "numeric": "/", "decade": "0s",
+    "month_day": _MONTH_ANCHOR,
+    "day_month": _MONTH_ANCHOR,
+    "month_year": _MONTH_ANCHOR,
+    "month": _MONTH_ANCHOR,
+    "weekday": "day",
+    "iso": _FOUR_DIGITS,
+    "year_range": _FOUR_DIGITS,
+    "year": _FOUR_DIGITS,
+    "numeric": "/",
+    "decade": "0s",
 }
 _ANCHOR_WORDS = {
     "season": ("spring", "summer", "fall", "autumn", "winter"),
@@ -41,12 +48,38 @@ _ANCHOR_WORDS = {
     "duration": ("second", "minute", "hour", "day", "week", "month", "year", "decade", "centur"),  # _UNIT_WORD
     "reference": ("now", "currently", "recently"),
     # The kinds of ``date_kinds``.
-    "anaphoric": ("year", "quarter", "period", "month", "week", "day", "session", "morning", "afternoon", "evening",
-                  "night"),
+    "anaphoric": (
+        "year",
+        "quarter",
+        "period",
+        "month",
+        "week",
+        "day",
+        "session",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+    ),
     "year_ago": ("year-", "year's"),
-    "holiday": ("thanksgiving", "christmas", "new year", "easter", "good friday", "memorial", "labor day",
-                "independence", "columbus", "veterans", "election day", "king", "presidents", "valentine",
-                "halloween", "black monday"),
+    "holiday": (
+        "thanksgiving",
+        "christmas",
+        "new year",
+        "easter",
+        "good friday",
+        "memorial",
+        "labor day",
+        "independence",
+        "columbus",
+        "veterans",
+        "election day",
+        "king",
+        "presidents",
+        "valentine",
+        "halloween",
+        "black monday",
+    ),
     "set": ("day", "week", "month", "year", "quarter", "morning", "night", "evening", "daily", "hourly"),
     "day_time": ("noon", "midday", "midnight", "overnight", "afternoon", "morning"),
     "future_ref": ("future", "term", "past"),
@@ -130,8 +163,10 @@ def anchor_windows(body: str, lowered: str) -> dict[str, list[tuple[int, int]]]:
         for kind, anchor in _WORD_ANCHOR_ANY_CASE.items():
             hits[kind] = [m.span() for m in anchor.finditer(body)]
     by_hits: dict[int, list[tuple[int, int]]] = {}  # rules sharing an anchor share its windows
-    return {kind: by_hits.get(id(spans)) or by_hits.setdefault(id(spans), _windows(body, spans))
-            for kind, spans in hits.items()}
+    return {
+        kind: by_hits.get(id(spans)) or by_hits.setdefault(id(spans), _windows(body, spans))
+        for kind, spans in hits.items()
+    }
 
 
 def matches(pattern: re.Pattern, body: str, windows: list[tuple[int, int]] | None):

@@ -66,8 +66,13 @@ WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 YEAR = r"(?:1[6-9]\d\d|20\d\d)"
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 # "twenty-four hours", "thirty five years": a compound number word before the plain ones.
-NUM = (r"(?:\d+(?:\.\d+)?|(?:" + _TENS + r")[- ](?:one|two|three|four|five|six|seven|eight|nine)|"
-       + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")")
+NUM = (
+    r"(?:\d+(?:\.\d+)?|(?:"
+    + _TENS
+    + r")[- ](?:one|two|three|four|five|six|seven|eight|nine)|"
+    + "|".join(sorted(NUMBERS, key=len, reverse=True))
+    + r")"
+)
 # "a second" is nearly always the ordinal ("a second round"), so seconds need the plural.
 UNIT = r"(?:seconds|(?:minute|hour|day|week|month|year|decade)s?|centur(?:y|ies))"
 _YEAR_CONTEXT = (
@@ -78,61 +83,126 @@ _YEAR_CONTEXT = (
 _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("iso", re.compile(r"(?=\d)\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
     ("numeric", re.compile(r"(?=\d)(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])")),
-    ("month_day", re.compile(
-        rf"(?=[A-Z])(?:(?P<wd>{WEEKDAY}),?\s*\(?\s*)?(?P<mon>{MONTH_ANY})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b"
-        rf"(?:\s*,?\s*(?P<y>{YEAR})\b)?\)?")),
-    ("day_month", re.compile(
-        rf"(?=[A-Z0-9])(?:(?P<wd>{WEEKDAY}),?\s*\(?\s*)?"
-        rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_ANY})"
-        rf"(?:\s*,?\s*(?P<y>{YEAR})\b)?\)?")),
-    ("month_year", re.compile(
-        rf"(?=[A-Zeml])\b(?P<mod>(?:[Ee]arly|[Mm]id|[Ll]ate)[- ])?"
-        rf"(?P<mon>{MONTH_ANY})\s*,?\s+(?:of\s+)?(?P<y>{YEAR})\b")),
+    (
+        "month_day",
+        re.compile(
+            rf"(?=[A-Z])(?:(?P<wd>{WEEKDAY}),?\s*\(?\s*)?(?P<mon>{MONTH_ANY})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b"
+            rf"(?:\s*,?\s*(?P<y>{YEAR})\b)?\)?"
+        ),
+    ),
+    (
+        "day_month",
+        re.compile(
+            rf"(?=[A-Z0-9])(?:(?P<wd>{WEEKDAY}),?\s*\(?\s*)?"
+            rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_ANY})"
+            rf"(?:\s*,?\s*(?P<y>{YEAR})\b)?\)?"
+        ),
+    ),
+    (
+        "month_year",
+        re.compile(
+            rf"(?=[A-Zeml])\b(?P<mod>(?:[Ee]arly|[Mm]id|[Ll]ate)[- ])?"
+            rf"(?P<mon>{MONTH_ANY})\s*,?\s+(?:of\s+)?(?P<y>{YEAR})\b"
+        ),
+    ),
     ("year_range", re.compile(rf"(?=[12])\b(?P<y>{YEAR})\s?[-\u2013]\s?(?P<y2>\d\d(?:\d\d)?)\b(?![-\u2013/])")),
-    ("year", re.compile(
-        r"(?=[12emltTEML])(?:\b(?P<mod>[Ee]arly|[Mm]id|[Ll]ate|[Tt]he end of|[Tt]he start of|[Tt]he beginning of)[- ])?"
-        rf"\b(?P<y>{YEAR})\b(?![-\u2013/]\d)(?!\s?%)")),
-    ("decade", re.compile(
-        r"(?=[t\d'emlTEML])\b(?:[Tt]he\s+)?(?:(?P<mod>[Ee]arly|[Mm]id|[Ll]ate)[- ])?"
-        r"(?P<dec>1[6-9]\d0|20[0-9]0|'\d0)s\b")),
-    ("month", re.compile(
-        r"(?=[A-Za-z])\b(?:(?P<rel>last|next|this|early|late|mid|in|since|until|by|from|before|after|through"
-        r"|during|of)[- ])?"
-        rf"(?P<mon>{MONTH_FULL})\b(?!\s+\d)")),
-    ("season", re.compile(
-        r"(?=[ltnpceiLTNPCEI])\b(?:(?P<rel>last|this|next|past|coming|early|late|in|the)\s+)(?:(?P<mod>early|late)\s+)?"
-        rf"(?P<season>spring|summer|fall|autumn|winter)\b(?:\s+(?:of\s+)?(?P<y>{YEAR})\b)?"
-        r"(?!\s+of\s)", re.I)),  # "the fall of Kabul" is no season
-    ("quarter", re.compile(
-        r"(?=[tfsl1234pcqTFSLyYnN])(?:\b(?:the\s+)?"
-        rf"(?:(?P<y3>{YEAR})\s+|(?P<yadj>year-ago|year-earlier|next year's|last year's|this year's)\s+)?"
-        r"(?:fiscal\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|final|previous|current)"
-        r"[\s-]+(?:fiscal\s+)?quarter(?!s)"
-        rf"(?:\s+of\s+(?P<y>{YEAR}))?\b|\bQ(?P<q>[1-4])\s+(?P<y2>{YEAR})\b)", re.I)),
-    ("relative_day", re.compile(
-        r"(?=[ty])\b(?P<word>today|yesterday|tomorrow|the day before yesterday|the day after tomorrow)\b", re.I)),
-    ("part_of_day", re.compile(
-        r"(?=[tylTYL])\b(?:(?P<rel>this|yesterday|tomorrow|last)\s+(?P<part>morning|afternoon|evening|night)"
-        r"|(?P<tonight>tonight))\b",
-        re.I)),
-    ("unit_edge", re.compile(
-        r"(?=[tbsemrTBSEMR])\b(?:the\s+)?(?P<edge>beginning|start|end|middle|rest)\s+of\s+"
-        r"(?P<rel>the|this|last|next)\s+(?P<unit>year|month|week)\b", re.I)),
-    ("relative_unit", re.compile(
-        r"(?=[elmptncELMPTNC])\b(?:(?P<mod>early|mid|late)[- ])?(?P<pre>(?:earlier|later)\s+)?"
-        r"(?P<rel>last|this|next|past|previous|coming)\s+"
-        r"(?P<unit>week(?:end)?|month|year|quarter|decade|century)\b", re.I)),
-    ("weekday", re.compile(
-        r"(?=[lntosubfeMTWFS])\b(?:(?P<rel>last|next|this|on|since|until|by|from|early|late)\s+)?"
-        rf"(?P<wd>{WEEKDAY})(?P<plural>s)?"
-        r"(?:\s+(?P<part>morning|afternoon|evening|night))?\b")),
-    ("clock", re.compile(
-        r"(?=\d)(?:\b(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?\s*(?P<ap>[ap])\.?m\.?(?!\w)"
-        r"|\b(?P<h2>[01]?\d|2[0-3]):(?P<min2>[0-5]\d)\s*(?:GMT|UTC)\b)", re.I)),
+    (
+        "year",
+        re.compile(
+            r"(?=[12emltTEML])(?:\b(?P<mod>[Ee]arly|[Mm]id|[Ll]ate|[Tt]he end of|[Tt]he start of|[Tt]he beginning of)[- ])?"
+            rf"\b(?P<y>{YEAR})\b(?![-\u2013/]\d)(?!\s?%)"
+        ),
+    ),
+    (
+        "decade",
+        re.compile(
+            r"(?=[t\d'emlTEML])\b(?:[Tt]he\s+)?(?:(?P<mod>[Ee]arly|[Mm]id|[Ll]ate)[- ])?"
+            r"(?P<dec>1[6-9]\d0|20[0-9]0|'\d0)s\b"
+        ),
+    ),
+    (
+        "month",
+        re.compile(
+            r"(?=[A-Za-z])\b(?:(?P<rel>last|next|this|early|late|mid|in|since|until|by|from|before|after|through"
+            r"|during|of)[- ])?"
+            rf"(?P<mon>{MONTH_FULL})\b(?!\s+\d)"
+        ),
+    ),
+    (
+        "season",
+        re.compile(
+            r"(?=[ltnpceiLTNPCEI])\b(?:(?P<rel>last|this|next|past|coming|early|late|in|the)\s+)(?:(?P<mod>early|late)\s+)?"
+            rf"(?P<season>spring|summer|fall|autumn|winter)\b(?:\s+(?:of\s+)?(?P<y>{YEAR})\b)?"
+            r"(?!\s+of\s)",
+            re.I,
+        ),
+    ),  # "the fall of Kabul" is no season
+    (
+        "quarter",
+        re.compile(
+            r"(?=[tfsl1234pcqTFSLyYnN])(?:\b(?:the\s+)?"
+            rf"(?:(?P<y3>{YEAR})\s+|(?P<yadj>year-ago|year-earlier|next year's|last year's|this year's)\s+)?"
+            r"(?:fiscal\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|final|previous|current)"
+            r"[\s-]+(?:fiscal\s+)?quarter(?!s)"
+            rf"(?:\s+of\s+(?P<y>{YEAR}))?\b|\bQ(?P<q>[1-4])\s+(?P<y2>{YEAR})\b)",
+            re.I,
+        ),
+    ),
+    (
+        "relative_day",
+        re.compile(
+            r"(?=[ty])\b(?P<word>today|yesterday|tomorrow|the day before yesterday|the day after tomorrow)\b", re.I
+        ),
+    ),
+    (
+        "part_of_day",
+        re.compile(
+            r"(?=[tylTYL])\b(?:(?P<rel>this|yesterday|tomorrow|last)\s+(?P<part>morning|afternoon|evening|night)"
+            r"|(?P<tonight>tonight))\b",
+            re.I,
+        ),
+    ),
+    (
+        "unit_edge",
+        re.compile(
+            r"(?=[tbsemrTBSEMR])\b(?:the\s+)?(?P<edge>beginning|start|end|middle|rest)\s+of\s+"
+            r"(?P<rel>the|this|last|next)\s+(?P<unit>year|month|week)\b",
+            re.I,
+        ),
+    ),
+    (
+        "relative_unit",
+        re.compile(
+            r"(?=[elmptncELMPTNC])\b(?:(?P<mod>early|mid|late)[- ])?(?P<pre>(?:earlier|later)\s+)?"
+            r"(?P<rel>last|this|next|past|previous|coming)\s+"
+            r"(?P<unit>week(?:end)?|month|year|quarter|decade|century)\b",
+            re.I,
+        ),
+    ),
+    (
+        "weekday",
+        re.compile(
+            r"(?=[lntosubfeMTWFS])\b(?:(?P<rel>last|next|this|on|since|until|by|from|early|late)\s+)?"
+            rf"(?P<wd>{WEEKDAY})(?P<plural>s)?"
+            r"(?:\s+(?P<part>morning|afternoon|evening|night))?\b"
+        ),
+    ),
+    (
+        "clock",
+        re.compile(
+            r"(?=\d)(?:\b(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?\s*(?P<ap>[ap])\.?m\.?(?!\w)"
+            r"|\b(?P<h2>[01]?\d|2[0-3]):(?P<min2>[0-5]\d)\s*(?:GMT|UTC)\b)",
+            re.I,
+        ),
+    ),
     # TimeML's references to the present or the past, relative to publication; not
     # the adjective prefix ("the now-cancelled deal").
-    ("reference", re.compile(
-        r"(?=[mncrMNCR])\b(?:(?P<more>more|most)\s+)?(?P<word>now|currently|recently)\b(?![-\u2010\u2011]\w)", re.I)),
+    (
+        "reference",
+        re.compile(
+            r"(?=[mncrMNCR])\b(?:(?P<more>more|most)\s+)?(?P<word>now|currently|recently)\b(?![-\u2010\u2011]\w)", re.I
+        ),
+    ),
 ]
 _PATTERNS += _KIND_PATTERNS
 # Durations and "... ago" are found from their unit word backwards: unit words
@@ -146,16 +216,24 @@ _LEADING_PREPOSITION = re.compile(r"(?:in|on|since|until|by|from|before|after|th
 # A sentence ends at . ! ? (possibly inside a closing quote) before a space or a
 # new quote, or at a line break; scraped text often glues sentences ('media."It').
 _SENTENCE_END = re.compile(r"(?=[.!?\n])[.!?][\"'\u201d\u2019]?(?:\s|(?=[\"\u201c][A-Z]))|\n")
-_TEMPORAL_WORD = re.compile(r"\b(ago|year|month|week|day|decade|century|centuries|hour|minute|morning|evening"
-                            r"|afternoon|night|overnight|midday|noon|midnight|era|season|quarter|period)s?\b", re.I)
+_TEMPORAL_WORD = re.compile(
+    r"\b(ago|year|month|week|day|decade|century|centuries|hour|minute|morning|evening"
+    r"|afternoon|night|overnight|midday|noon|midnight|era|season|quarter|period)s?\b",
+    re.I,
+)
 
 
 # A rule runs only on a body containing one of its trigger substrings (lower
 # case): a C-speed substring test saves most regex passes on typical articles.
 _TRIGGERS = {
-    "iso": ("-",), "numeric": ("/",), "year_range": ("-", "\u2013"), "decade": ("0s",),
-    "season": ("spring", "summer", "fall", "autumn", "winter"), "quarter": ("quarter", "q1", "q2", "q3", "q4"),
-    "relative_day": ("today", "yesterday", "tomorrow"), "part_of_day": ("morning", "afternoon", "evening", "night"),
+    "iso": ("-",),
+    "numeric": ("/",),
+    "year_range": ("-", "\u2013"),
+    "decade": ("0s",),
+    "season": ("spring", "summer", "fall", "autumn", "winter"),
+    "quarter": ("quarter", "q1", "q2", "q3", "q4"),
+    "relative_day": ("today", "yesterday", "tomorrow"),
+    "part_of_day": ("morning", "afternoon", "evening", "night"),
     "unit_edge": (" of ",),
     "weekday": ("day",),
 }
@@ -168,14 +246,16 @@ _NAME_PRONE = frozenset({"month", "weekday", "season", "holiday", "month_day", "
 _PERIOD_KINDS = frozenset({"quarter", "anaphoric"})
 _ENDED = re.compile(rf"\s+(?:which\s+)?(?:ended|ending|ends)\s+(?:on\s+)?(?P<emon>{MONTH_ANY})\s+(?P<ed>[0-3]?\d)\b")
 _DAY_AFTER = re.compile(
-    rf"\s*(?:\(?[A-Z]{{2,4}}\)?(?![\w.]))?\s*,?\s*(?:on\s+)?(?:(?P<cwd>{WEEKDAY})|(?P<cmon>{MONTH_ANY})\s+(?P<cday>[0-3]?\d)\b)")
+    rf"\s*(?:\(?[A-Z]{{2,4}}\)?(?![\w.]))?\s*,?\s*(?:on\s+)?(?:(?P<cwd>{WEEKDAY})|(?P<cmon>{MONTH_ANY})\s+(?P<cday>[0-3]?\d)\b)"
+)
 _ENDED_BEFORE = re.compile(r"\bended\s+(?:on\s+)?$")
 
 # The kinds whose resolution depends on the tense of the sentence ("Monday",
 # "in March", "last fall", "the first quarter"); the tense is only worked out for
 # these (a sentence search per expression is a fifth of the scanning time).
-_TENSE_SENSITIVE = frozenset({
-    "weekday", "month", "season", "quarter", "holiday", "day_time", "clock", "anaphoric", "month_day", "day_month"})
+_TENSE_SENSITIVE = frozenset(
+    {"weekday", "month", "season", "quarter", "holiday", "day_time", "clock", "anaphoric", "month_day", "day_month"}
+)
 
 
 @dataclass(frozen=True)
@@ -237,8 +317,12 @@ def scan(
             chosen.append(item)
     for start, end, label in ner_spans:
         text = body[start:end]
-        if (not taken.overlaps(start, end) and _TEMPORAL_WORD.search(text)
-                and not _AGE.search(text) and not _capitalised_inside_sentence(body, start)):
+        if (
+            not taken.overlaps(start, end)
+            and _TEMPORAL_WORD.search(text)
+            and not _AGE.search(text)
+            and not _capitalised_inside_sentence(body, start)
+        ):
             taken.add(start, end)
             chosen.append((start, end, "ner", {"label": label, "text": text}))
     chosen.sort()
@@ -277,7 +361,7 @@ class _Disjoint:
 
 
 def _capitalised_inside_sentence(body: str, start: int) -> bool:
-    """"Weeks" in "said Weeks, a spokesman": a capital mid-sentence on a plain time word is a name."""
+    """ "Weeks" in "said Weeks, a spokesman": a capital mid-sentence on a plain time word is a name."""
     if not body[start : start + 1].isupper():
         return False
     before = body[max(0, start - 3) : start].rstrip(" \t\"'\u201c\u2018(")
@@ -316,8 +400,16 @@ def _plausible_year(body: str, m: re.Match) -> bool:
 # Words marking the part of a period meant -> TIMEX3 mod ("early 2020", "mid-March",
 # "late last year", "the end of the month"); "the rest of" has no TIMEX3 mod.
 _MODIFIERS = {
-    "early": "START", "start": "START", "beginning": "START", "the start of": "START", "the beginning of": "START",
-    "mid": "MID", "middle": "MID", "late": "END", "end": "END", "the end of": "END",
+    "early": "START",
+    "start": "START",
+    "beginning": "START",
+    "the start of": "START",
+    "the beginning of": "START",
+    "mid": "MID",
+    "middle": "MID",
+    "late": "END",
+    "end": "END",
+    "the end of": "END",
 }
 
 
@@ -360,8 +452,16 @@ def resolve(candidates: list[Candidate], ref: date | None) -> list[TemporalExpre
         start, end = timex.value_range(value) if type_ == "date" else (None, None)
         out.append(
             TemporalExpression(
-                text=c.text, start=c.start, end=c.end, type=type_, value=value, grain=grain,
-                range_start=start, range_end=end, resolution=resolution, mod=modifier(c.fields),
+                text=c.text,
+                start=c.start,
+                end=c.end,
+                type=type_,
+                value=value,
+                grain=grain,
+                range_start=start,
+                range_end=end,
+                resolution=resolution,
+                mod=modifier(c.fields),
                 confidence=confidence(c.kind, resolution, c.future),
             )
         )

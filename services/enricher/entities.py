@@ -133,8 +133,9 @@ def _mention(body: str, span: Span, type_: str, sports: Callable[[], bool] = lam
         aliased = canonical.alias(name)
         if aliased:
             return _Mention(surface, aliased[0], start, start + len(surface), aliased[1], fixed=True)
-        return _Mention(surface, name, start, start + len(surface), judged_type, fixed=fixed,
-                        evidence=judged_type != type_)
+        return _Mention(
+            surface, name, start, start + len(surface), judged_type, fixed=fixed, evidence=judged_type != type_
+        )
     if type_ in ("organization", "other") and _looks_like_person(body, start, surface):
         type_ = "person"
     name = canonical.strip_honorific(surface) if type_ == "person" else surface
@@ -202,8 +203,14 @@ def _people_by_surname(mentions: list[_Mention]) -> None:
         return
     for m in mentions:
         words = m.name.split()
-        if m.type == "organization" and not m.fixed and 2 <= len(words) <= 3 and words[-1] in surnames \
-                and all(w[:1].isupper() and w[1:].islower() for w in words) and not _ORG_WORDS.search(m.name):
+        if (
+            m.type == "organization"
+            and not m.fixed
+            and 2 <= len(words) <= 3
+            and words[-1] in surnames
+            and all(w[:1].isupper() and w[1:].islower() for w in words)
+            and not _ORG_WORDS.search(m.name)
+        ):
             m.type = "person"
     full = {m.name for m in mentions if m.type == "person" and " " in m.name}
     for m in mentions:  # ... and "Rudolph" joins him
@@ -241,8 +248,12 @@ def _titled_people(body: str, mentions: list[_Mention]) -> list[_Mention]:
         overlapping = [x for x in mentions if start < x.end and x.start < end]
         if not overlapping:
             found.append(_Mention(name, name, start, end, "person"))
-        elif len(overlapping) == 1 and overlapping[0].type == "person" and start <= overlapping[0].start \
-                and overlapping[0].end <= end:
+        elif (
+            len(overlapping) == 1
+            and overlapping[0].type == "person"
+            and start <= overlapping[0].start
+            and overlapping[0].end <= end
+        ):
             # The model kept only part of the name ("Minister Rustem [Umerov]"): widen it.
             x = overlapping[0]
             x.surface, x.name, x.start, x.end = name, name, start, end
@@ -293,8 +304,13 @@ def _vote_types(mentions: list[_Mention], is_place: Callable[[str, bool], bool])
         # The gazetteer's word yields to rule evidence ("AMD" the company, not Ahmedabad's code)
         # and never reads a bare abbreviation as a place.
         abbreviation = sample.isupper() and len(sample) <= 3
-        if best != "place" and not multiword_person and k not in evidenced and not abbreviation \
-                and is_place(sample, best == "person"):
+        if (
+            best != "place"
+            and not multiword_person
+            and k not in evidenced
+            and not abbreviation
+            and is_place(sample, best == "person")
+        ):
             best = "place"
         decided[k] = best
     for m, k in zip(mentions, keys):

@@ -57,22 +57,39 @@ _PLACE_POPULATION = 100_000  # a city this large is a place even when NER said O
 # Landmarks and institutions that stand for their city ("the White House said", "the Kremlin denied"):
 # bare key -> (city key, country, admin1 or None). They are placed at their city, and place it as context.
 _LANDMARKS = {
-    "white house": ("washington", "US", "DC"), "capitol hill": ("washington", "US", "DC"),
-    "us capitol": ("washington", "US", "DC"), "dc": ("washington", "US", "DC"),
-    "washington, dc": ("washington", "US", "DC"), "washington dc": ("washington", "US", "DC"), "oval office": ("washington", "US", "DC"),
-    "pentagon": ("arlington", "US", "VA"), "kremlin": ("moscow", "RU", None), "red square": ("moscow", "RU", None),
-    "downing street": ("london", "GB", None), "buckingham palace": ("london", "GB", None),
-    "westminster": ("london", "GB", None), "whitehall": ("london", "GB", None),
-    "elysee palace": ("paris", "FR", None), "élysée palace": ("paris", "FR", None), "elysee": ("paris", "FR", None),
-    "élysée": ("paris", "FR", None), "wall street": ("new york city", "US", "NY"),
-    "times square": ("new york city", "US", "NY"), "central park": ("new york city", "US", "NY"),
-    "hollywood": ("los angeles", "US", "CA"), "silicon valley": ("san jose", "US", "CA"),
-    "vatican": ("vatican city", "VA", None), "zhongnanhai": ("beijing", "CN", None),
-    "bundestag": ("berlin", "DE", None), "reichstag": ("berlin", "DE", None),
+    "white house": ("washington", "US", "DC"),
+    "capitol hill": ("washington", "US", "DC"),
+    "us capitol": ("washington", "US", "DC"),
+    "dc": ("washington", "US", "DC"),
+    "washington, dc": ("washington", "US", "DC"),
+    "washington dc": ("washington", "US", "DC"),
+    "oval office": ("washington", "US", "DC"),
+    "pentagon": ("arlington", "US", "VA"),
+    "kremlin": ("moscow", "RU", None),
+    "red square": ("moscow", "RU", None),
+    "downing street": ("london", "GB", None),
+    "buckingham palace": ("london", "GB", None),
+    "westminster": ("london", "GB", None),
+    "whitehall": ("london", "GB", None),
+    "elysee palace": ("paris", "FR", None),
+    "élysée palace": ("paris", "FR", None),
+    "elysee": ("paris", "FR", None),
+    "élysée": ("paris", "FR", None),
+    "wall street": ("new york city", "US", "NY"),
+    "times square": ("new york city", "US", "NY"),
+    "central park": ("new york city", "US", "NY"),
+    "hollywood": ("los angeles", "US", "CA"),
+    "silicon valley": ("san jose", "US", "CA"),
+    "vatican": ("vatican city", "VA", None),
+    "zhongnanhai": ("beijing", "CN", None),
+    "bundestag": ("berlin", "DE", None),
+    "reichstag": ("berlin", "DE", None),
 }
 # Names of other worlds: "Jupiter" in a story is the planet, not Jupiter, Florida, unless the story is in Florida.
-_OFF_EARTH = frozenset("""mercury venus earth moon mars jupiter saturn uranus neptune pluto europa titan io ganymede
-callisto enceladus sun""".split())
+_OFF_EARTH = frozenset(
+    """mercury venus earth moon mars jupiter saturn uranus neptune pluto europa titan io ganymede
+callisto enceladus sun""".split()
+)
 # A state whose name is, in news, almost always its namesake city: "Washington" is D.C. unless
 # the article places Washington State (its own words, or another place there).
 _CITY_FIRST_STATES = {"washington": ("US", "DC", "WA", re.compile(r"\bWashington [Ss]tate\b|\bstate of Washington\b"))}
@@ -153,7 +170,13 @@ class Gazetteer:
             if c["countrycode"] == "US":
                 by_state.setdefault(c["admin1code"], []).append(point)
             cand = _Candidate(
-                int(c["geonameid"]), c["name"], c["countrycode"], point[0], point[1], point[2], "city",
+                int(c["geonameid"]),
+                c["name"],
+                c["countrycode"],
+                point[0],
+                point[1],
+                point[2],
+                "city",
                 c.get("admin1code"),
             )
             self._cities.setdefault(canonical.bare_key(c["name"]), []).append(cand)
@@ -162,21 +185,32 @@ class Gazetteer:
 
         for cont in gc.get_continents().values():
             self._areas[canonical.bare_key(cont["name"])] = _Candidate(
-                int(cont["geonameId"]), cont["name"], None, float(cont["lat"]), float(cont["lng"]),
-                int(cont.get("population") or 0), "continent",
+                int(cont["geonameId"]),
+                cont["name"],
+                None,
+                float(cont["lat"]),
+                float(cont["lng"]),
+                int(cont.get("population") or 0),
+                "continent",
             )
         for state in gc.get_us_states().values():
             centre = _centroid(by_state.get(state["code"], []))
             if centre:
-                self._areas.setdefault(canonical.bare_key(state["name"]), _Candidate(
-                    int(state["geonameid"]), state["name"], "US", *centre, 0, "state", state["code"]))
+                self._areas.setdefault(
+                    canonical.bare_key(state["name"]),
+                    _Candidate(int(state["geonameid"]), state["name"], "US", *centre, 0, "state", state["code"]),
+                )
         for country in gc.get_countries().values():
             centre = _centroid(by_country.get(country["iso"], []))
             if centre:
                 # Countries overwrite states of the same name ("Georgia").
                 self._areas[canonical.bare_key(country["name"])] = _Candidate(
-                    int(country["geonameid"]), country["name"], country["iso"], *centre,
-                    int(country["population"]), "country",
+                    int(country["geonameid"]),
+                    country["name"],
+                    country["iso"],
+                    *centre,
+                    int(country["population"]),
+                    "country",
                 )
 
     @staticmethod
@@ -246,7 +280,8 @@ class Gazetteer:
                 options[name] = decided
         # names whose reading is clear without context
         sure = {
-            name: found for name, cands in options.items()
+            name: found
+            for name, cands in options.items()
             if (found := _clear_reading(cands)) and canonical.bare_key(name) not in _OFF_EARTH
         }
         places = []

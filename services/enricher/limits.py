@@ -65,8 +65,10 @@ class EnrichLimits:
         """The part of ``body`` the enricher reads, and the note to record when it is not all of it."""
         if len(body) <= self.max_chars:
             return body, None
-        note = (f"entities and dates were read in the first {self.max_chars} of {len(body)} characters"
-                " (NEWSFLOW_ENRICH_MAX_CHARS)")
+        note = (
+            f"entities and dates were read in the first {self.max_chars} of {len(body)} characters"
+            " (NEWSFLOW_ENRICH_MAX_CHARS)"
+        )
         return body[: self.max_chars], note
 
     def cap_entities(self, entities: list[Entity]) -> tuple[list[Entity], list[str]]:
@@ -76,14 +78,22 @@ class EnrichLimits:
         if len(entities) > self.max_entities:
             ranked = sorted(range(len(entities)), key=lambda i: (-entities[i].count, i))[: self.max_entities]
             kept = [entities[i] for i in sorted(ranked)]
-            notes.append(f"kept the {self.max_entities} most mentioned of {len(entities)} entities "
-                         "(NEWSFLOW_ENRICH_MAX_ENTITIES)")
+            notes.append(
+                f"kept the {self.max_entities} most mentioned of {len(entities)} entities "
+                "(NEWSFLOW_ENRICH_MAX_ENTITIES)"
+            )
         trimmed = [e for e in kept if len(e.mentions) > self.max_mentions]
         if trimmed:
-            notes.append(f"kept the first {self.max_mentions} mentions of {len(trimmed)} entities; their counts are "
-                         "exact (NEWSFLOW_ENRICH_MAX_MENTIONS_PER_ENTITY)")
-            kept = [e.model_copy(update={"mentions": e.mentions[: self.max_mentions]})
-                    if len(e.mentions) > self.max_mentions else e for e in kept]
+            notes.append(
+                f"kept the first {self.max_mentions} mentions of {len(trimmed)} entities; their counts are "
+                "exact (NEWSFLOW_ENRICH_MAX_MENTIONS_PER_ENTITY)"
+            )
+            kept = [
+                e.model_copy(update={"mentions": e.mentions[: self.max_mentions]})
+                if len(e.mentions) > self.max_mentions
+                else e
+                for e in kept
+            ]
         return kept, notes
 
     def cap_dates(self, found: int) -> str | None:

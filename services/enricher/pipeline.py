@@ -196,7 +196,13 @@ class Enricher:
         return outcomes
 
     def _enrich(
-        self, article: Article, body: str, spans: list[Span], found, lang_confidence, notes: list[str],
+        self,
+        article: Article,
+        body: str,
+        spans: list[Span],
+        found,
+        lang_confidence,
+        notes: list[str],
         deadline: Deadline,
     ) -> EnrichedArticle:
         """Enrich from ``body``, the part of ``article.body`` the limits let it read."""

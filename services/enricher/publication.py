@@ -45,16 +45,40 @@ PARSED_TEXT_CONFIDENCE = 0.7
 INFERRED_FROM_STAMP_CONFIDENCE = 0.8
 INFERRED_CONFIDENCE = 0.3
 
-_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
 _AGO = re.compile(
     r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*"
     r"(sec(?:ond)?|min(?:ute)?|h(?:ou)?r|hour|day|week|month|year)s?\s+ago\b",
     re.I,
 )
 _DAY_WORDS = {"just now": 0, "today": 0, "yesterday": 1}
-_UNIT_SECONDS = {"sec": 1, "second": 1, "min": 60, "minute": 60, "hr": 3600, "hour": 3600,
-                 "day": 86400, "week": 7 * 86400, "month": 30 * 86400, "year": 365 * 86400}
+_UNIT_SECONDS = {
+    "sec": 1,
+    "second": 1,
+    "min": 60,
+    "minute": 60,
+    "hr": 3600,
+    "hour": 3600,
+    "day": 86400,
+    "week": 7 * 86400,
+    "month": 30 * 86400,
+    "year": 365 * 86400,
+}
 
 
 def relative_offset(text: str) -> timedelta | None:
@@ -80,9 +104,7 @@ def _parse_absolute(text: str, fetched_at: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc) if value else None
 
 
-def resolve_publication(
-    article: Article, absolute_dates: list[TemporalExpression] = ()
-) -> ResolvedPublication | None:
+def resolve_publication(article: Article, absolute_dates: list[TemporalExpression] = ()) -> ResolvedPublication | None:
     """Best-known publication time of ``article``; ``absolute_dates`` feed inference."""
     stamp = article.published
     bound = article.fetched_at or utc_now()  # nothing is published after it was fetched (or after now)
@@ -92,20 +114,29 @@ def resolve_publication(
             return _infer(article, absolute_dates)
         if stamp.value is not None:
             resolution = "relative_to_fetch" if stamp.origin == "relative" else "absolute"
-            return ResolvedPublication(value=stamp.value, text=stamp.text, resolution=resolution,
-                                       confidence=stamp.confidence, **origin)
+            return ResolvedPublication(
+                value=stamp.value, text=stamp.text, resolution=resolution, confidence=stamp.confidence, **origin
+            )
         offset = relative_offset(stamp.text)
         if offset is not None:
             if article.fetched_at is None:
                 return _infer(article, absolute_dates)
             return ResolvedPublication(
-                value=article.fetched_at - offset, text=stamp.text, resolution="relative_to_fetch",
-                confidence=stamp.confidence or RELATIVE_CONFIDENCE, **origin,
+                value=article.fetched_at - offset,
+                text=stamp.text,
+                resolution="relative_to_fetch",
+                confidence=stamp.confidence or RELATIVE_CONFIDENCE,
+                **origin,
             )
         parsed = _parse_absolute(stamp.text, article.fetched_at)
         if parsed is not None and parsed <= bound:
-            return ResolvedPublication(value=parsed, text=stamp.text, resolution="absolute",
-                                       confidence=stamp.confidence or PARSED_TEXT_CONFIDENCE, **origin)
+            return ResolvedPublication(
+                value=parsed,
+                text=stamp.text,
+                resolution="absolute",
+                confidence=stamp.confidence or PARSED_TEXT_CONFIDENCE,
+                **origin,
+            )
     return _infer(article, absolute_dates)
 
 

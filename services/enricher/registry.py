@@ -180,10 +180,17 @@ def apply(entities: list[Entity], resolved: dict[tuple[str, str], Known]) -> lis
         name = known.name if known else group[0].name
         mentions = sorted((m for e in group for m in e.mentions), key=lambda m: m.start)
         aliases = sorted({e.name for e in group} | set().union(*(e.aliases for e in group)) - {name})
-        out.append(Entity(
-            type=type_, name=name, count=sum(e.count for e in group), first_offset=min(e.first_offset for e in group),
-            mentions=mentions, entity_id=known.entity_id if known else None, aliases=aliases,
-        ))
+        out.append(
+            Entity(
+                type=type_,
+                name=name,
+                count=sum(e.count for e in group),
+                first_offset=min(e.first_offset for e in group),
+                mentions=mentions,
+                entity_id=known.entity_id if known else None,
+                aliases=aliases,
+            )
+        )
     out.sort(key=lambda e: (-e.count, e.first_offset))
     return out
 

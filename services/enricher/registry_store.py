@@ -55,8 +55,9 @@ class RedisRegistry:
         for i, fields, aliases in zip(ids, replies[::2], replies[1::2]):
             fields = {_text(k): _text(v) for k, v in fields.items()}
             if "type" in fields and "name" in fields:
-                found[i] = Known(i, fields["type"], fields["name"], int(fields.get("articles", 0)),
-                                 {_text(a) for a in aliases})
+                found[i] = Known(
+                    i, fields["type"], fields["name"], int(fields.get("articles", 0)), {_text(a) for a in aliases}
+                )
         return found
 
     def resolve_batch(self, articles: list[list[tuple[str, str]]]) -> list[dict[tuple[str, str], Known]]:
@@ -92,8 +93,14 @@ class RedisRegistry:
         self._write(known, created, renamed, filed, counted)
         return results
 
-    def _write(self, known: dict[str, Known], created: set[str], renamed: set[str],
-               filed: set[tuple[str, str]], counted: list[set[str]]) -> None:
+    def _write(
+        self,
+        known: dict[str, Known],
+        created: set[str],
+        renamed: set[str],
+        filed: set[tuple[str, str]],
+        counted: list[set[str]],
+    ) -> None:
         pipe = self._r.pipeline(transaction=False)
         touched = set().union(*counted) if counted else set()
         for i in sorted(touched):

@@ -49,8 +49,12 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> Callable[[], None]:
         )
 
     @stage_batch_task(
-        app, runtime, "enrich", Article,
-        flush_every=settings.enrich_batch_size, flush_interval_s=settings.enrich_batch_interval_s,
+        app,
+        runtime,
+        "enrich",
+        Article,
+        flush_every=settings.enrich_batch_size,
+        flush_interval_s=settings.enrich_batch_interval_s,
     )
     def enrich(batch: list[Article], ctx: StageContext) -> list[BaseException | None]:
         outcomes = enricher().enrich_each(batch)
@@ -71,10 +75,13 @@ def duplicate_index(rt: Runtime) -> RedisDuplicateIndex:
 
 
 _WARM_UP = Article(
-    article_id="warm-up", raw_id="0" * 64, position=0, source_format="text",
+    article_id="warm-up",
+    raw_id="0" * 64,
+    position=0,
+    source_format="text",
     title="Ministers meet in Istanbul",
     body="On Monday, June 2, 2025, Ukraine's defence minister Rustem Umerov met Russian officials in Istanbul. "
-         "Talks resumed last fall, three days ago and again this week.",
+    "Talks resumed last fall, three days ago and again this week.",
     published=PageDate(text="June 5, 2025 10:30 IST", origin="visible-text"),
 )
 

@@ -53,10 +53,14 @@ _PARTIES = frozenset("Democrats Republicans Conservatives Liberals Socialists Gr
 _MARKS = ("\u00ae", "\u2122")  # ® ™
 _AFTER_MARK = re.compile(r"[\u00ae\u2122](?:\s[A-Z][\w-]*)*\s?$")
 _THING_AFTER = re.compile(r"\s(?:mission|spacecraft|probe|rover|telescope|satellite|lander)\b")
-_SETTLEMENT_AFTER = re.compile(r",\s(?:a|the)\s(?:\w+\s)?(?:village|town|city|suburb|hamlet|borough|county|municipality)\b")
+_SETTLEMENT_AFTER = re.compile(
+    r",\s(?:a|the)\s(?:\w+\s)?(?:village|town|city|suburb|hamlet|borough|county|municipality)\b"
+)
 _DOTTED_CODE = re.compile(r"^(?:[A-Z]\.){2}$")
-_EVENTS = frozenset("""Show Festival Expo Summit Conference Awards Championship Championships Olympics Games Cup
-Marathon Fair Week Tournament Open""".split())
+_EVENTS = frozenset(
+    """Show Festival Expo Summit Conference Awards Championship Championships Olympics Games Cup
+Marathon Fair Week Tournament Open""".split()
+)
 _TRAILING_TITLES = frozenset("Speaker Rt Hon Chairman Chair".split())
 _THINGS = frozenset("Telescope Telescopes Satellite Satellites Rover Spacecraft Rocket Probe".split())
 _POSITION = re.compile(r"^[A-Z]{2,3}$")  # an inner all-capitals token: a position ("QB", "DL") or a code
@@ -71,14 +75,20 @@ _ORG_NAME_WORD = re.compile(
 _CLUB_SUFFIX = re.compile(r"\s(?:United|City|FC|CF|Rovers|Athletic|Hotspur|Wanderers|Albion|Rangers|Celtic)$")
 _SPORTS = re.compile(
     r"\b(?:season|coach|quarterback|touchdown|league|goalkeeper|midfielder|striker|playoffs?|match|stadium|"
-    r"innings|defen[cs]e|offen[cs]e|scored|roster|draft|championship|tournament|fixture)\b", re.I)
+    r"innings|defen[cs]e|offen[cs]e|scored|roster|draft|championship|tournament|fixture)\b",
+    re.I,
+)
 _SPORTS_MIN_CUES = 3
 
-_UNITS = frozenset("""euro euros dollar dollars usd eur gbp jpy cny bitcoin gb mb kb tb gbps mbps ghz mhz mph kph km kg
-mm cm hz fps rpm""".split())
+_UNITS = frozenset(
+    """euro euros dollar dollars usd eur gbp jpy cny bitcoin gb mb kb tb gbps mbps ghz mhz mph kph km kg
+mm cm hz fps rpm""".split()
+)
 
 # Companies, platforms and outlets news names bare; the model often takes them for people or places.
-_KNOWN_ORGS = frozenset(k.lower() for k in """Twitter Facebook Instagram YouTube TikTok Snapchat WhatsApp Reddit
+_KNOWN_ORGS = frozenset(
+    k.lower()
+    for k in """Twitter Facebook Instagram YouTube TikTok Snapchat WhatsApp Reddit
 LinkedIn Pinterest Google Alphabet Apple Microsoft Amazon Netflix Hulu Spotify Uber Lyft Airbnb Tesla Nintendo Sony
 Samsung Huawei Xiaomi Alibaba Tencent Baidu ByteDance Yahoo Intel AMD Nvidia Qualcomm IBM Oracle Cisco Dell HP
 Lenovo Pixar Disney Warner Paramount Comcast Verizon Boeing Airbus Lockheed Raytheon Sikorsky Halliburton Burisma
@@ -86,37 +96,95 @@ Gazprom Rosneft Aramco ExxonMobil Exxon Chevron BP Walmart Costco Starbucks McDo
 Toyota Honda Nissan Ford Volkswagen BMW Mercedes Audi Porsche Ferrari Hyundai Kia GM SoftBank WeWork PayPal
 Mastercard JPMorgan Citigroup Barclays HSBC UBS Deutsche Reuters Bloomberg CNN CNBC MSNBC NBC CBS
 BBC Sputnik Xinhua Politico Axios Vox Gizmodo Wired Engadget TechCrunch Vice Buzzfeed HuffPost Yonhap
-Kyodo AFP Dropbox Etsy eBay Shopify Twitch Oculus Ubisoft Activision""".split())
+Kyodo AFP Dropbox Etsy eBay Shopify Twitch Oculus Ubisoft Activision""".split()
+)
 
 # Product lines: things, not organisations, people or places.
-_PRODUCTS = frozenset(k.lower() for k in """iPhone iPad iPod iTunes iMac iCloud iOS macOS Mac MacBook Macintosh AirPods
-Siri Alexa Kindle Safari Windows Android Chromebook Xbox PlayStation Stadia FaceTime Dreamliner""".split())
+_PRODUCTS = frozenset(
+    k.lower()
+    for k in """iPhone iPad iPod iTunes iMac iCloud iOS macOS Mac MacBook Macintosh AirPods
+Siri Alexa Kindle Safari Windows Android Chromebook Xbox PlayStation Stadia FaceTime Dreamliner""".split()
+)
 # Product names made of a brand and an ordinary word: only the pair is a product.
-_PRODUCT_PAIRS = ("nintendo switch", "microsoft surface", "samsung galaxy", "google pixel", "amazon echo",
-                  "apple watch", "magic keyboard", "microsoft windows", "google chrome", "apple safari")
+_PRODUCT_PAIRS = (
+    "nintendo switch",
+    "microsoft surface",
+    "samsung galaxy",
+    "google pixel",
+    "amazon echo",
+    "apple watch",
+    "magic keyboard",
+    "microsoft windows",
+    "google chrome",
+    "apple safari",
+)
 
 US_STATE_CODES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California", "CO": "Colorado",
-    "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho",
-    "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
-    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
-    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York", "NC": "North Carolina",
-    "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
-    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas",
-    "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington", "WV": "West Virginia",
-    "WI": "Wisconsin", "WY": "Wyoming", "DC": "Washington",  # D.C.: the city geo reads "Washington" as
+    "AL": "Alabama",
+    "AK": "Alaska",
+    "AZ": "Arizona",
+    "AR": "Arkansas",
+    "CA": "California",
+    "CO": "Colorado",
+    "CT": "Connecticut",
+    "DE": "Delaware",
+    "FL": "Florida",
+    "GA": "Georgia",
+    "HI": "Hawaii",
+    "ID": "Idaho",
+    "IL": "Illinois",
+    "IN": "Indiana",
+    "IA": "Iowa",
+    "KS": "Kansas",
+    "KY": "Kentucky",
+    "LA": "Louisiana",
+    "ME": "Maine",
+    "MD": "Maryland",
+    "MA": "Massachusetts",
+    "MI": "Michigan",
+    "MN": "Minnesota",
+    "MS": "Mississippi",
+    "MO": "Missouri",
+    "MT": "Montana",
+    "NE": "Nebraska",
+    "NV": "Nevada",
+    "NH": "New Hampshire",
+    "NJ": "New Jersey",
+    "NM": "New Mexico",
+    "NY": "New York",
+    "NC": "North Carolina",
+    "ND": "North Dakota",
+    "OH": "Ohio",
+    "OK": "Oklahoma",
+    "OR": "Oregon",
+    "PA": "Pennsylvania",
+    "RI": "Rhode Island",
+    "SC": "South Carolina",
+    "SD": "South Dakota",
+    "TN": "Tennessee",
+    "TX": "Texas",
+    "UT": "Utah",
+    "VT": "Vermont",
+    "VA": "Virginia",
+    "WA": "Washington",
+    "WV": "West Virginia",
+    "WI": "Wisconsin",
+    "WY": "Wyoming",
+    "DC": "Washington",  # D.C.: the city geo reads "Washington" as
 }
 
 
 _STATE_AFTER = re.compile(
-    r",\s(?:" + "|".join(sorted((re.escape(n) for n in US_STATE_CODES.values() if "," not in n), key=len, reverse=True))
+    r",\s(?:"
+    + "|".join(sorted((re.escape(n) for n in US_STATE_CODES.values() if "," not in n), key=len, reverse=True))
     + r"|[A-Z]{2}\b(?<!\bUS))(?=[\s,.;:)]|$)"
 )
 
 
-_FACILITY_LAST = frozenset("""Museum Center Centre Planetarium Stadium Station Airport Base Tower Towers Park Square
-Bridge Arena Cathedral Palace Zoo Observatory""".split())
+_FACILITY_LAST = frozenset(
+    """Museum Center Centre Planetarium Stadium Station Airport Base Tower Towers Park Square
+Bridge Arena Cathedral Palace Zoo Observatory""".split()
+)
 # Last words of town names that are hardly ever surnames.
 _TOWN_LAST = frozenset("Falls Springs Heights Hill Hills Valley Island Islands Beach Harbor Harbour".split())
 _SURNAMES_TOO = frozenset("Hill Hills Beach".split())  # "Lauryn Hill" is a person
@@ -232,7 +300,7 @@ def judge(
         words = surface.split()
     if type_ == "person" and (_ROLE_LAST.search(surface) or words[-1] in _ORG_LAST):
         # "Chief Operating Officer" is a role, not a name; "App Store" names no one.
-        return (DROP if _ROLE_LAST.search(surface) else (surface, "organization"))
+        return DROP if _ROLE_LAST.search(surface) else (surface, "organization")
     if low in _UNITS:
         return DROP
     code = surface.replace(".", "") if _DOTTED_CODE.match(surface) else surface  # "D.C.", "N.Y."
@@ -244,8 +312,12 @@ def judge(
         return surface, "organization"
     if type_ == "organization" and len(words) > 1 and (words[-1] in _FACILITY_LAST or _MUSEUM.search(surface)):
         return surface, "place"  # "Johnson Space Center", "Museum of Flight": a building one can stand in
-    if len(words) > 1 and (type_ == "organization" and words[-1] in _TOWN_LAST
-                           or type_ == "person" and words[-1] in _TOWN_LAST - _SURNAMES_TOO):
+    if len(words) > 1 and (
+        type_ == "organization"
+        and words[-1] in _TOWN_LAST
+        or type_ == "person"
+        and words[-1] in _TOWN_LAST - _SURNAMES_TOO
+    ):
         return surface, "place"  # "Sioux Falls", "Forest Hill", "Palm Springs": towns, not people
     if type_ == "person" and len(words) == 1 and _MODEL_NUMBER_BEFORE.search(body, max(0, start - 8), start):
         return DROP  # "737 Max": a model name

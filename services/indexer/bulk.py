@@ -84,9 +84,7 @@ def encode(action: BulkAction) -> EncodedAction:
     return EncodedAction(action, (orjson.dumps(action.header()), orjson.dumps(action.document)))
 
 
-def batches(
-    encoded: Iterable[EncodedAction], *, max_docs: int, max_bytes: int
-) -> Iterator[list[EncodedAction]]:
+def batches(encoded: Iterable[EncodedAction], *, max_docs: int, max_bytes: int) -> Iterator[list[EncodedAction]]:
     """Cut actions into batches of at most ``max_docs`` actions and ``max_bytes`` bytes.
 
     An action bigger than ``max_bytes`` on its own forms a batch of one.
@@ -132,20 +130,11 @@ def classify_item(action: BulkAction, item: Mapping[str, Any] | None) -> ItemOut
     if error is None and http_status is not None and 200 <= http_status < 300:
         return ItemOutcome(action.article_id, "indexed", http_status)
     error_type, reason = _reason(error if error is not None else f"unexpected status {status}")
-    retryable = (
-        http_status is None
-        or http_status == 429
-        or http_status >= 500
-        or error_type in _RETRYABLE_ERROR_TYPES
-    )
-    return ItemOutcome(
-        action.article_id, "retryable" if retryable else "permanent", http_status, error_type, reason
-    )
+    retryable = http_status is None or http_status == 429 or http_status >= 500 or error_type in _RETRYABLE_ERROR_TYPES
+    return ItemOutcome(action.article_id, "retryable" if retryable else "permanent", http_status, error_type, reason)
 
 
 def classify_response(actions: Sequence[BulkAction], response: Mapping[str, Any]) -> list[ItemOutcome]:
     """One outcome per action sent; bulk responses list items in request order."""
     items = response.get("items") or []
-    return [
-        classify_item(action, items[i] if i < len(items) else None) for i, action in enumerate(actions)
-    ]
+    return [classify_item(action, items[i] if i < len(items) else None) for i, action in enumerate(actions)]

@@ -87,8 +87,9 @@ def _date_fields(dates: list[TemporalExpression]) -> dict[str, Any]:
 TRUSTED_PUBLICATION_CONFIDENCE = 0.8
 
 
-def _dated(value: datetime, text: str | None, resolution: str, origin: str | None,
-           confidence: float | None) -> dict[str, Any]:
+def _dated(
+    value: datetime, text: str | None, resolution: str, origin: str | None, confidence: float | None
+) -> dict[str, Any]:
     uncertain = confidence is not None and confidence < TRUSTED_PUBLICATION_CONFIDENCE
     return {
         "published_at": None if uncertain else _iso(value),

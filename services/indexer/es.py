@@ -147,9 +147,7 @@ def _reason(exc: BadRequestError) -> str:
     return str(reason or exc.message)[:300]
 
 
-def search_articles(
-    client: Elasticsearch, alias: str, body: Mapping[str, Any]
-) -> tuple[int, list[dict[str, Any]]]:
+def search_articles(client: Elasticsearch, alias: str, body: Mapping[str, Any]) -> tuple[int, list[dict[str, Any]]]:
     """Run a ``build_search`` body; return (total matches, parsed hits)."""
     response = _search(client, index=alias, **body)
     return parse_total(response), parse_hits(response)

@@ -111,7 +111,9 @@ def filter_clauses(
     return filters
 
 
-def build_query(query: str | None, *, hide_duplicates: bool = False, **filters: Any) -> tuple[dict[str, Any], str | None]:
+def build_query(
+    query: str | None, *, hide_duplicates: bool = False, **filters: Any
+) -> tuple[dict[str, Any], str | None]:
     """The ``query`` part of a search body, and the parser's notice (None when read as written)."""
     parsed = parse_query(query)
     should: list[dict[str, Any]] = []

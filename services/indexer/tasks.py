@@ -39,8 +39,12 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> None:
         return c
 
     @stage_batch_task(
-        app, runtime, "index", EnrichedArticle,
-        flush_every=settings.bulk_max_docs, flush_interval_s=settings.bulk_flush_interval_s,
+        app,
+        runtime,
+        "index",
+        EnrichedArticle,
+        flush_every=settings.bulk_max_docs,
+        flush_interval_s=settings.bulk_flush_interval_s,
     )
     def index(batch: list[EnrichedArticle], ctx: StageContext) -> list[BaseException | None]:
         actions = bulk_actions([to_document(e) for e in batch], settings.index_alias)

@@ -59,9 +59,15 @@ def verify(rt: Runtime, es_client: Elasticsearch) -> Verification:
     for status in statuses:
         if status.skipped:
             result.skipped_records += len(status.skipped)
-            result.skipped.append({"filename": status.filename, "raw_id": status.raw_id, "records": status.records,
-                                   "progress": status.progress(),
-                                   "skipped": [skip.model_dump() for skip in status.skipped]})
+            result.skipped.append(
+                {
+                    "filename": status.filename,
+                    "raw_id": status.raw_id,
+                    "records": status.records,
+                    "progress": status.progress(),
+                    "skipped": [skip.model_dump() for skip in status.skipped],
+                }
+            )
         if not status.done:
             result.in_flight += 1
             continue
@@ -74,7 +80,9 @@ def verify(rt: Runtime, es_client: Elasticsearch) -> Verification:
         missing = set(wanted) - existing_ids(es_client, rt.settings.index_alias, wanted)
         if missing:
             result.unaccounted += 1
-            result.problems.append(f"{status.filename} ({status.raw_id[:12]}): {len(missing)} article(s) not in Elasticsearch")
+            result.problems.append(
+                f"{status.filename} ({status.raw_id[:12]}): {len(missing)} article(s) not in Elasticsearch"
+            )
         elif failed_ids and status.raw_id not in dead_raw_ids:
             result.unaccounted += 1
             result.problems.append(f"{status.filename} ({status.raw_id[:12]}): failed articles without a dead letter")

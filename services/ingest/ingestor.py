@@ -136,8 +136,10 @@ class Ingestor:
                 if blob.created:
                     self.rt.raw_store.delete(rid)
             except Exception:  # noqa: BLE001 - the original error is the one to report
-                log.warning("could not take back a failed ingest; the sweeper will redrive it",
-                            extra={"stage": "ingest", "raw_id": rid})
+                log.warning(
+                    "could not take back a failed ingest; the sweeper will redrive it",
+                    extra={"stage": "ingest", "raw_id": rid},
+                )
             raise
         return IngestResult(filename, rid, "queued")
 
@@ -181,8 +183,13 @@ class Ingestor:
             self.rt.status.mark_failed(rid, reason)
             self.rt.dead_letters.add(
                 build_dead_letter(
-                    stage="ingest", exc=exc, reason=reason, raw_id=rid,
-                    raw_path=str(path.resolve()), filename=path.name, payload=ref.model_dump(mode="json"),
+                    stage="ingest",
+                    exc=exc,
+                    reason=reason,
+                    raw_id=rid,
+                    raw_path=str(path.resolve()),
+                    filename=path.name,
+                    payload=ref.model_dump(mode="json"),
                 )
             )
         return IngestResult(str(path), rid, "failed", reason)

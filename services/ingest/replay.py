@@ -45,8 +45,9 @@ def replay_letters(rt: Runtime, app: Celery, letters: list[DeadLetter]) -> Repla
             report.not_sent.append(f"{letter.dead_letter_id}: {why_not}")
             continue
         if not rt.dead_letters.claim(letter):
-            report.not_sent.append(f"{letter.dead_letter_id}: replayed by another run meanwhile, or failed again "
-                                   "since it was read")
+            report.not_sent.append(
+                f"{letter.dead_letter_id}: replayed by another run meanwhile, or failed again since it was read"
+            )
             continue
         try:
             _send(rt, app, letter)

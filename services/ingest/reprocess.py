@@ -40,8 +40,15 @@ def reprocess_files(rt: Runtime, app: Celery, raw_ids: list[str] | None = None) 
     return sum(reprocess_file(rt, app, rid) for rid in targets), len(targets)
 
 
-def reenrich(rt: Runtime, app: Celery, es_client: Elasticsearch, *, raw_ids: list[str] | None = None,
-             outdated_only: bool = False, current_version: str | None = None) -> int:
+def reenrich(
+    rt: Runtime,
+    app: Celery,
+    es_client: Elasticsearch,
+    *,
+    raw_ids: list[str] | None = None,
+    outdated_only: bool = False,
+    current_version: str | None = None,
+) -> int:
     """Send indexed articles back to the enricher, rebuilt from their documents; returns how many.
 
     The enricher overwrites each document in place (same id), so search keeps

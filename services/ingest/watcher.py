@@ -181,8 +181,9 @@ class DropFolderWatcher:
 
     def run(self, stop_after_s: float | None = None) -> None:
         started = time.monotonic()
-        log.info("watching %s (%s)", self.folder,
-                 "inotify and a stability window" if self._inotify else "a stability window")
+        log.info(
+            "watching %s (%s)", self.folder, "inotify and a stability window" if self._inotify else "a stability window"
+        )
         while stop_after_s is None or time.monotonic() - started < stop_after_s:
             try:
                 self.poll_once()
@@ -196,7 +197,7 @@ def _raw_id_in(note: Path) -> str | None:
         lines = note.read_text().splitlines()
     except OSError:
         return None
-    return next((line[len(_RAW_ID_LINE):].strip() for line in lines if line.startswith(_RAW_ID_LINE)), None)
+    return next((line[len(_RAW_ID_LINE) :].strip() for line in lines if line.startswith(_RAW_ID_LINE)), None)
 
 
 def _free_name(path: Path) -> Path:

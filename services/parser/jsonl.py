@@ -34,12 +34,34 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "html": ("html", "rawhtml", "htmlcontent", "contenthtml", "pagehtml", "sourcehtml", "bodyhtml"),
     "text": ("text", "body", "content", "articlebody", "article", "maintext", "fulltext", "bodytext", "plaintext"),
     "title": ("title", "headline", "heading"),
-    "published": ("published", "publishedat", "date", "datepublished", "pubdate", "publishdate", "publicationdate",
-                  "publishedtime", "createdat", "created", "time"),
+    "published": (
+        "published",
+        "publishedat",
+        "date",
+        "datepublished",
+        "pubdate",
+        "publishdate",
+        "publicationdate",
+        "publishedtime",
+        "createdat",
+        "created",
+        "time",
+    ),
     "modified": ("modified", "updated", "datemodified", "updatedat", "lastmodified", "modifiedat"),
     "source": ("source", "sourcename", "site", "sitename", "publisher", "outlet", "domain", "feed"),
-    "fetched_at": ("fetchedat", "fetched", "crawledat", "crawldate", "crawled", "datedownload", "scrapedat",
-                   "retrievedat", "downloadedat", "fetchdate", "fetchtime"),
+    "fetched_at": (
+        "fetchedat",
+        "fetched",
+        "crawledat",
+        "crawldate",
+        "crawled",
+        "datedownload",
+        "scrapedat",
+        "retrievedat",
+        "downloadedat",
+        "fetchdate",
+        "fetchtime",
+    ),
     "authors": ("authors", "author", "byline", "creator", "creators"),
     "language": ("language", "lang", "locale", "inlanguage"),
     "description": ("description", "summary", "excerpt", "abstract", "lead", "standfirst"),
@@ -129,7 +151,14 @@ def _article(record: dict[str, Any], raw_id: str, fetched_at: datetime | None) -
         "url": url,
         "canonical_url": _text(known.get("canonical_url")),
         "source": _text(known.get("source")),
-        "authors": clean_authors([a for a in (known.get("authors") if isinstance(known.get("authors"), list) else [known.get("authors")]) for a in [_text(a)] if a]),
+        "authors": clean_authors(
+            [
+                a
+                for a in (known.get("authors") if isinstance(known.get("authors"), list) else [known.get("authors")])
+                for a in [_text(a)]
+                if a
+            ]
+        ),
         "published": _record_date(known.get("published")),
         "modified": _record_date(known.get("modified")),
         "language": _text(known.get("language")),

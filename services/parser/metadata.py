@@ -35,10 +35,24 @@ from shared.models import DateOrigin, PageDate
 
 _ARTICLE_TYPES = re.compile(r"(Article|Posting|Report|Blog|NewsArticle)$", re.IGNORECASE)
 _MODIFIED_META = (
-    "article:modified_time", "og:updated_time", "datemodified", "lastmod", "last-modified",
-    "dcterms.modified", "article.updated", "modified_time",
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "lastmod",
+    "last-modified",
+    "dcterms.modified",
+    "article.updated",
+    "modified_time",
 )
-_AUTHOR_META = ("author", "article:author", "og:article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
+_AUTHOR_META = (
+    "author",
+    "article:author",
+    "og:article:author",
+    "dc.creator",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+)
 _EARLIEST_YEAR = 1990  # no web news page is older; earlier stamps are CMS placeholders
 _BYLINE = XPath(
     '//*[@rel="author" or @itemprop="author" or contains(@class, "byline") or contains(@class, "author-name")]'
@@ -191,16 +205,31 @@ def read_metadata(tree: HtmlElement, url: str | None = None, fetched_at: datetim
 
     publisher = _name(article.get("publisher"))
     meta.publisher = _clean_text(publisher[0]) if publisher else None
-    meta.site_name = _clean_text(tags.get("og:site_name") or (publisher[0] if publisher else None) or (site_names[0] if site_names else None))
+    meta.site_name = _clean_text(
+        tags.get("og:site_name") or (publisher[0] if publisher else None) or (site_names[0] if site_names else None)
+    )
     canonical = tree.xpath('string(//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href)').strip()
     canonical = canonical or tags.get("og:url") or _first_str(article.get("url"))
-    meta.canonical_url = urljoin(url, canonical) if canonical and url else (canonical if canonical and canonical.startswith("http") else None)
-    lang = tree.get("lang") or tree.get("xml:lang") or tags.get("og:locale") or tags.get("content-language") or _first_str(article.get("inLanguage"))
+    meta.canonical_url = (
+        urljoin(url, canonical)
+        if canonical and url
+        else (canonical if canonical and canonical.startswith("http") else None)
+    )
+    lang = (
+        tree.get("lang")
+        or tree.get("xml:lang")
+        or tags.get("og:locale")
+        or tags.get("content-language")
+        or _first_str(article.get("inLanguage"))
+    )
     meta.language = lang.strip().replace("_", "-")[:16] if lang and lang.strip() else None
-    meta.published = choose_publication(tree, url, ld_articles=articles, ld_objects=ld_objects,
-                                        language=meta.language, fetched_at=fetched_at)
+    meta.published = choose_publication(
+        tree, url, ld_articles=articles, ld_objects=ld_objects, language=meta.language, fetched_at=fetched_at
+    )
     meta.title = _clean_text(meta.title)
-    meta.description = _clean_text(_first_str(article.get("description")) or tags.get("description") or tags.get("og:description"))
+    meta.description = _clean_text(
+        _first_str(article.get("description")) or tags.get("description") or tags.get("og:description")
+    )
     image = _image(article.get("image")) or tags.get("og:image") or tags.get("twitter:image")
     meta.image_url = urljoin(url, image) if image and url else image
     return meta

@@ -54,14 +54,27 @@ def _from_text(data: bytes, ref: RawPageRef) -> list[Article]:
     if dumped:
         main, *related = dumped
         first = make_article(
-            raw_id=ref.raw_id, source_format="text_dump", title=main.title, body=main.body, source=main.source,
-            published=main.published, encoding=encoding, fetched_at=ref.fetched_at,
+            raw_id=ref.raw_id,
+            source_format="text_dump",
+            title=main.title,
+            body=main.body,
+            source=main.source,
+            published=main.published,
+            encoding=encoding,
+            fetched_at=ref.fetched_at,
         )
         return [first] + [
             make_article(
-                raw_id=ref.raw_id, source_format="text_dump", title=a.title, body=a.body, source=a.source,
-                published=a.published, encoding=encoding, fetched_at=ref.fetched_at,
-                position=position, parent_id=first.article_id,
+                raw_id=ref.raw_id,
+                source_format="text_dump",
+                title=a.title,
+                body=a.body,
+                source=a.source,
+                published=a.published,
+                encoding=encoding,
+                fetched_at=ref.fetched_at,
+                position=position,
+                parent_id=first.article_id,
             )
             for position, a in enumerate(related, start=1)
         ]
@@ -70,20 +83,34 @@ def _from_text(data: bytes, ref: RawPageRef) -> list[Article]:
         raise BadInputError("No article text was found in the text file.")
     title = lines[0] if len(lines) > 1 and len(lines[0].split()) <= _TITLE_MAX_WORDS else ""
     body = "\n".join(lines[1:] if title else lines)
-    return [make_article(raw_id=ref.raw_id, source_format="text", title=title, body=body,
-                         encoding=encoding, fetched_at=ref.fetched_at)]
+    return [
+        make_article(
+            raw_id=ref.raw_id,
+            source_format="text",
+            title=title,
+            body=body,
+            encoding=encoding,
+            fetched_at=ref.fetched_at,
+        )
+    ]
 
 
 def parse_page(
     data: bytes, ref: RawPageRef, *, max_raw_bytes: int, max_decompressed_bytes: int, max_articles: int
 ) -> list[Article]:
     """Detect the format of ``data`` and extract every article in it."""
-    return parse_file(data, ref, max_raw_bytes=max_raw_bytes, max_decompressed_bytes=max_decompressed_bytes,
-                      max_articles=max_articles).articles
+    return parse_file(
+        data, ref, max_raw_bytes=max_raw_bytes, max_decompressed_bytes=max_decompressed_bytes, max_articles=max_articles
+    ).articles
 
 
 def parse_file(
-    data: bytes, ref: RawPageRef, *, max_raw_bytes: int, max_decompressed_bytes: int, max_articles: int,
+    data: bytes,
+    ref: RawPageRef,
+    *,
+    max_raw_bytes: int,
+    max_decompressed_bytes: int,
+    max_articles: int,
     min_article_words: int = MIN_ARTICLE_WORDS,
 ) -> Reading:
     """``parse_page`` with the file's record count and every record skipped inside it, with its reason.
@@ -97,15 +124,20 @@ def parse_file(
         raise LimitExceededError(f"The file is {len(data)} bytes, over the {max_raw_bytes}-byte limit.")
     detected = detect(data, filename=ref.filename, max_decompressed_bytes=max_decompressed_bytes)
     if detected.format == "warc":
-        reading = read_warc_file(detected.data, raw_id=ref.raw_id, fetched_at=ref.fetched_at,
-                                 max_decompressed_bytes=max_decompressed_bytes, max_articles=max_articles)
+        reading = read_warc_file(
+            detected.data,
+            raw_id=ref.raw_id,
+            fetched_at=ref.fetched_at,
+            max_decompressed_bytes=max_decompressed_bytes,
+            max_articles=max_articles,
+        )
     elif detected.format == "json":
-        reading = read_json_file(detected.data, raw_id=ref.raw_id, fetched_at=ref.fetched_at,
-                                 max_articles=max_articles)
+        reading = read_json_file(detected.data, raw_id=ref.raw_id, fetched_at=ref.fetched_at, max_articles=max_articles)
     elif detected.format == "html":
         page = extract_html(detected.data, url=ref.url, fetched_at=ref.fetched_at)
-        reading = Reading([from_html_page(page, raw_id=ref.raw_id, source_format="html", url=ref.url,
-                                          fetched_at=ref.fetched_at)])
+        reading = Reading(
+            [from_html_page(page, raw_id=ref.raw_id, source_format="html", url=ref.url, fetched_at=ref.fetched_at)]
+        )
     else:
         reading = Reading(_from_text(detected.data, ref))
     if detected.format in ("html", "text") and len(reading.articles) == 1:

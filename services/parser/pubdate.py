@@ -51,16 +51,46 @@ from shared.models import DateOrigin, PageDate
 # Meta names/properties that state publication, with how much each is trusted. Generic
 # "date"/"dc.date" are often the page's build or update date, hence lower.
 _META_WEIGHTS = {
-    "article:published_time": 0.9, "og:published_time": 0.9, "og:article:published_time": 0.9,
-    "datepublished": 0.9, "pubdate": 0.85, "publishdate": 0.85, "publish-date": 0.85, "publish_date": 0.85,
-    "dc.date.issued": 0.85, "dcterms.issued": 0.85, "citation_publication_date": 0.85,
-    "citation_online_date": 0.85, "prism.publicationdate": 0.85, "sailthru.date": 0.85,
-    "parsely-pub-date": 0.85, "article.published": 0.85, "published_time": 0.85, "publication_date": 0.85,
-    "original-publish-date": 0.85, "article_date_original": 0.85, "datecreated": 0.75,
-    "dcterms.created": 0.75, "dc.date.created": 0.75, "dc.date": 0.75, "dcterms.date": 0.75, "date": 0.65,
+    "article:published_time": 0.9,
+    "og:published_time": 0.9,
+    "og:article:published_time": 0.9,
+    "datepublished": 0.9,
+    "pubdate": 0.85,
+    "publishdate": 0.85,
+    "publish-date": 0.85,
+    "publish_date": 0.85,
+    "dc.date.issued": 0.85,
+    "dcterms.issued": 0.85,
+    "citation_publication_date": 0.85,
+    "citation_online_date": 0.85,
+    "prism.publicationdate": 0.85,
+    "sailthru.date": 0.85,
+    "parsely-pub-date": 0.85,
+    "article.published": 0.85,
+    "published_time": 0.85,
+    "publication_date": 0.85,
+    "original-publish-date": 0.85,
+    "article_date_original": 0.85,
+    "datecreated": 0.75,
+    "dcterms.created": 0.75,
+    "dc.date.created": 0.75,
+    "dc.date": 0.75,
+    "dcterms.date": 0.75,
+    "date": 0.65,
 }
-_WEIGHT = {"json-ld": 0.95, "json-ld-created": 0.8, "json-ld-other": 0.8, "itemprop": 0.85, "time-pubdate": 0.8,
-           "time": 0.7, "url": 0.85, "relative": 0.7, "byline": 0.7, "visible-text": 0.6, "extensive": 0.35}
+_WEIGHT = {
+    "json-ld": 0.95,
+    "json-ld-created": 0.8,
+    "json-ld-other": 0.8,
+    "itemprop": 0.85,
+    "time-pubdate": 0.8,
+    "time": 0.7,
+    "url": 0.85,
+    "relative": 0.7,
+    "byline": 0.7,
+    "visible-text": 0.6,
+    "extensive": 0.35,
+}
 _AGREE_BONUS = 0.08
 _DISAGREE_PENALTY = 0.25
 _MODIFIED = re.compile(r"modif|updat|lastmod|edited|revis|aktualisiert", re.IGNORECASE)
@@ -178,8 +208,10 @@ def _relative(tree: HtmlElement, fetched_at: datetime | None, languages: list[st
 
 
 def _byline(tree: HtmlElement, languages: list[str], language: str | None, context: list[Candidate]) -> list[Candidate]:
-    found = [Candidate(stamp, "visible-text", _WEIGHT["byline"], text, "byline")
-             for text, stamp in byline_stamps(tree, languages)]
+    found = [
+        Candidate(stamp, "visible-text", _WEIGHT["byline"], text, "byline")
+        for text, stamp in byline_stamps(tree, languages)
+    ]
     return _settle_ambiguous(found, language, context)
 
 
@@ -187,8 +219,9 @@ def _htmldate(tree: HtmlElement, url: str | None, bound: datetime, extensive: bo
     from htmldate import find_date
 
     try:
-        found = find_date(tree, url=url, original_date=True, extensive_search=extensive,
-                          max_date=bound.strftime("%Y-%m-%d"))
+        found = find_date(
+            tree, url=url, original_date=True, extensive_search=extensive, max_date=bound.strftime("%Y-%m-%d")
+        )
     except Exception:  # htmldate parses free text with dateutil; it must never fail the page
         return None
     stamp = read_stamp(found) if found else None
@@ -199,8 +232,9 @@ def _htmldate(tree: HtmlElement, url: str | None, bound: datetime, extensive: bo
     return Candidate(stamp, "visible-text", _WEIGHT[kind], found, kind)
 
 
-def _settle_ambiguous(candidates: list[Candidate], language: str | None,
-                      context: list[Candidate] = ()) -> list[Candidate]:
+def _settle_ambiguous(
+    candidates: list[Candidate], language: str | None, context: list[Candidate] = ()
+) -> list[Candidate]:
     """Read each ambiguous day/month stamp the way the page's other dates (or ``context``) or its locale do."""
     settled = []
     for cand in candidates:
@@ -263,8 +297,9 @@ def _reachable(utc: Stamp, day: date) -> bool:
 
 def _confidence(best: Candidate, candidates: list[Candidate], day: date) -> float:
     agreeing = {c.kind for c in candidates if c.kind != best.kind and abs((c.stamp.day - day).days) <= 1}
-    disagreeing = [c for c in candidates if c.kind != best.kind and c.weight >= 0.75
-                   and abs((c.stamp.day - day).days) > 1]
+    disagreeing = [
+        c for c in candidates if c.kind != best.kind and c.weight >= 0.75 and abs((c.stamp.day - day).days) > 1
+    ]
     score = best.weight + _AGREE_BONUS * len(agreeing) - (_DISAGREE_PENALTY if disagreeing else 0.0)
     return round(max(0.05, min(0.99, score)), 2)
 
@@ -299,8 +334,13 @@ def choose_publication(
         return None
     best = max(candidates, key=lambda c: c.weight)  # max keeps the first of equals: page order
     day = _local_day(best, candidates)
-    return PageDate(text=best.text, value=best.stamp.value, origin=best.origin, day=day,
-                    confidence=_confidence(best, candidates, day))
+    return PageDate(
+        text=best.text,
+        value=best.stamp.value,
+        origin=best.origin,
+        day=day,
+        confidence=_confidence(best, candidates, day),
+    )
 
 
 def _not_after(stamp: Stamp, bound: datetime) -> bool:

@@ -45,22 +45,54 @@ from functools import lru_cache
 _SEPARATORS = re.compile(r"\s+[|\u2013\u2014:\u00b7\u2022-]\s+")
 _LETTERS = re.compile(r"[^a-z0-9]")
 _URLISH = re.compile(r"^(?:https?://|www\.)", re.I)
-_PLATFORMS = frozenset({"blogger", "wordpress", "wordpresscom", "medium", "tumblr", "substack", "wix", "squarespace",
-                        "ghost", "blogspot"})
+_PLATFORMS = frozenset(
+    {"blogger", "wordpress", "wordpresscom", "medium", "tumblr", "substack", "wix", "squarespace", "ghost", "blogspot"}
+)
 # Sites that republish other outlets' stories; the page's own name is not the source there.
-_AGGREGATORS = frozenset({"msn.com", "yahoo.com", "aol.com", "newsbreak.com", "smartnews.com", "flipboard.com",
-                          "inkl.com", "pressreader.com"})
+_AGGREGATORS = frozenset(
+    {
+        "msn.com",
+        "yahoo.com",
+        "aol.com",
+        "newsbreak.com",
+        "smartnews.com",
+        "flipboard.com",
+        "inkl.com",
+        "pressreader.com",
+    }
+)
 # Usual names of major outlets, by registered domain (names a page may leave out or abbreviate).
 KNOWN_OUTLETS: dict[str, str] = {
-    "nytimes.com": "The New York Times", "washingtonpost.com": "The Washington Post", "wsj.com": "WSJ",
-    "reuters.com": "Reuters", "apnews.com": "Associated Press", "ap.org": "Associated Press",
+    "nytimes.com": "The New York Times",
+    "washingtonpost.com": "The Washington Post",
+    "wsj.com": "WSJ",
+    "reuters.com": "Reuters",
+    "apnews.com": "Associated Press",
+    "ap.org": "Associated Press",
     "cnn.com": "CNN",
-    "nbcnews.com": "NBC News", "cbsnews.com": "CBS News", "abcnews.go.com": "ABC News", "foxnews.com": "Fox News",
-    "bbc.com": "BBC News", "bbc.co.uk": "BBC News", "theguardian.com": "The Guardian", "usatoday.com": "USA Today",
-    "bloomberg.com": "Bloomberg", "politico.com": "Politico", "npr.org": "NPR", "sputniknews.com": "Sputnik",
-    "rt.com": "RT", "aljazeera.com": "Al Jazeera", "detroitnews.com": "The Detroit News", "nj.com": "NJ.com",
-    "cleveland.com": "Cleveland.com", "latimes.com": "Los Angeles Times", "nypost.com": "New York Post",
-    "thehill.com": "The Hill", "politifact.com": "PolitiFact", "cnbc.com": "CNBC", "time.com": "Time",
+    "nbcnews.com": "NBC News",
+    "cbsnews.com": "CBS News",
+    "abcnews.go.com": "ABC News",
+    "foxnews.com": "Fox News",
+    "bbc.com": "BBC News",
+    "bbc.co.uk": "BBC News",
+    "theguardian.com": "The Guardian",
+    "usatoday.com": "USA Today",
+    "bloomberg.com": "Bloomberg",
+    "politico.com": "Politico",
+    "npr.org": "NPR",
+    "sputniknews.com": "Sputnik",
+    "rt.com": "RT",
+    "aljazeera.com": "Al Jazeera",
+    "detroitnews.com": "The Detroit News",
+    "nj.com": "NJ.com",
+    "cleveland.com": "Cleveland.com",
+    "latimes.com": "Los Angeles Times",
+    "nypost.com": "New York Post",
+    "thehill.com": "The Hill",
+    "politifact.com": "PolitiFact",
+    "cnbc.com": "CNBC",
+    "time.com": "Time",
 }
 _DOMAIN_BY_NAME: dict[str, str] = {}
 for _domain, _name in KNOWN_OUTLETS.items():
@@ -113,7 +145,10 @@ def _agrees(name: str, label: str) -> bool:
     initials = "".join(w[0] for w in re.findall(r"[A-Za-z0-9]+", name)).lower()
     bare = squashed[3:] if squashed.startswith("the") else squashed
     return bool(squashed) and (
-        squashed in label or label in squashed or bare in label or (len(initials) >= 2 and initials == label)
+        squashed in label
+        or label in squashed
+        or bare in label
+        or (len(initials) >= 2 and initials == label)
         or (len(initials) >= 3 and label.startswith(initials[:3]))
     )
 
@@ -133,7 +168,7 @@ def choose_source(site_names: list[str | None], publishers: list[str | None], ur
     if domain in KNOWN_OUTLETS:  # one spelling per major outlet, whatever each page says
         return Source(KNOWN_OUTLETS[domain], domain)
     if agreeing:
-        suffix = _LETTERS.sub("", domain[len(label):])  # "livescience.com" and "Live Science" are one spelling
+        suffix = _LETTERS.sub("", domain[len(label) :])  # "livescience.com" and "Live Science" are one spelling
 
         def spelling(c: str) -> str:
             squashed = _LETTERS.sub("", c.lower()).removeprefix("the")

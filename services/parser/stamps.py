@@ -36,8 +36,21 @@ _NUMERIC = re.compile(r"^\s*(\d{1,2})([./-])\s?(\d{1,2})\2\s?(\d{4})(?:\D+(\d{1,
 _YMD_SLASH = re.compile(r"^\s*(\d{4})/(\d{1,2})/(\d{1,2})")
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2}))?\s*$")
 # US zone names some CMSs print instead of an offset ("2020-09-25T16:02:50CDT").
-_ZONES = {"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
-          "CET": 1, "CEST": 2, "BST": 1, "IST": 5.5, "JST": 9}
+_ZONES = {
+    "EST": -5,
+    "EDT": -4,
+    "CST": -6,
+    "CDT": -5,
+    "MST": -7,
+    "MDT": -6,
+    "PST": -8,
+    "PDT": -7,
+    "CET": 1,
+    "CEST": 2,
+    "BST": 1,
+    "IST": 5.5,
+    "JST": 9,
+}
 _ZONE_TAIL = re.compile(r"(\d)\s*(" + "|".join(_ZONES) + r")\s*$")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # Locales that write the month first in numeric dates.
@@ -81,8 +94,16 @@ def _offset(text: str | None) -> timezone | None:
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
-def _make(year: int, month: int, day: int, hour: int | None = None, minute: int = 0, second: int = 0,
-          tz: timezone | None = None, alternative: date | None = None) -> Stamp | None:
+def _make(
+    year: int,
+    month: int,
+    day: int,
+    hour: int | None = None,
+    minute: int = 0,
+    second: int = 0,
+    tz: timezone | None = None,
+    alternative: date | None = None,
+) -> Stamp | None:
     try:
         local = datetime(year, month, day, hour or 0, minute, second)
     except ValueError:
@@ -143,8 +164,15 @@ def _dateparser(text: str, languages: list[str]) -> Stamp | None:
         return None
     value = data.date_obj
     has_time = bool(re.search(r"\d[:.h]\d{2}", text))
-    return _make(value.year, value.month, value.day, value.hour if has_time else None, value.minute,
-                 value.second, value.tzinfo if isinstance(value.tzinfo, timezone) else None)
+    return _make(
+        value.year,
+        value.month,
+        value.day,
+        value.hour if has_time else None,
+        value.minute,
+        value.second,
+        value.tzinfo if isinstance(value.tzinfo, timezone) else None,
+    )
 
 
 _PARSERS: dict[tuple[str, ...], object] = {}
@@ -158,8 +186,12 @@ def _date_parser(languages: tuple[str, ...]):
         _PARSERS[languages] = DateDataParser(
             languages=list(languages),
             # No relative parser: "prije 26 minuta" is not a day without a fetch time (relative_dates.py).
-            settings={"STRICT_PARSING": True, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False,
-                      "PARSERS": ["custom-formats", "absolute-time"]},
+            settings={
+                "STRICT_PARSING": True,
+                "PREFER_DATES_FROM": "past",
+                "RETURN_AS_TIMEZONE_AWARE": False,
+                "PARSERS": ["custom-formats", "absolute-time"],
+            },
         )
     return _PARSERS[languages]
 
@@ -176,8 +208,15 @@ def read_stamp(text: object, languages: list[str] | None = None) -> Stamp | None
         except (TypeError, ValueError, IndexError):
             parsed = None
         if parsed is not None:
-            found = _make(parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute, parsed.second,
-                          parsed.tzinfo or timezone.utc)
+            found = _make(
+                parsed.year,
+                parsed.month,
+                parsed.day,
+                parsed.hour,
+                parsed.minute,
+                parsed.second,
+                parsed.tzinfo or timezone.utc,
+            )
     if found is None and languages:
         found = _dateparser(text, languages)
     return found

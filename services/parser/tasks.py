@@ -38,11 +38,22 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> None:
             min_article_words=settings.min_article_words,
         )
         for skip in reading.skipped:
-            log.warning("%s (%s): skipped %s", ref.filename, ref.raw_id[:12], skip.reason,
-                        extra={"stage": "parse", "raw_id": ref.raw_id, "file": ref.filename,
-                               "record_id": skip.record_id, "task_id": ctx.task_id})
+            log.warning(
+                "%s (%s): skipped %s",
+                ref.filename,
+                ref.raw_id[:12],
+                skip.reason,
+                extra={
+                    "stage": "parse",
+                    "raw_id": ref.raw_id,
+                    "file": ref.filename,
+                    "record_id": skip.record_id,
+                    "task_id": ctx.task_id,
+                },
+            )
         # Record what to expect before sending: accounting must never see an article it did not expect.
-        ctx.runtime.status.set_parsed(ref.raw_id, [a.article_id for a in reading.articles],
-                                      records=reading.records, skipped=reading.skipped)
+        ctx.runtime.status.set_parsed(
+            ref.raw_id, [a.article_id for a in reading.articles], records=reading.records, skipped=reading.skipped
+        )
         for article in reading.articles:
             send(ctx.app, "enrich", article.model_dump(mode="json"))

@@ -33,9 +33,7 @@ from dataclasses import dataclass
 from shared.models import PageDate
 
 _UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)"
-_RELATIVE = re.compile(
-    rf"(?P<time>(?:\d{{1,3}}|an?|a few|one)\s*{_UNIT}\s+ago|yesterday|just now)\s*$", re.IGNORECASE
-)
+_RELATIVE = re.compile(rf"(?P<time>(?:\d{{1,3}}|an?|a few|one)\s*{_UNIT}\s+ago|yesterday|just now)\s*$", re.IGNORECASE)
 _SEPARATORS = " \t•·|-–—:,"
 _BULLET = re.compile(r"^\s*[•·*▪►]\s*(?P<text>.+)$")
 _WORD = re.compile(r"\w+")

@@ -38,10 +38,14 @@ _HEADLINE = XPath("(//h1)[1]")
 _ELSEWHERE = re.compile(
     r"teaser|related|recommend|similar|more-|popular|trending|widget|sidebar|comment|reply|footer|"
     r"\bnav|menu|breadcrumb|newsletter|\bad-|advert|promo|archive|calendar|event|weather|ticker|"
-    r"copyright|cookie", re.IGNORECASE)
+    r"copyright|cookie",
+    re.IGNORECASE,
+)
 _UPDATE_WORDS = re.compile(
     r"updat|modif|änder|aktualisiert|bearbeitet|mis à jour|actualiz|aggiornat|bijgewerkt|atualizad|"
-    r"обновл|оновл|zaktualizowan|edited|revised|©|copyright", re.IGNORECASE)
+    r"обновл|оновл|zaktualizowan|edited|revised|©|copyright",
+    re.IGNORECASE,
+)
 _MAX_TEXT_CHARS = 100
 _MAX_ELEMENTS = 40
 _MAX_ANCESTORS = 8
@@ -97,8 +101,8 @@ def byline_stamps(tree: HtmlElement, languages: list[str], limit: int = 1) -> li
 
 
 def _after_label(text: str) -> str:
-    """"Written: 2023-11-07 15:03" -> "2023-11-07 15:03"; "Von Anna Berg | 24.08.2019" -> "24.08.2019"."""
+    """ "Written: 2023-11-07 15:03" -> "2023-11-07 15:03"; "Von Anna Berg | 24.08.2019" -> "24.08.2019"."""
     match = re.search(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\s?\d{1,2}[./]\s?\d{4}", text)
     if match:
-        return text[match.start():]
+        return text[match.start() :]
     return re.sub(r"^[^\d]*?[:|·•]\s*", "", text)

@@ -83,8 +83,13 @@ def _responses(data: bytes, max_decompressed_bytes: int) -> Iterator[_Response]:
 def read_warc(
     data: bytes, *, raw_id: str, fetched_at: datetime | None, max_decompressed_bytes: int, max_articles: int
 ) -> list[Article]:
-    return read_warc_file(data, raw_id=raw_id, fetched_at=fetched_at, max_decompressed_bytes=max_decompressed_bytes,
-                          max_articles=max_articles).articles
+    return read_warc_file(
+        data,
+        raw_id=raw_id,
+        fetched_at=fetched_at,
+        max_decompressed_bytes=max_decompressed_bytes,
+        max_articles=max_articles,
+    ).articles
 
 
 def read_warc_file(
@@ -104,8 +109,9 @@ def read_warc_file(
                 continue
             crawled = (parse_date(response.date) if response.date else None) or fetched_at
             try:
-                page = extract_html(response.payload, url=response.url, http_charset=_charset(response.content_type),
-                                    fetched_at=crawled)
+                page = extract_html(
+                    response.payload, url=response.url, http_charset=_charset(response.content_type), fetched_at=crawled
+                )
             except BadInputError:
                 reading.skip(f"{where} has no article text", record_id=response.record_id)
                 continue

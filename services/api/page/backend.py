@@ -108,7 +108,9 @@ def _sentence(exc: Exception) -> str:
 class CoreBackend:
     """The page's ``Backend`` over the real stores; one per app, clients built lazily."""
 
-    def __init__(self, settings: Settings, tokens: Callable[[], Iterable[str]], *, es=None, runtime: Runtime | None = None):
+    def __init__(
+        self, settings: Settings, tokens: Callable[[], Iterable[str]], *, es=None, runtime: Runtime | None = None
+    ):
         self.settings = settings
         self._tokens = tokens
         self._client = es
@@ -126,16 +128,24 @@ class CoreBackend:
     def search(self, state: SearchState, *, size: int, offset: int) -> dict[str, Any]:
         query, filters = core_arguments(state)
         try:
-            body = build_search(query, size=size, page=offset // size + 1, facets=True, histograms=True,
-                                facet_size=FACET_SIZE, **filters)
+            body = build_search(
+                query,
+                size=size,
+                page=offset // size + 1,
+                facets=True,
+                histograms=True,
+                facet_size=FACET_SIZE,
+                **filters,
+            )
             answer = search_page(self.client, self.settings.index_alias, body, query_notice(query))
         except QueryError as exc:
             raise PageError(_sentence(exc)) from exc
         answer["facets"] = {FACET_PARAMS[k]: v for k, v in answer.get("facets", {}).items() if k in FACET_PARAMS}
         # The same query, asked once more for the map (see the module docstring).
         try:
-            places = self.client.search(index=self.settings.index_alias, query=body["query"], size=0,
-                                        aggs={"map_places": map_places_agg()}).body
+            places = self.client.search(
+                index=self.settings.index_alias, query=body["query"], size=0, aggs={"map_places": map_places_agg()}
+            ).body
         except NotFoundError as exc:
             if exc.error != "index_not_found_exception":
                 raise
@@ -151,16 +161,27 @@ class CoreBackend:
         detail = article_detail(doc)
         detail["duplicates"] = self._duplicates(article_id, doc.get("duplicate_of"))
         status = self.runtime.status.get(doc["raw_id"]) if doc.get("raw_id") else None
-        detail["raw"] = {"raw_id": doc.get("raw_id"), "filename": status.filename if status else None,
-                         "state": status.state if status else None} if doc.get("raw_id") else None
+        detail["raw"] = (
+            {
+                "raw_id": doc.get("raw_id"),
+                "filename": status.filename if status else None,
+                "state": status.state if status else None,
+            }
+            if doc.get("raw_id")
+            else None
+        )
         return detail
 
     def _duplicates(self, article_id: str, duplicate_of: str | None) -> list[dict[str, Any]]:
         should: list[dict[str, Any]] = [{"term": {"duplicate_of": article_id}}]
         if duplicate_of:
             should.append({"ids": {"values": [duplicate_of]}})
-        response = self.client.search(index=self.settings.index_alias, size=50, _source=["title", "source"],
-                                      query={"bool": {"should": should, "minimum_should_match": 1}}).body
+        response = self.client.search(
+            index=self.settings.index_alias,
+            size=50,
+            _source=["title", "source"],
+            query={"bool": {"should": should, "minimum_should_match": 1}},
+        ).body
         return [{"id": h["_id"], **h["_source"]} for h in response["hits"]["hits"] if h["_id"] != article_id]
 
     def pipeline(self, *, verify: bool) -> dict[str, Any]:
@@ -185,6 +206,7 @@ class CoreBackend:
         query, filters = core_arguments(state)
         filters.pop("sort")
         query_body, _ = build_query(query, **filters)
-        docs = iter_matches(self.client, self.settings.index_alias, query_body, sort=EXPORT_SORT,
-                            source=source_fields("csv"))
+        docs = iter_matches(
+            self.client, self.settings.index_alias, query_body, sort=EXPORT_SORT, source=source_fields("csv")
+        )
         return export_lines(docs, "csv")

@@ -86,8 +86,13 @@ def make_router(backend_for: Callable[[Request], Backend]) -> APIRouter:
             return render(request, "error.html", exc.status, heading="Cannot show this page", error=str(exc))
         except Exception:
             log.exception("page failed", extra={"path": request.url.path})
-            return render(request, "error.html", 503, heading="Cannot show this page",
-                          error="newsflow could not answer just now (a store may be down); try again in a moment.")
+            return render(
+                request,
+                "error.html",
+                503,
+                heading="Cannot show this page",
+                error="newsflow could not answer just now (a store may be down); try again in a moment.",
+            )
 
     @router.get("/login", response_class=HTMLResponse)
     def login_form(request: Request, next: str = "/") -> Response:
@@ -97,11 +102,24 @@ def make_router(backend_for: Callable[[Request], Backend]) -> APIRouter:
     def login(request: Request, token: str = Form(""), next: str = Form("/")) -> Response:
         token = token.strip()
         if not token_is_valid(token, backend_for(request).tokens()):
-            return render(request, "login.html", 401, next=safe_next(next), signed_in=False,
-                          error="That token is not one the API accepts.")
+            return render(
+                request,
+                "login.html",
+                401,
+                next=safe_next(next),
+                signed_in=False,
+                error="That token is not one the API accepts.",
+            )
         response = RedirectResponse(safe_next(next), status_code=303)
-        response.set_cookie(COOKIE, session_value(token), max_age=SESSION_MAX_AGE_S, httponly=True,
-                            samesite="strict", secure=request.url.scheme == "https", path="/")
+        response.set_cookie(
+            COOKIE,
+            session_value(token),
+            max_age=SESSION_MAX_AGE_S,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            path="/",
+        )
         return response
 
     @router.post("/logout")
@@ -119,10 +137,20 @@ def make_router(backend_for: Callable[[Request], Backend]) -> APIRouter:
             reachable = min(result["total"], MAX_HITS)
             pages = max(1, math.ceil(reachable / state.size))
             return render(
-                request, "search.html", nav="search", state=state, result=result, sorts=SORTS, sizes=PAGE_SIZES,
-                facet_labels=FACETS, chips=state.chips(), clear_url=SearchState(q=state.q).url(),
+                request,
+                "search.html",
+                nav="search",
+                state=state,
+                result=result,
+                sorts=SORTS,
+                sizes=PAGE_SIZES,
+                facet_labels=FACETS,
+                chips=state.chips(),
+                clear_url=SearchState(q=state.q).url(),
                 export_url="/export.csv?" + urlencode(state.api_params()),
-                first_rank=offset + 1, pages=pages, capped=result["total"] > reachable,
+                first_rank=offset + 1,
+                pages=pages,
+                capped=result["total"] > reachable,
                 max_rank=reachable,
                 prev_url=state.at_page(state.page - 1).url() if state.page > 1 else None,
                 next_url=state.at_page(state.page + 1).url() if state.page < pages else None,
@@ -158,8 +186,11 @@ def make_router(backend_for: Callable[[Request], Backend]) -> APIRouter:
     def export(request: Request) -> Response:
         def handler() -> Response:
             state = SearchState.from_query(request.url.query)
-            return StreamingResponse(backend_for(request).export_csv(state), media_type="text/csv; charset=utf-8",
-                                     headers={"Content-Disposition": 'attachment; filename="newsflow-export.csv"'})
+            return StreamingResponse(
+                backend_for(request).export_csv(state),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": 'attachment; filename="newsflow-export.csv"'},
+            )
 
         return guarded(request, handler)
 

@@ -89,8 +89,15 @@ def article_view(a: Mapping[str, Any]) -> dict[str, Any]:
     for p in a.get("place_details") or []:
         loc = p.get("location")
         if loc and loc.get("lat") is not None:
-            points.append({"name": p["name"], "lat": loc["lat"], "lon": loc["lon"],
-                           "count": place_counts.get(p["name"], 1), "url": entity_url("place", p["name"])})
+            points.append(
+                {
+                    "name": p["name"],
+                    "lat": loc["lat"],
+                    "lon": loc["lon"],
+                    "count": place_counts.get(p["name"], 1),
+                    "url": entity_url("place", p["name"]),
+                }
+            )
     resolved = [d for d in a.get("dates") or [] if d.get("range_start") and d.get("resolution") != "unresolved"]
     per_day = Counter(str(d["range_start"])[:10] for d in resolved)
     return {

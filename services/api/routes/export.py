@@ -43,7 +43,8 @@ def export(
 
     name = f"newsflow-export.{'csv' if format == 'csv' else 'ndjson'}"
     return StreamingResponse(
-        (line.encode() for line in lines()), media_type=MEDIA_TYPES[format],
+        (line.encode() for line in lines()),
+        media_type=MEDIA_TYPES[format],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 

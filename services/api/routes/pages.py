@@ -40,7 +40,10 @@ BODY_SCHEMA = {
         "text/html": {"schema": {"type": "string"}},
         "text/plain": {"schema": {"type": "string"}},
         "multipart/form-data": {
-            "schema": {"type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}
+            "schema": {
+                "type": "object",
+                "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+            }
         },
     },
 }
@@ -125,7 +128,9 @@ async def _post_multipart(request: Request, state: ApiState, content_type: str, 
     try:
         for part in parts:
             if part.error == "too_large":
-                outcomes.append(FileOutcome(filename=part.filename, status=413, detail=f"over the limit of {limit} bytes"))
+                outcomes.append(
+                    FileOutcome(filename=part.filename, status=413, detail=f"over the limit of {limit} bytes")
+                )
             elif part.blob is None or part.blob.size == 0:
                 outcomes.append(FileOutcome(filename=part.filename, status=400, detail="the file is empty"))
             else:

@@ -39,8 +39,11 @@ class Filters:
 def filters(
     q: Annotated[
         str | None,
-        Query(max_length=MAX_QUERY_CHARS, description='words, "phrases", AND/OR/NOT, -word, title:, person:, '
-              "org:, place:, source:, lang: (see docs/API.md)"),
+        Query(
+            max_length=MAX_QUERY_CHARS,
+            description='words, "phrases", AND/OR/NOT, -word, title:, person:, '
+            "org:, place:, source:, lang: (see docs/API.md)",
+        ),
     ] = None,
     person: Annotated[str | None, Query(max_length=500, description="articles mentioning this person")] = None,
     org: Annotated[str | None, Query(max_length=500, description="... this organisation")] = None,
@@ -56,5 +59,17 @@ def filters(
         bool, Query(description="sort and filter on every publication date, also those the parser is unsure of")
     ] = False,
 ) -> Filters:
-    return Filters(q, person, org, place, source, lang, since, until, mentioned_since, mentioned_until,
-                   hide_duplicates, include_uncertain_dates)
+    return Filters(
+        q,
+        person,
+        org,
+        place,
+        source,
+        lang,
+        since,
+        until,
+        mentioned_since,
+        mentioned_until,
+        hide_duplicates,
+        include_uncertain_dates,
+    )

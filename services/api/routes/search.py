@@ -31,7 +31,15 @@ async def search(
     histograms: bool = True,
 ) -> dict:
     """Articles matching a query: hits with highlights, facets, day histograms and a cursor."""
-    body = build_search(where.q, sort=sort, size=size, page=page, cursor=cursor, facets=facets,
-                        histograms=histograms, **where.search_kwargs())
+    body = build_search(
+        where.q,
+        sort=sort,
+        size=size,
+        page=page,
+        cursor=cursor,
+        facets=facets,
+        histograms=histograms,
+        **where.search_kwargs(),
+    )
     settings = state.settings
     return await run_in_threadpool(search_page, state.es, settings.index_alias, body, query_notice(where.q))

@@ -1,7 +1,7 @@
 """Kibana saved objects for newsflow: build them from the mapping, export, import.
 
-    newsflow kibana export-objects objects.ndjson
-    newsflow kibana import --url http://127.0.0.1:5601
+newsflow kibana export-objects objects.ndjson
+newsflow kibana import --url http://127.0.0.1:5601
 """
 
 from .api import KibanaImportError, import_objects

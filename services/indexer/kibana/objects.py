@@ -109,9 +109,7 @@ def saved_search(
     }
     references = [
         {"name": "kibanaSavedObjectMeta.searchSourceJSON.index", "type": "index-pattern", "id": data_view_id}
-    ] + [
-        {"name": f["meta"]["indexRefName"], "type": "index-pattern", "id": data_view_id} for f in filters
-    ]
+    ] + [{"name": f["meta"]["indexRefName"], "type": "index-pattern", "id": data_view_id} for f in filters]
     return saved_object(
         "search",
         object_id,
@@ -255,7 +253,7 @@ def build_objects(alias: str) -> list[dict[str, Any]]:
     person = saved_search(
         ids["search-person"],
         "Articles mentioning a person",
-        "Articles that name at least one person. Narrow it with a query such as people : \"Jane Doe\".",
+        'Articles that name at least one person. Narrow it with a query such as people : "Jane Doe".',
         dv,
         [_exists_filter("people", 0)],
     )
