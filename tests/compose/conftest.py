@@ -142,8 +142,9 @@ def wait_until(predicate, timeout_s: float, what: str, poll_s: float = 1.0):
         time.sleep(poll_s)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def stack(tmp_path_factory):
+    # Module scope: the containers are gone before the suite's other tests share the two cores.
     stack = ComposeStack(tmp_path_factory.mktemp("compose-drop"))
     stack.sh("down", "-v", check=False)  # what an interrupted earlier run left behind
     try:
