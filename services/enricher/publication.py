@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, timezone
 
+from services.enricher.date_rules import NUMBERS
 from shared.models import Article, ResolvedPublication, TemporalExpression, utc_now
 
 # How sure each way of knowing is when the parser gave no confidence: a stamp next
@@ -45,22 +46,6 @@ PARSED_TEXT_CONFIDENCE = 0.7
 INFERRED_FROM_STAMP_CONFIDENCE = 0.8
 INFERRED_CONFIDENCE = 0.3
 
-_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
 _AGO = re.compile(
     r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*"
     r"(sec(?:ond)?|min(?:ute)?|h(?:ou)?r|hour|day|week|month|year)s?\s+ago\b",
@@ -85,7 +70,7 @@ def relative_offset(text: str) -> timedelta | None:
     """How long before the crawl a relative stamp points ("44 minutes ago" -> 44 min)."""
     m = _AGO.search(text)
     if m:
-        amount = int(m[1]) if m[1].isdigit() else _WORDS[m[1].lower()]
+        amount = int(m[1]) if m[1].isdigit() else NUMBERS[m[1].lower()]
         return timedelta(seconds=amount * _UNIT_SECONDS[m[2].lower()])
     lowered = text.lower()
     for word, days in _DAY_WORDS.items():
