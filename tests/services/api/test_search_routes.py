@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.indexer.documents import to_action
+from services.indexer.documents import bulk_actions, to_document
 from services.indexer.es import ensure_index, write_bulk
 from shared.models import Article, EnrichedArticle, Entity, GeoPoint, Mention, Place, ResolvedPublication
 
@@ -43,7 +43,8 @@ def corpus(api_settings, es):
                      mentions=[Mention(text="Pedro Sánchez", start=start, end=start + 13)])
     valencia = Place(name="Valencia", country_code="es", location=GeoPoint(lat=39.47, lon=-0.376))
     articles.append(_article("f" * 32, "Election in Valencia", body, "El País", T0, [sanchez], [valencia]))
-    assert write_bulk(es, [to_action(a, alias) for a in articles], refresh="wait_for").counts()["indexed"] == 13
+    report = write_bulk(es, bulk_actions([to_document(a) for a in articles], alias), max_docs=200, max_bytes=1 << 22, refresh="wait_for")
+    assert [o.status for o in report.outcomes] == ["indexed"] * 13
     return alias
 
 

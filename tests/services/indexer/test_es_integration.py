@@ -113,7 +113,7 @@ def test_rewriting_the_same_articles_overwrites_instead_of_duplicating(es, alias
     _write(es, actions, max_docs=3)
     again = _write(es, actions, max_docs=3)
 
-    assert again.counts()["indexed"] == 4
+    assert [o.status for o in again.outcomes] == ["indexed"] * 4
     assert es.count(index=alias)["count"] == 4
 
 
@@ -241,7 +241,8 @@ def test_an_uncertain_publication_date_neither_sorts_nor_passes_since_unless_ask
                           published=datetime(2025, 6, 10, 9, 0, tzinfo=timezone.utc))
     unsure = unsure.model_copy(update={"published": unsure.published.model_copy(
         update={"confidence": 0.35, "origin": "visible-text"})})
-    assert _write(es, [to_action(unsure, corpus, indexed_at=INDEXED_AT)]).counts()["indexed"] == 1
+    report = _write(es, bulk_actions([to_document(unsure, indexed_at=INDEXED_AT)], corpus))
+    assert [o.status for o in report.outcomes] == ["indexed"]
 
     assert _ids(es, corpus, since="2025-06-01") == {"1"}
     assert _ids(es, corpus, since="2025-06-01", include_uncertain_dates=True) == {"1", "4"}

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from services.indexer.articles import article_detail
-from services.indexer.documents import to_action
+from services.indexer.documents import bulk_actions, to_document
 from services.indexer.es import ensure_index, get_article, iter_matches, search_page, write_bulk
 from services.indexer.export import EXPORT_SORT, export_lines, source_fields
 from services.indexer.query_language import QueryError
@@ -56,8 +56,8 @@ def corpus(es, unique_prefix, make):
                      dates=[], published=T0 - timedelta(days=i))
         for i in range(25)
     ]
-    report = write_bulk(es, [to_action(a, alias) for a in (korea, ukraine, both, copy, *many)], refresh="wait_for")
-    assert report.counts()["indexed"] == 29
+    report = write_bulk(es, bulk_actions([to_document(a) for a in (korea, ukraine, both, copy, *many)], alias), max_docs=200, max_bytes=1 << 22, refresh="wait_for")
+    assert [o.status for o in report.outcomes] == ["indexed"] * 29
     return alias
 
 
