@@ -23,15 +23,14 @@ from __future__ import annotations
 
 import gzip
 import re
-import statistics
-import threading
 import time
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
 
+from newsflow.bench_logs import log_sizes, worker_log_timings
+from newsflow.bench_sampling import Sampler, cpu_seconds, machine_use, percentiles
 from shared.elastic import make_client
 from shared.models import RawPageRef, utc_now
 from shared.settings import Settings
@@ -64,68 +63,6 @@ def replicate(pages: list[tuple[str, bytes]], n: int) -> list[tuple[str, bytes]]
             html = html[: match.start()] + note + html[match.start() :] if match else html + note
         out.append((f"{i:06d}-{name}", html))
     return out
-
-
-def cpu_seconds(processes: list[psutil.Process]) -> float:
-    """User + system CPU seconds of these processes so far (any that ended count nothing)."""
-    total = 0.0
-    for proc in processes:
-        try:
-            times = proc.cpu_times()
-            total += times.user + times.system
-        except psutil.NoSuchProcess:
-            continue
-    return total
-
-
-@dataclass
-class Sampler:
-    """Samples CPU seconds and RSS of worker process trees, and queue depths, in a thread."""
-
-    pids: dict[str, int]
-    depth: callable
-    interval_s: float = 0.5
-    peak_rss_mb: dict[str, float] = field(default_factory=dict)
-    rss_series: dict[str, list[float]] = field(default_factory=dict)
-    depths: list[dict[str, int]] = field(default_factory=list)
-    _stop: threading.Event = field(default_factory=threading.Event)
-
-    def _tree(self, pid: int) -> list[psutil.Process]:
-        try:
-            root = psutil.Process(pid)
-            return [root, *root.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            return []
-
-    def cpu_s(self) -> dict[str, float]:
-        return {name: cpu_seconds(self._tree(pid)) for name, pid in self.pids.items()}
-
-    def _sample(self) -> None:
-        for name, pid in self.pids.items():
-            rss = 0.0
-            for proc in self._tree(pid):
-                try:
-                    rss += proc.memory_info().rss / 2**20
-                except psutil.NoSuchProcess:
-                    continue
-            self.peak_rss_mb[name] = max(self.peak_rss_mb.get(name, 0.0), rss)
-            self.rss_series.setdefault(name, []).append(rss)
-        try:
-            self.depths.append(self.depth())
-        except Exception:  # noqa: BLE001 - a missed sample is not worth failing a benchmark
-            pass
-
-    def run(self) -> None:
-        while not self._stop.wait(self.interval_s):
-            self._sample()
-
-    def start(self) -> threading.Thread:
-        thread = threading.Thread(target=self.run, daemon=True)
-        thread.start()
-        return thread
-
-    def stop(self) -> None:
-        self._stop.set()
 
 
 def stage_timings(pages: list[tuple[str, bytes]], settings: Settings, es_client, alias: str) -> dict:
@@ -261,29 +198,6 @@ def naive_baseline(pages: list[tuple[str, bytes]], es_client, index: str) -> dic
     return {"articles": n, "seconds": elapsed, "articles_per_s": n / elapsed if elapsed else None}
 
 
-def machine_use(before, after, elapsed_s: float) -> dict[str, float]:
-    """How busy the whole machine was between two ``psutil.cpu_times()`` readings.
-
-    ``cores_busy`` counts every process (workers, servers, this one, anything else) and
-    ``cores_idle`` what nobody used; ``cores_stolen`` is time the hypervisor gave to other
-    guests, which neither the pipeline nor the ceiling can use.
-    """
-    delta = {field: getattr(after, field) - getattr(before, field) for field in after._fields}
-    idle = delta["idle"] + delta.get("iowait", 0.0)
-    stolen = delta.get("steal", 0.0)
-    busy = sum(delta.values()) - idle - stolen - delta.get("guest", 0.0) - delta.get("guest_nice", 0.0)
-    return {"cores_busy": busy / elapsed_s, "cores_idle": idle / elapsed_s, "cores_stolen": stolen / elapsed_s}
-
-
-def percentiles(values: list[float]) -> dict[str, float | None]:
-    if not values:
-        return {"p50": None, "p95": None}
-    if len(values) == 1:
-        return {"p50": values[0], "p95": values[0]}
-    qs = statistics.quantiles(values, n=20, method="inclusive")
-    return {"p50": statistics.median(values), "p95": qs[18]}
-
-
 def unique_bench_prefix() -> str:
     return "bench" + uuid.uuid4().hex[:8]
 
@@ -384,50 +298,6 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
         keys = [*r.scan_iter(match=f"{prefix}*", count=1000), *r.scan_iter(match=f"_kombu.binding.{prefix}*")]
         if keys:
             r.delete(*keys)
-
-
-_TASK_DONE = re.compile(r"Task newsflow\.(parse)\[[^\]]+\] succeeded in ([0-9.]+)s")
-_BULK_DONE = re.compile(r'"bulk_s":\[([0-9.,]*)\]')
-_BATCH_DONE = re.compile(r"(enrich) batch of (\d+) done in ([0-9.]+)s")
-
-
-def log_sizes(log_dir: Path) -> dict[str, int]:
-    """Where each worker's log ends now: ``worker_log_timings`` reads only what comes after."""
-    return {
-        name: path.stat().st_size
-        for name in ("parser", "enricher", "indexer")
-        if (path := log_dir / f"{name}.log").exists()
-    }
-
-
-def worker_log_timings(log_dir: Path, starts: dict[str, int] | None = None) -> dict:
-    """Per-stage processing time percentiles and the bulk request count, read from the workers' logs.
-
-    Celery logs every parse task's run time, the batch runner every enrich batch's, and with
-    every index batch the wall time of each bulk request it sent (``bulk_s``). ``starts``
-    (from ``log_sizes``) skips what each log held before, such as the warm-up's lines.
-    """
-    durations: dict[str, list[float]] = {"parse": [], "enrich_batch": [], "index_bulk": []}
-    batch_sizes: list[int] = []
-    for name in ("parser", "enricher", "indexer"):
-        path = log_dir / f"{name}.log"
-        if not path.exists():
-            continue
-        with path.open(errors="replace") as log:
-            log.seek((starts or {}).get(name, 0))
-            for line in log:
-                if (task := _TASK_DONE.search(line)) is not None:
-                    durations[task[1]].append(float(task[2]))
-                elif (batch := _BATCH_DONE.search(line)) is not None:
-                    durations["enrich_batch"].append(float(batch[3]))
-                    batch_sizes.append(int(batch[2]))
-                elif (bulk := _BULK_DONE.search(line)) is not None:
-                    durations["index_bulk"].extend(float(s) for s in bulk[1].split(",") if s)
-    return {
-        "task_seconds": {stage: percentiles(values) for stage, values in durations.items()},
-        "bulk_requests": len(durations["index_bulk"]),
-        "articles_per_enrich_batch": statistics.mean(batch_sizes) if batch_sizes else None,
-    }
 
 
 def warm_up(ingestor, rt, pages) -> None:

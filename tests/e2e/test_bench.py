@@ -11,7 +11,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from newsflow.bench import load_pages, machine_use, replicate
+from newsflow.bench import load_pages, replicate
+from newsflow.bench_sampling import machine_use
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

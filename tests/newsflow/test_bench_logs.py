@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsflow.bench import log_sizes, worker_log_timings
+from newsflow.bench_logs import log_sizes, worker_log_timings
 
 pytestmark = pytest.mark.unit
 
