@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree import ElementTree
 
-from newsflow.evaluation.enrichment import GoldDoc
+from newsflow.evaluation.meantime import GoldDoc
 from newsflow.evaluation.tempeval import creation_time
 
 

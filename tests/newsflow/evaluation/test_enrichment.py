@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from newsflow.evaluation import enrichment
+from newsflow.evaluation import enrichment, meantime
 
 pytestmark = pytest.mark.unit
 
@@ -14,7 +14,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "enricher" / "meanti
 
 
 def test_gold_document_is_read_with_offsets_and_creation_time():
-    (doc,) = enrichment.load_dataset(SAMPLE)
+    (doc,) = meantime.load_dataset(SAMPLE)
     assert doc.creation.date().isoformat() == "2025-06-05"
     assert [doc.text[s:e] for s, e, _, _ in doc.timexes] == ["Monday", "March"]
     names = sorted(sorted(n) for n, _ in doc.entities)
