@@ -11,11 +11,13 @@ found, 2 for a usage error, and one sentence instead of a traceback.
 from __future__ import annotations
 
 import typer
+from pydantic import ValidationError
 
 from newsflow import __version__
 from newsflow.commands import api, bench, dlq, export, ingest, kibana, recovery, search, stack, status
 from newsflow.errors import DEBUG_ENV, FriendlyGroup
 from newsflow.evaluation import app as eval_app
+from shared.settings import get_settings
 
 app = typer.Typer(
     help="newsflow: raw news pages in, searchable articles out.",
@@ -33,12 +35,19 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     debug: bool = typer.Option(False, "--debug", help=f"Show the traceback of a failure (or set {DEBUG_ENV}=1)."),
     version: bool = typer.Option(
         False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
     """newsflow: raw news pages in, searchable articles out. Exit codes: 0 done, 1 failed or not found, 2 usage."""
+    # For a failure's sentence (FriendlyGroup: where Redis and Elasticsearch were looked for). Invalid
+    # NEWSFLOW_* settings are left for the command that needs them to report; the others still run.
+    try:
+        ctx.obj = get_settings()
+    except ValidationError:
+        ctx.obj = None
 
 
 # Registration order is the order `newsflow --help` lists the commands in.

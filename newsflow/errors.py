@@ -10,18 +10,22 @@ The exit-code contract every command keeps (README, "Exit codes"):
 one line on standard error and exit 1; ``--debug`` (or ``NEWSFLOW_DEBUG=1``) lets the
 traceback through instead.
 
-    >>> describe(FileNotFoundError(2, "No such file or directory", "/data/missing"))
+    >>> describe(FileNotFoundError(2, "No such file or directory", "/data/missing"), None)
     '/data/missing does not exist.'
 """
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import typer
 from typer.core import TyperGroup
 from typer.exceptions import TyperException  # usage errors (typer vendors click: this is their base)
+
+if TYPE_CHECKING:
+    from shared.settings import Settings
 
 DEBUG_ENV = "NEWSFLOW_DEBUG"
 
@@ -40,21 +44,24 @@ def _without_password(url: str) -> str:
     return url
 
 
-def describe(exc: BaseException) -> str:
-    """One sentence for ``exc``: what is wrong and what to do."""
+def describe(exc: BaseException, settings: Settings | None) -> str:
+    """One sentence for ``exc``: what is wrong and what to do.
+
+    ``settings`` are the entry point's, to name where Redis and Elasticsearch were looked for
+    (None when the environment's settings were invalid: then nothing was reached either).
+    """
     from shared.errors import NewsflowError
-    from shared.settings import get_settings
 
     if isinstance(exc, NewsflowError):
         return exc.reason
     if _is_redis_down(exc):
-        url = _without_password(get_settings().redis_url)
+        url = _without_password(settings.redis_url) if settings else "the configured URL"
         return (
             f"Cannot reach Redis at {url}: start the stack (newsflow up) or point NEWSFLOW_REDIS_URL "
             "at a running Redis."
         )
     if _is_elasticsearch_down(exc):
-        url = _without_password(get_settings().elasticsearch_url)
+        url = _without_password(settings.elasticsearch_url) if settings else "the configured URL"
         return (
             f"Cannot reach Elasticsearch at {url}: start the stack (newsflow up) or point "
             "NEWSFLOW_ELASTICSEARCH_URL at a running node."
@@ -115,5 +122,6 @@ class FriendlyGroup(TyperGroup):
         except Exception as exc:  # noqa: BLE001 - every failure gets its sentence below
             if debug_requested(ctx):
                 raise
-            typer.echo(f"error: {describe(exc)} (--debug shows the traceback)", err=True)
+            # The root callback (newsflow.cli.main) put the entry point's settings on the context.
+            typer.echo(f"error: {describe(exc, ctx.obj)} (--debug shows the traceback)", err=True)
             raise typer.Exit(1) from None
