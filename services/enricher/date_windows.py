@@ -23,7 +23,7 @@ import re
 
 # Cased rules have a cased anchor; the anchor words of the case-insensitive
 # rules are found by substring search in the lower-cased body. Keys are the
-# rule kinds of ``dates._PATTERNS`` (and "duration" for ``dates._UNIT_WORD``).
+# rule kinds of ``date_patterns.PATTERNS`` (and "duration" for ``dates._UNIT_WORD``).
 _MONTH_ANCHOR = re.compile(r"[JFMASOND](?:an|eb|ar|pr|ay|un|ul|ug|ep|ct|ov|ec)")  # every month name's prefix
 _FOUR_DIGITS = re.compile(r"\d{4}")  # years and ISO dates
 _CASED_ANCHORS: dict[str, re.Pattern | str] = {  # a pattern, or a literal found by substring search

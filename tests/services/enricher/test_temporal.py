@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from services.enricher import date_kinds, date_rules, date_windows, dates
+from services.enricher import date_kinds, date_patterns, date_rules, date_windows, dates
 
 pytestmark = pytest.mark.unit
 
@@ -152,7 +152,7 @@ def test_rules_run_around_anchor_hits_find_exactly_what_a_whole_body_scan_finds(
     for text in [*seed_texts.values(), extra]:
         for variant in _variants(text):
             windows = date_windows.anchor_windows(variant, variant.lower())
-            for kind, pattern in dates._PATTERNS:
+            for kind, pattern in date_patterns.PATTERNS:
                 whole = [(m.span(), m.groupdict()) for m in pattern.finditer(variant)]
                 found = date_windows.matches(pattern, variant, windows.get(kind))
                 windowed = [(m.span(), m.groupdict()) for m in found]
