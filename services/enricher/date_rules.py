@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from services.enricher import date_kinds, timex
+from services.enricher import date_calendar, date_kinds, timex
 from services.enricher.date_kinds import Fields, Mentions, Resolved
 
 _MONTHS = timex.MONTHS
@@ -428,8 +428,8 @@ def _r_clock_on_day(f: Fields, ref: date | None, future: bool | None, seen: Ment
 RESOLVERS.update(
     {
         "ner": _r_ner_kinds,
-        "holiday": date_kinds.resolve_holiday,
-        "set": date_kinds.resolve_set,
+        "holiday": date_calendar.resolve_holiday,
+        "set": date_calendar.resolve_set,
         "future_ref": date_kinds.resolve_future_ref,
         "ordinal_century": date_kinds.resolve_ordinal_century,
         "spelled_year": date_kinds.resolve_spelled_year,
