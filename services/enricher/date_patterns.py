@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from services.enricher.date_kinds import PATTERNS as _KIND_PATTERNS
-from services.enricher.date_rules import NUMBERS
+from services.enricher.date_numbers import NUMBERS
 
 MONTH_FULL = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 MONTH_ANY = r"(?:" + MONTH_FULL + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)(?![a-z])"

@@ -17,82 +17,11 @@ from datetime import date, timedelta
 
 from services.enricher import date_calendar, date_kinds, timex
 from services.enricher.date_kinds import Fields, Mentions, Resolved
+from services.enricher.date_numbers import UNITS, duration_value, number
 
 _MONTHS = timex.MONTHS
 _WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
-NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
-}
-_UNITS = {
-    "second": ("S", "second"),
-    "minute": ("M", "minute"),
-    "hour": ("H", "hour"),
-    "day": ("D", "day"),
-    "week": ("W", "week"),
-    "month": ("M", "month"),
-    "year": ("Y", "year"),
-    "decade": ("DE", "decade"),
-    "century": ("CE", "century"),
-}
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
-
-
-def _number(text: str) -> float | None:
-    text = text.lower()
-    if text in NUMBERS:
-        return NUMBERS[text]
-    tens, _, ones = text.replace("-", " ").partition(" ")
-    if ones and tens in NUMBERS and ones in NUMBERS:  # "twenty four"
-        return NUMBERS[tens] + NUMBERS[ones]
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def _duration_value(n: float | None, unit: str) -> str:
-    unit = unit.lower().rstrip("s").replace("centurie", "century")
-    code, _ = _UNITS[unit]
-    if n is None:
-        amount = "X"
-    else:
-        amount = str(int(n)) if n == int(n) else str(n)
-    if code == "DE":
-        return f"P{amount}0Y" if amount != "X" else "PXDE"
-    if code == "CE":
-        return f"P{amount}00Y" if amount != "X" else "PXCE"
-    if unit in ("second", "minute", "hour"):
-        return f"PT{amount}{code}"
-    return f"P{amount}{code}"
 
 
 def _year2(y: str) -> int:
@@ -249,7 +178,7 @@ def _r_relative_day(f: Fields, ref: date | None, future: bool | None) -> Resolve
 def _r_relative_unit(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     rel, unit = f["rel"].lower(), f["unit"].lower()
     if rel in ("past", "coming") and not f.get("pre"):
-        return "duration", _duration_value(1, unit.replace("weekend", "week")), None, "relative_to_publication"
+        return "duration", duration_value(1, unit.replace("weekend", "week")), None, "relative_to_publication"
     if ref is None:
         return "date", None, None, "unresolved"
     step = {"last": -1, "previous": -1, "past": -1, "this": 0, "next": 1, "coming": 1}[rel]
@@ -286,9 +215,9 @@ def _r_unit_edge(f: Fields, ref: date | None, future: bool | None) -> Resolved:
 
 
 def _r_ago(f: Fields, ref: date | None, future: bool | None) -> Resolved:
-    n = _number(f["n"])
+    n = number(f["n"])
     unit = f["unit"].lower().rstrip("s").replace("centurie", "century")
-    grain = _UNITS[unit][1]
+    grain = UNITS[unit][1]
     if n is None:  # "several years ago", "a few weeks ago": some time before, no calendar value
         return "date", "PAST_REF", None, "relative_to_publication"
     if ref is None or n != int(n):
@@ -332,10 +261,10 @@ def _r_weekday(f: Fields, ref: date | None, future: bool | None) -> Resolved:
 
 def _r_duration(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     n = f["n"].lower()
-    amount = None if n in ("several", "a few", "few", "many", "a couple of") else _number(n)
+    amount = None if n in ("several", "a few", "few", "many", "a couple of") else number(n)
     if n == "a couple of":
         amount = 2
-    return "duration", _duration_value(amount, f["unit"]), None, "absolute"
+    return "duration", duration_value(amount, f["unit"]), None, "absolute"
 
 
 def _r_clock(f: Fields, ref: date | None, future: bool | None) -> Resolved:
@@ -386,7 +315,7 @@ RESOLVERS = {
 
 def _r_offset(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
     """ "two days later", "a year earlier": anchored on the last mention (``date_kinds.resolve_offset``)."""
-    n = _number(f["n"])
+    n = number(f["n"])
     unit = f["unit"].lower().rstrip("s").replace("centurie", "century")
     if n is None or n != int(n) or unit in ("second", "minute", "hour"):
         return _r_duration(f, ref, future)
@@ -402,7 +331,7 @@ def _r_ner_kinds(f: Fields, ref: date | None, future: bool | None) -> Resolved:
 
 def _r_ago_in_story(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
     """ "a year ago" after the story named a quarter is that quarter a year back ("up from $5 million a year ago")."""
-    n = _number(f["n"])
+    n = number(f["n"])
     unit = f["unit"].lower().rstrip("s")
     if seen.quarter and unit == "year" and n is not None and n == int(n):
         return "date", f"{seen.quarter[0] - int(n)}-Q{seen.quarter[1]}", "quarter", "relative_to_mention"

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, timezone
 
-from services.enricher.date_rules import NUMBERS
+from services.enricher.date_numbers import NUMBERS
 from shared.models import Article, ResolvedPublication, TemporalExpression, utc_now
 
 # How sure each way of knowing is when the parser gave no confidence: a stamp next

@@ -1,0 +1,82 @@
+"""Number and unit words of time expressions, as the date rules read them.
+
+>>> number("twenty four"), number("1.5"), number("few")
+(24, 1.5, None)
+>>> duration_value(3, "days"), duration_value(None, "decades"), duration_value(2, "hours")
+('P3D', 'PXDE', 'PT2H')
+"""
+
+from __future__ import annotations
+
+NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+}
+UNITS = {
+    "second": ("S", "second"),
+    "minute": ("M", "minute"),
+    "hour": ("H", "hour"),
+    "day": ("D", "day"),
+    "week": ("W", "week"),
+    "month": ("M", "month"),
+    "year": ("Y", "year"),
+    "decade": ("DE", "decade"),
+    "century": ("CE", "century"),
+}
+
+
+def number(text: str) -> float | None:
+    text = text.lower()
+    if text in NUMBERS:
+        return NUMBERS[text]
+    tens, _, ones = text.replace("-", " ").partition(" ")
+    if ones and tens in NUMBERS and ones in NUMBERS:  # "twenty four"
+        return NUMBERS[tens] + NUMBERS[ones]
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def duration_value(n: float | None, unit: str) -> str:
+    unit = unit.lower().rstrip("s").replace("centurie", "century")
+    code, _ = UNITS[unit]
+    if n is None:
+        amount = "X"
+    else:
+        amount = str(int(n)) if n == int(n) else str(n)
+    if code == "DE":
+        return f"P{amount}0Y" if amount != "X" else "PXDE"
+    if code == "CE":
+        return f"P{amount}00Y" if amount != "X" else "PXCE"
+    if unit in ("second", "minute", "hour"):
+        return f"PT{amount}{code}"
+    return f"P{amount}{code}"
