@@ -8,7 +8,7 @@ from newsflow.bench_logs import log_sizes, worker_log_timings
 
 pytestmark = pytest.mark.unit
 
-BULK = '{"message":"PUT http://127.0.0.1:9200/_bulk?require_alias=true [status:200 duration:0.010s]"}\n'
+BULK = '{"message":"index batch of 1 done in 0.020s","stage":"index","bulk_s":[0.010]}\n'
 BATCH = '{"message":"enrich batch of 2 done in 0.300s"}\n'
 
 
