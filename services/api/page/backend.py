@@ -38,6 +38,7 @@ from services.ingest.accounting import verify as run_verify
 from shared.elastic import make_client
 from shared.runtime import Runtime
 from shared.settings import Settings
+from shared.status import summarise
 
 from .state import FACETS, PageError, SearchState
 
@@ -188,7 +189,7 @@ class CoreBackend:
         rt = self.runtime
         letters = sorted(rt.dead_letters.list(), key=lambda d: d.failed_at, reverse=True)
         answer: dict[str, Any] = {
-            "files_by_state": dict(sorted(rt.status.summary().items())),
+            "files_by_state": dict(sorted(summarise(rt.status.all()).items())),
             "queue_depths": queue_depths(rt),
             "dead_letters": [d.model_dump(mode="json", exclude={"payload", "traceback"}) for d in letters],
             "at": datetime.now(UTC).isoformat(),
