@@ -32,7 +32,7 @@ from services.api.routes import articles, export, health, pages, search
 from services.api.state import ApiState
 from services.indexer.query_language import QueryError
 from shared.errors import TransientError
-from shared.settings import Settings, get_settings
+from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +47,8 @@ def include_routers(app: FastAPI, *routers: APIRouter) -> None:
         app.include_router(router)
 
 
-def create_app(settings: Settings | None = None, routers: Iterable[APIRouter] = ()) -> FastAPI:
+def create_app(settings: Settings, routers: Iterable[APIRouter] = ()) -> FastAPI:
     """The app with every API route, plus ``routers`` (another face's, e.g. the analyst page)."""
-    settings = settings or get_settings()
     state = ApiState.build(settings)
 
     @asynccontextmanager
