@@ -53,29 +53,23 @@ def _from_text(data: bytes, ref: RawPageRef) -> list[Article]:
     dumped = split_dump(text)
     if dumped:
         main, *related = dumped
-        first = make_article(
-            raw_id=ref.raw_id,
-            source_format="text_dump",
-            title=main.title,
-            body=main.body,
-            source=main.source,
-            published=main.published,
-            encoding=encoding,
-            fetched_at=ref.fetched_at,
-        )
-        return [first] + [
-            make_article(
+
+        def dumped_article(part, **placement) -> Article:
+            return make_article(
                 raw_id=ref.raw_id,
                 source_format="text_dump",
-                title=a.title,
-                body=a.body,
-                source=a.source,
-                published=a.published,
+                title=part.title,
+                body=part.body,
+                source=part.source,
+                published=part.published,
                 encoding=encoding,
                 fetched_at=ref.fetched_at,
-                position=position,
-                parent_id=first.article_id,
+                **placement,
             )
+
+        first = dumped_article(main)
+        return [first] + [
+            dumped_article(a, position=position, parent_id=first.article_id)
             for position, a in enumerate(related, start=1)
         ]
     lines = [line.strip() for line in text.splitlines() if line.strip()]
