@@ -82,6 +82,11 @@ install_podman() {
   command -v runc >/dev/null || missing+=(runc)
   command -v docker-compose >/dev/null || missing+=(docker-compose)
   command -v docker >/dev/null || missing+=(docker.io)
+  # Containers find each other by service name ("redis", "elasticsearch") only through this CNI
+  # plugin: without it podman creates compose networks with DNS off, and every worker retries
+  # "redis: Name or service not known" forever. apt installs it only as a recommendation, which
+  # --no-install-recommends skips.
+  [ -x /usr/lib/cni/dnsname ] || missing+=(golang-github-containernetworking-plugin-dnsname)
   if ((${#missing[@]})); then
     say "installing ${missing[*]} from Debian's packages"
     as_root apt-get update -qq
