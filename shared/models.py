@@ -254,22 +254,32 @@ class _Enrichment(Message):
     _aware = field_validator("enriched_at")(_require_aware)
 
 
+# Entity fields the index never reads (IndexedEntity): left out of the index queue's message.
+_ENRICHER_ONLY: dict[str, Any] = {"entities": {"__all__": {"mentions", "entity_id"}}}
+
+
 class EnrichedArticle(_Enrichment):
     """The enricher's whole result, mentions included (its evaluations read them)."""
 
     entities: list[Entity] = Field(default_factory=list)
 
+    def index_payload(self) -> dict[str, Any]:
+        """The ``index`` queue's message as JSON: an ``IndexRequest`` (entities without mention lists),
+        fields at their default left out. Dumped straight from this result: no model built in between."""
+        return self.model_dump(mode="json", exclude=_ENRICHER_ONLY, exclude_defaults=True)
+
     def for_index(self) -> IndexRequest:
-        """The ``index`` queue's message: what ``services.indexer.documents`` turns into a document."""
-        return IndexRequest.model_validate({**dict(self), "entities": self.entities})
+        """The ``IndexRequest`` the indexer reads from ``index_payload()``."""
+        return IndexRequest.model_validate(self.index_payload())
 
 
 class IndexRequest(_Enrichment):
     """The enricher -> indexer message: the article and its enrichment, entities without mentions.
 
     The article travels whole because the document keeps all of it (the text for search,
-    the rest under ``parsed`` for ``reprocess --stage enrich``). Sent as
-    ``to_payload()``: fields at their default are left out, the reader restores them.
+    the rest under ``parsed`` for ``reprocess --stage enrich``). The enricher sends
+    ``EnrichedArticle.index_payload()``; fields at their default are left out, the reader
+    restores them.
 
         >>> entity = Entity(type="person", name="Kim", count=2, first_offset=0,
         ...                 mentions=[Mention(text="Kim", start=0, end=3), Mention(text="Kim", start=9, end=12)])
@@ -279,14 +289,9 @@ class IndexRequest(_Enrichment):
         ...                           entities=[entity]).for_index()
         >>> request.entities[0].model_dump()
         {'schema_version': 1, 'type': 'person', 'name': 'Kim', 'count': 2, 'first_offset': 0, 'aliases': []}
-        >>> IndexRequest.model_validate(request.to_payload()) == request
-        True
     """
 
     entities: list[IndexedEntity] = Field(default_factory=list)
-
-    def to_payload(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_defaults=True)
 
 
 class DeadLetter(Message):

@@ -62,7 +62,7 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> Callable[[], None]:
         ctx.runtime.status.mark_articles([(e.article.raw_id, e.article.article_id) for e in done], "enriched")
         for enriched in done:
             # What the indexer needs, not the whole result: entities without their mention lists.
-            send(ctx.app, "index", enriched.for_index().to_payload())
+            send(ctx.app, "index", enriched.index_payload())
         return [outcome if isinstance(outcome, Exception) else None for outcome in outcomes]
 
     return lambda: warm_up(enricher())

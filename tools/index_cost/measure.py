@@ -122,7 +122,7 @@ def index_once(client, index: str, body: dict[str, Any], docs: list[dict[str, An
 def message_costs(enriched: list[EnrichedArticle], repeat: int = 5) -> dict[str, Any]:
     """Bytes on the index queue and the indexer's CPU to read one message and build its document."""
     old = [e.model_dump_json() for e in enriched]
-    new = [orjson.dumps(e.for_index().to_payload()).decode() for e in enriched]  # compact, as model_dump_json
+    new = [orjson.dumps(e.index_payload()).decode() for e in enriched]  # compact, as model_dump_json
 
     def cpu_per_article(lines: list[str], model: type[EnrichedArticle] | type[IndexRequest]) -> float:
         started = time.process_time()
