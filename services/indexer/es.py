@@ -234,7 +234,7 @@ class UpgradeReport:
 def upgrade_older_versions(
     client: Elasticsearch, alias: str, *, batch_size: int = 500, max_bytes: int = 20 << 20
 ) -> UpgradeReport:
-    """Copy every document of the older versions behind ``alias`` into the current index (its write index), then drop them.
+    """Copy every document of the older versions behind ``alias`` into its current index, then drop them.
 
     Documents keep their ``_source`` (only ``mapping_version`` changes): a mapping version that
     changes how fields are indexed, not which fields there are, needs nothing else. Copies are
