@@ -7,7 +7,8 @@ the articles ``--copies`` times under distinct ids, and writes them with the bul
 requests of ``--bulk`` documents (the pipeline's usual 4-5 per request) into a fresh index per
 mapping version and round, alternating the versions (ABAB) because the server is shared. Per
 version: Lucene documents (``_cat/indices docs.count``), store size after a flush, and the
-server's CPU (``_nodes/stats`` process CPU, refresh included) per article; also the
+server's CPU (``_nodes/stats`` process CPU, refresh included: on a shared node it counts other
+clients' requests too) and the index's own indexing, refresh and merge time per article; also the
 enricher -> indexer message size and the indexer's own CPU to read a message and build its
 document. Creates and deletes only indices named ``{--prefix}*``.
 """
@@ -111,10 +112,16 @@ def index_once(client, index: str, body: dict[str, Any], docs: list[dict[str, An
     wall_s = time.perf_counter() - wall
     client.indices.flush(index=index)
     stats = client.cat.indices(index=index, format="json", bytes="b").body[0]
+    # This index's own work (other sessions' requests on the shared node are not in it): indexing,
+    # refresh and merge time as the node accounts them per index.
+    own = client.indices.stats(index=index, metric="indexing,refresh,merge").body["indices"][index]["primaries"]
     return {
         "lucene_docs": int(stats["docs.count"]),
         "store_bytes": int(stats["store.size"]),
         "server_cpu_ms": cpu_ms,
+        "index_time_ms": own["indexing"]["index_time_in_millis"],
+        "refresh_time_ms": own["refresh"]["total_time_in_millis"],
+        "merge_time_ms": own["merges"]["total_time_in_millis"],
         "wall_s": wall_s,
     }
 
@@ -172,6 +179,11 @@ def main() -> None:
             "store_bytes_per_article": statistics.median(r["store_bytes"] for r in results) / n,
             "server_cpu_ms_per_article": [round(r["server_cpu_ms"] / n, 2) for r in results],
             "server_cpu_ms_per_article_median": statistics.median(r["server_cpu_ms"] for r in results) / n,
+            "own_time_ms_per_article": [
+                round((r["index_time_ms"] + r["refresh_time_ms"] + r["merge_time_ms"]) / n, 2) for r in results
+            ],
+            "index_time_ms_per_article_median": statistics.median(r["index_time_ms"] for r in results) / n,
+            "refresh_time_ms_per_article_median": statistics.median(r["refresh_time_ms"] for r in results) / n,
         }
     summary["message"] = message_costs(enriched)
     print(json.dumps(summary, indent=2))
