@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = 1
 
@@ -144,6 +144,33 @@ class Entity(Message):
     )
 
 
+class IndexedEntity(Message):
+    """What the index keeps of an ``Entity``: no mention list, no registry id.
+
+    The page and the API find an entity's mentions in the body at read time
+    (``services/indexer/articles.py``), so the mention list, a fifth of an
+    enriched message, stays with the enricher and its evaluations.
+    """
+
+    type: EntityType
+    name: str
+    count: int = Field(ge=1)
+    first_offset: int = Field(ge=0)
+    aliases: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_enricher_only_fields(cls, data: Any) -> Any:
+        """An ``Entity`` read as an ``IndexedEntity`` loses what the index never used. This keeps
+        index messages sent before ``IndexRequest`` (full ``EnrichedArticle``s still queued or
+        dead-lettered during an upgrade) valid, while any other unknown field is still refused."""
+        if isinstance(data, Entity):
+            data = data.model_dump()
+        if isinstance(data, dict) and ("mentions" in data or "entity_id" in data):
+            data = {k: v for k, v in data.items() if k not in ("mentions", "entity_id")}
+        return data
+
+
 class GeoPoint(Message):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
@@ -205,14 +232,15 @@ class ResolvedPublication(Message):
     _aware = field_validator("value")(_require_aware)
 
 
-class EnrichedArticle(Message):
+class _Enrichment(Message):
+    """Everything the enricher found about one article except its entities (see the two messages below)."""
+
     article: Article
     enricher_version: str
     enriched_at: datetime
     language: str | None = None
     language_confidence: float | None = None
     published: ResolvedPublication | None = None
-    entities: list[Entity] = Field(default_factory=list)
     places: list[Place] = Field(default_factory=list)
     dates: list[TemporalExpression] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
@@ -224,6 +252,46 @@ class EnrichedArticle(Message):
     dates_total: int | None = Field(default=None, ge=0, description="dates found, before the cap on kept ones")
 
     _aware = field_validator("enriched_at")(_require_aware)
+
+
+# Entity fields the index never reads (IndexedEntity): left out of the index queue's message.
+_ENRICHER_ONLY: dict[str, Any] = {"entities": {"__all__": {"mentions", "entity_id"}}}
+
+
+class EnrichedArticle(_Enrichment):
+    """The enricher's whole result, mentions included (its evaluations read them)."""
+
+    entities: list[Entity] = Field(default_factory=list)
+
+    def index_payload(self) -> dict[str, Any]:
+        """The ``index`` queue's message as JSON: an ``IndexRequest`` (entities without mention lists),
+        fields at their default left out. Dumped straight from this result: no model built in between."""
+        return self.model_dump(mode="json", exclude=_ENRICHER_ONLY, exclude_defaults=True)
+
+    def for_index(self) -> IndexRequest:
+        """The ``IndexRequest`` the indexer reads from ``index_payload()``."""
+        return IndexRequest.model_validate(self.index_payload())
+
+
+class IndexRequest(_Enrichment):
+    """The enricher -> indexer message: the article and its enrichment, entities without mentions.
+
+    The article travels whole because the document keeps all of it (the text for search,
+    the rest under ``parsed`` for ``reprocess --stage enrich``). The enricher sends
+    ``EnrichedArticle.index_payload()``; fields at their default are left out, the reader
+    restores them.
+
+        >>> entity = Entity(type="person", name="Kim", count=2, first_offset=0,
+        ...                 mentions=[Mention(text="Kim", start=0, end=3), Mention(text="Kim", start=9, end=12)])
+        >>> article = Article(article_id="a1", raw_id="f" * 64, position=0, source_format="text",
+        ...                   title="Kim", body="Kim said Kim")
+        >>> request = EnrichedArticle(article=article, enricher_version="1", enriched_at=utc_now(),
+        ...                           entities=[entity]).for_index()
+        >>> request.entities[0].model_dump()
+        {'schema_version': 1, 'type': 'person', 'name': 'Kim', 'count': 2, 'first_offset': 0, 'aliases': []}
+    """
+
+    entities: list[IndexedEntity] = Field(default_factory=list)
 
 
 class DeadLetter(Message):

@@ -1,4 +1,5 @@
-"""``newsflow sweep`` and ``reprocess``: send files through the pipeline again, after a loss or an improvement."""
+"""``newsflow sweep``, ``reprocess`` and ``reindex``: send files through the pipeline again, after a loss or an
+improvement; move indexed articles to a new mapping version."""
 
 from __future__ import annotations
 
@@ -91,6 +92,31 @@ def _resolve_raw_ids(rt, raw_ids: list[str]) -> list[str]:
     return resolved
 
 
+def reindex() -> None:
+    """Copy the articles of older mapping versions behind the alias into the current index, then drop those indices.
+
+    Run once after upgrading to a new mapping version (the indexer already writes to the new index, and
+    search reads both until then). An article indexed again since keeps its newer document. Exit 1 when
+    some documents did not fit the new mapping: their index stays; `reprocess --all` rebuilds them.
+    """
+    from services.indexer.es import upgrade_older_versions
+
+    rt = runtime()
+    report = upgrade_older_versions(rt.elasticsearch, rt.settings.index_alias)
+    if not report.copied:
+        console.print(f"nothing to do: {rt.settings.index_alias} reads only {report.target}")
+        return
+    for index, count in report.copied.items():
+        kept = report.refused.get(index)
+        fate = "kept behind the alias" if kept else "dropped"
+        console.print(f"{index}: {count} copied, {report.newer[index]} already newer in {report.target}; {fate}")
+        for reason in kept or []:
+            console.print(f"  [red]{escape(reason)}[/red]")
+    if any(report.refused.values()):
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(sweep)
     app.command()(reprocess)
+    app.command()(reindex)

@@ -1,4 +1,4 @@
-"""Enrich task: ``Article`` messages in, one ``EnrichedArticle`` each to the ``index`` queue.
+"""Enrich task: ``Article`` messages in, one ``IndexRequest`` each to the ``index`` queue.
 
 Articles arrive in batches (celery-batches, via ``shared.stage.stage_batch_task``:
 up to ``enrich_batch_size``, or whatever came within ``enrich_batch_interval_s``):
@@ -61,7 +61,8 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> Callable[[], None]:
         done = [e for e in outcomes if isinstance(e, EnrichedArticle)]
         ctx.runtime.status.mark_articles([(e.article.raw_id, e.article.article_id) for e in done], "enriched")
         for enriched in done:
-            send(ctx.app, "index", enriched.model_dump(mode="json"))
+            # What the indexer needs, not the whole result: entities without their mention lists.
+            send(ctx.app, "index", enriched.index_payload())
         return [outcome if isinstance(outcome, Exception) else None for outcome in outcomes]
 
     return lambda: warm_up(enricher())

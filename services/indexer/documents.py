@@ -1,6 +1,8 @@
 """From an ``EnrichedArticle`` message to the Elasticsearch document and bulk action.
 
-Input: the ``EnrichedArticle`` the enricher sends on the ``index`` queue.
+Input: the ``IndexRequest`` the enricher sends on the ``index`` queue (or the
+enricher's own ``EnrichedArticle``, as the bench and tests hold it: the same
+fields, entities with their mentions, which are not indexed).
 Output: a plain JSON-ready dict whose fields are exactly those of
 ``services.indexer.mapping`` (the mapping is strict, so a field added here and
 not there is a rejected document, caught by the tests), and a ``BulkAction``
@@ -26,7 +28,7 @@ from datetime import date, datetime
 from typing import Any
 
 from shared.documents import PARSED_ELSEWHERE
-from shared.models import EnrichedArticle, EntityType, TemporalExpression, utc_now
+from shared.models import EnrichedArticle, EntityType, IndexRequest, TemporalExpression, utc_now
 
 from .mapping import MAPPING_VERSION
 
@@ -102,7 +104,7 @@ def _dated(
     }
 
 
-def _publication(enriched: EnrichedArticle) -> dict[str, Any]:
+def _publication(enriched: IndexRequest | EnrichedArticle) -> dict[str, Any]:
     """The enricher's resolved date wins; else the parser's absolute date, if any."""
     resolved = enriched.published
     if resolved is not None:
@@ -121,7 +123,7 @@ def _publication(enriched: EnrichedArticle) -> dict[str, Any]:
     }
 
 
-def to_document(enriched: EnrichedArticle, *, indexed_at: datetime | None = None) -> dict[str, Any]:
+def to_document(enriched: IndexRequest | EnrichedArticle, *, indexed_at: datetime | None = None) -> dict[str, Any]:
     """The Elasticsearch ``_source`` for one enriched article."""
     article = enriched.article
     by_type: dict[str, list[str]] = {field: [] for field in ENTITY_FIELDS.values()}

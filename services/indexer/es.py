@@ -13,6 +13,9 @@ The client comes from the caller (``Runtime.elasticsearch``, built by ``shared.e
   (a request Elasticsearch refuses as malformed is a ``QueryError``, never a crash).
 * ``get_article``: one document by id; ``iter_matches``: every match of a query,
   streamed page by page over a point in time (exports have no cap).
+* ``upgrade_older_versions``: after a mapping change, copy the articles of the older
+  index versions behind the alias into the current one and drop the older indices
+  (``newsflow reindex``; this node has no ``_reindex``, so the copy is client-side).
 
     >>> client = Runtime(Settings()).elasticsearch  # doctest: +SKIP
     >>> ensure_index(client, "newsflow-articles")  # doctest: +SKIP
@@ -24,13 +27,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 
 from .bulk import BulkReport, ItemOutcome, batches, classify_response, encode
 from .documents import BulkAction
-from .mapping import index_name, index_template
+from .mapping import MAPPING_VERSION, index_name, index_template
 from .query_language import QueryError
 from .search import parse_hits, parse_search, parse_total
 
@@ -86,7 +90,7 @@ def ensure_index(client: Elasticsearch, alias: str, *, shards: int = 1, replicas
     client.indices.update_aliases(actions=actions)
     if older:
         log.warning(
-            "alias also reads older index versions; reindex them into the current one",
+            "alias also reads older index versions; `newsflow reindex` copies them into the current one",
             extra={"alias": alias, "index": target, "older": older},
         )
     return target
@@ -206,6 +210,66 @@ def iter_matches(
             after = hits[-1]["sort"]
     finally:
         client.options(ignore_status=404).close_point_in_time(id=pit)
+
+
+# A ``create`` that finds the id already in the current index: that article was indexed again
+# since the mapping changed, and its newer document wins over the old copy.
+_ALREADY_CURRENT = "version_conflict_engine_exception"
+
+
+@dataclass(frozen=True)
+class UpgradeReport:
+    """Per older index: documents copied, skipped (a newer one was there) and refused by the mapping."""
+
+    target: str
+    copied: dict[str, int]
+    newer: dict[str, int]
+    refused: dict[str, list[str]]  # index -> reasons (first few); an index with any is kept
+
+    @property
+    def dropped(self) -> list[str]:
+        return [index for index in self.copied if not self.refused.get(index)]
+
+
+def upgrade_older_versions(
+    client: Elasticsearch, alias: str, *, batch_size: int = 500, max_bytes: int = 20 << 20
+) -> UpgradeReport:
+    """Copy every document of the older versions behind ``alias`` into its current index, then drop them.
+
+    Documents keep their ``_source`` (only ``mapping_version`` changes): a mapping version that
+    changes how fields are indexed, not which fields there are, needs nothing else. Copies are
+    ``create``s, so an article indexed again since the upgrade keeps its newer document. An older
+    index is deleted only when every one of its documents is in the current index; a document the
+    current mapping refuses keeps its index behind the alias (and the reason is reported):
+    ``newsflow reprocess --all`` rebuilds such articles from the raw store instead.
+    """
+    target = ensure_index(client, alias)
+    older = sorted(index for index in _alias_targets(client, alias) if index != target)
+    copied: dict[str, int] = {}
+    newer: dict[str, int] = {}
+    refused: dict[str, list[str]] = {}
+    for index in older:
+        copied[index] = newer[index] = 0
+        reasons: list[str] = []
+        documents = iter_matches(client, index, {"match_all": {}}, sort=["_doc"], batch_size=batch_size)
+        actions = (
+            BulkAction(doc["article_id"], alias, {**doc, "mapping_version": MAPPING_VERSION}, op="create")
+            for doc in documents
+        )
+        report = write_bulk(client, actions, max_docs=batch_size, max_bytes=max_bytes)
+        for outcome in report.outcomes:
+            if outcome.status == "indexed":
+                copied[index] += 1
+            elif outcome.error_type == _ALREADY_CURRENT:
+                newer[index] += 1
+            else:
+                reasons.append(f"{outcome.article_id}: {outcome.reason}")
+        refused[index] = reasons[:5] + ([f"... {len(reasons) - 5} more"] if len(reasons) > 5 else [])
+        if not reasons:
+            client.indices.refresh(index=target)
+            client.indices.delete(index=index)
+            log.info("older index version copied and dropped", extra={"index": index, "target": target})
+    return UpgradeReport(target, copied, newer, refused)
 
 
 def delete_by_prefix(client: Elasticsearch, prefix: str) -> None:

@@ -22,8 +22,19 @@ Field choices worth knowing:
   sub-field (``standard`` analyser) so the CLI filters ``--person biden``
   case-insensitively and by partial name.
 * ``locations``: flat ``geo_point`` array (one per place with coordinates) for
-  maps; ``place_details`` keeps name, country and point together (nested).
-* ``dates``: nested resolved temporal expressions, exactly as the enricher
+  maps.
+* ``place_details`` is the one ``nested`` field: the page's map counts matching
+  articles per place and puts each place at its own point (a terms aggregation
+  on ``place_details.name`` with a ``geo_centroid`` of ``place_details.location``
+  under it, ``services/api/page/backend.py``), which needs each name paired with
+  its own coordinates. Flattened, an article naming Kyiv and Lisbon would pull
+  both places to the midpoint. One Lucene document per place (about 4 an article).
+* ``entities`` and ``dates`` are plain objects (mapping version 4; nested
+  before): no query matches two of their sub-fields on the same object (the
+  filters and facets use the flat arrays below and above), and as nested they
+  were about 26 hidden Lucene documents per article, each indexed, stored and
+  merged. Their offsets and counts are kept for display only, not indexed.
+* ``dates``: resolved temporal expressions, exactly as the enricher
   produced them. Two flat fields derive from them:
   ``mentioned_dates`` (``date``): the first day (``range_start``) of every
   resolved expression; cheap to histogram in Kibana ("what period do the
@@ -47,7 +58,9 @@ from typing import Any
 # 2: ``parsed`` (the parser's article, for enrich-only reprocessing), dates.mod
 # 3: source_domain, people_aliases; dates.confidence; publication confidence: published_any_at / _origin / _confidence / _uncertain;
 #    enrichment_partial, entities_total, dates_total (the enricher's limits, services/enricher/limits.py)
-MAPPING_VERSION = 3
+# 4: entities and dates plain objects (were nested), their offsets and counts stored only: one Lucene document
+#    per article plus one per place instead of ~31 (docs/MAPPING.md)
+MAPPING_VERSION = 4
 
 # Lucene rejects single terms above 32766 bytes; UTF-8 may need 4 bytes a character.
 _MAX_KEYWORD_CHARS = 8191
@@ -83,10 +96,8 @@ def _day() -> dict[str, Any]:
 
 
 def _stored_only(kind: str = "keyword") -> dict[str, Any]:
-    """Kept in _source for display, not searchable: nobody filters on it."""
-    if kind == "keyword":
-        return {"type": "keyword", "index": False, "doc_values": False}
-    return {"type": kind, "index": False}
+    """Kept in _source for display, not searchable: nobody filters, sorts or aggregates on it."""
+    return {"type": kind, "index": False, "doc_values": False}
 
 
 def mappings() -> dict[str, Any]:
@@ -121,13 +132,13 @@ def mappings() -> dict[str, Any]:
             "places": _name_array(),
             "groups": _name_array(),
             "countries": _keyword(),
+            # Plain objects, not nested: see the module docstring.
             "entities": {
-                "type": "nested",
                 "properties": {
                     "type": _keyword(),
                     "name": _keyword(ignore_above=_MAX_KEYWORD_CHARS),
-                    "count": {"type": "integer"},
-                    "first_offset": {"type": "integer"},
+                    "count": _stored_only("integer"),
+                    "first_offset": _stored_only("integer"),
                 },
             },
             "place_details": {
@@ -156,7 +167,6 @@ def mappings() -> dict[str, Any]:
             "enriched_at": _date(),
             "indexed_at": _date(),
             "dates": {
-                "type": "nested",
                 "properties": {
                     "text": _keyword(ignore_above=_MAX_KEYWORD_CHARS),
                     "type": _keyword(),
@@ -167,8 +177,8 @@ def mappings() -> dict[str, Any]:
                     "range_end": _day(),
                     "resolution": _keyword(),
                     "confidence": {"type": "half_float"},  # prefer certain dates in filters
-                    "start_offset": {"type": "integer"},
-                    "end_offset": {"type": "integer"},
+                    "start_offset": _stored_only("integer"),
+                    "end_offset": _stored_only("integer"),
                 },
             },
             "mentioned_dates": _day(),

@@ -1,4 +1,4 @@
-"""Index task: ``EnrichedArticle`` messages in, Elasticsearch documents out, one bulk request per batch.
+"""Index task: ``IndexRequest`` messages in, Elasticsearch documents out, one bulk request per batch.
 
 The worker buffers messages (celery-batches, via ``shared.stage.stage_batch_task``)
 up to ``bulk_max_docs`` or ``bulk_flush_interval_s`` and writes them with one
@@ -22,7 +22,7 @@ from elasticsearch import Elasticsearch
 from services.indexer import es
 from services.indexer.documents import bulk_actions, to_document
 from shared.errors import PermanentError, TransientError
-from shared.models import EnrichedArticle
+from shared.models import IndexRequest
 from shared.runtime import Runtime
 from shared.stage import StageContext, stage_batch_task
 
@@ -42,11 +42,11 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> None:
         app,
         runtime,
         "index",
-        EnrichedArticle,
+        IndexRequest,
         flush_every=settings.bulk_max_docs,
         flush_interval_s=settings.bulk_flush_interval_s,
     )
-    def index(batch: list[EnrichedArticle], ctx: StageContext) -> list[BaseException | None]:
+    def index(batch: list[IndexRequest], ctx: StageContext) -> list[BaseException | None]:
         actions = bulk_actions([to_document(e) for e in batch], settings.index_alias)
         report = es.write_bulk(client(), actions, max_docs=settings.bulk_max_docs, max_bytes=settings.bulk_max_bytes)
         # On the batch's one log line (the bench reads it): how many bulk requests, how long each took.

@@ -8,7 +8,7 @@ from newsflow.cli import app
 pytestmark = pytest.mark.unit
 runner = CliRunner()
 
-COMMANDS = ["up", "down", "worker", "ingest", "watch", "search", "export", "status", "verify", "sweep", "reprocess",
+COMMANDS = ["up", "down", "worker", "ingest", "watch", "search", "export", "status", "verify", "sweep", "reprocess", "reindex",
             "api", "bench", "dlq", "eval", "kibana"]
 
 

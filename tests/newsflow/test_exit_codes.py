@@ -110,6 +110,10 @@ def test_reprocess_takes_short_ids_refuses_unknown_ones_and_asks_for_all(env, tm
     assert "re-sent 1 of 1" in run(env, "reprocess", "--all", code=0).stdout
 
 
+def test_reindex_with_only_the_current_mapping_version_has_nothing_to_do(env):
+    assert "nothing to do" in run(env, "reindex", code=0).stdout
+
+
 def test_redis_down_is_one_sentence_and_debug_shows_the_traceback(env, tmp_path):
     down = {"NEWSFLOW_REDIS_URL": f"redis://127.0.0.1:{_free_port()}/0"}
     for args in (["status"], ["dlq", "list"], ["verify"]):

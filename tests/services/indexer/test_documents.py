@@ -21,8 +21,8 @@ def _assert_fits_mapping(doc: dict, properties: dict, path: str = "") -> None:
     for key, value in doc.items():
         assert key in properties, f"{path}{key} is not in the mapping"
         mapped = properties[key]
-        if mapped.get("type") == "nested" and value:
-            for item in value:
+        if "properties" in mapped and value:  # nested or plain object arrays
+            for item in value if isinstance(value, list) else [value]:
                 _assert_fits_mapping(item, mapped["properties"], f"{path}{key}.")
 
 

@@ -14,8 +14,8 @@ from datetime import date, datetime, timezone
 import pytest
 
 from services.indexer.documents import BulkAction, bulk_actions, to_document
-from services.indexer.es import ensure_index, search_articles, write_bulk
-from services.indexer.mapping import MAPPING_VERSION, index_name
+from services.indexer.es import ensure_index, search_articles, upgrade_older_versions, write_bulk
+from services.indexer.mapping import MAPPING_VERSION, index_name, mappings
 from services.indexer.search import build_search
 from shared.models import GeoPoint, Place, TemporalExpression
 
@@ -85,6 +85,50 @@ def test_new_version_takes_writes_and_older_index_stays_readable(es, alias):
     current = ensure_index(es, alias)
 
     assert _alias_targets(es, alias) == {old: False, current: True}
+
+
+def _version_3_mapping() -> dict:
+    """Today's fields with entities and dates nested, as mapping version 3 indexed them."""
+    body = mappings()
+    for field in ("entities", "dates"):
+        body["properties"][field] = {"type": "nested", "properties": body["properties"][field]["properties"]}
+    return body
+
+
+def test_reindex_moves_older_versions_into_the_current_index_and_keeps_newer_documents(es, alias, make):
+    old = f"{alias}-v3"
+    es.indices.create(index=old, aliases={alias: {"is_write_index": True}}, mappings=_version_3_mapping())
+    _write(es, [_action(make.article(f"{i:032d}", title=f"Old story {i}"), alias) for i in range(3)])
+    current = ensure_index(es, alias)  # the upgraded indexer: new writes go to the current version
+    _write(es, [_action(make.article(f"{0:032d}", title="Story 0, indexed again"), alias)])
+    assert es.count(index=alias)["count"] == 4  # until the upgrade, article 0 is found twice
+
+    report = upgrade_older_versions(es, alias)
+
+    assert (report.copied, report.newer, report.dropped) == ({old: 2}, {old: 1}, [old]), report.refused
+    assert _alias_targets(es, alias) == {current: True}
+    docs = {h["_id"]: h["_source"] for h in es.search(index=alias, size=10)["hits"]["hits"]}
+    assert docs[f"{0:032d}"]["title"] == "Story 0, indexed again"
+    assert {d["mapping_version"] for d in docs.values()} == {MAPPING_VERSION}
+    total, hits = search_articles(es, alias, build_search(None, person="Pedro Sánchez"))
+    assert total == 3 and len(hits) == 3
+    assert upgrade_older_versions(es, alias).copied == {}  # nothing left to do
+
+
+def test_reindex_keeps_an_older_index_whose_documents_the_current_mapping_refuses(es, alias, make):
+    old = f"{alias}-v0"
+    retired = mappings()
+    retired["properties"]["retired_field"] = {"type": "keyword"}  # a field the current mapping no longer has
+    es.indices.create(index=old, aliases={alias: {"is_write_index": True}}, mappings=retired)
+    document = dict(_action(make.article(), alias).document, retired_field="kept in v0 only")
+    written = _write(es, [BulkAction(article_id=document["article_id"], index=alias, document=document)])
+    assert written.outcomes[0].status == "indexed", written.outcomes
+
+    report = upgrade_older_versions(es, alias)
+
+    assert report.copied == {old: 0} and report.dropped == []
+    assert "retired_field" in report.refused[old][0]
+    assert set(_alias_targets(es, alias)) == {old, report.target}  # still searchable, nothing lost
 
 
 # --- bulk writing -------------------------------------------------------------

@@ -22,8 +22,10 @@ def test_mapping_types_for_dates_entities_and_places_are_explicit():
         "people.text": "text",
         "title.keyword": "keyword",
         "source.keyword": "keyword",
-        "entities": "nested",
+        "entities": "object",
         "entities.name": "keyword",
+        "dates": "object",
+        "place_details": "nested",
         "place_details.location": "geo_point",
         "locations": "geo_point",
         "body": "text",
@@ -32,6 +34,12 @@ def test_mapping_types_for_dates_entities_and_places_are_explicit():
     assert field_type(template, "no_such_field") is None
     assert field_type(template, "people.nope") is None
     assert template["template"]["mappings"]["properties"]["body"]["analyzer"] == "english"
+
+
+def test_only_place_details_are_nested_so_an_article_is_one_lucene_document_plus_one_per_place():
+    """Nested objects are hidden Lucene documents; only the map's per-place aggregation needs them."""
+    properties = index_template("news")["template"]["mappings"]["properties"]
+    assert [name for name, field in properties.items() if field.get("type") == "nested"] == ["place_details"]
 
 
 def test_template_settings_follow_the_arguments():
