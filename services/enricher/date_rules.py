@@ -116,7 +116,7 @@ def _r_month(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     elif rel == "this":
         year = ref.year
     else:
-        if future is None and rel in ("by", "until", "through"):
+        if rel in ("by", "until", "through"):
             future = True  # a deadline with no verb saying otherwise ("$5 billion due by February")
         year = timex.month_anchor(ref, month, bool(future) and rel not in ("since", "last"))
     return "date", f"{year:04d}-{month:02d}", "month", "relative_to_publication"
