@@ -62,7 +62,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         "year",
         re.compile(
             r"(?=[12emltTEML])(?:\b(?P<mod>[Ee]arly|[Mm]id|[Ll]ate|[Tt]he end of|[Tt]he start of|[Tt]he beginning of)[- ])?"
-            rf"\b(?P<y>{YEAR})\b(?![-\u2013/]\d)(?!\s?%)"
+            rf"\b(?P<y>{YEAR})\b(?![-\u2013/]\d)(?!\s?%)(?!\.\d)"
         ),
     ),
     (
@@ -152,7 +152,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     (
         "reference",
         re.compile(
-            r"(?=[mncrMNCR])\b(?:(?P<more>more|most)\s+)?(?P<word>now|currently|recently)\b(?![-\u2010\u2011]\w)", re.I
+            r"(?=[mncrtMNCRT])\b(?:(?P<more>more|most)\s+)?(?P<word>now|currently|recently|these days)\b"
+            r"(?![-\u2010\u2011]\w)",
+            re.I,
         ),
     ),
 ]

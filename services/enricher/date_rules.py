@@ -276,12 +276,12 @@ def _r_clock(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     return "time", f"XXXX-XX-XXT{hour:02d}:{minute:02d}", "minute", "unresolved"
 
 
-_REFERENCES = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "recently": "PAST_REF"}
+_REFERENCES = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "these days": "PRESENT_REF", "recently": "PAST_REF"}
 
 
 def _r_reference(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     """ "now", "currently", "recently": TimeML's PRESENT_REF / PAST_REF (no calendar range)."""
-    return "date", _REFERENCES[f["word"].lower()], None, "relative_to_publication"
+    return "date", _REFERENCES[" ".join(f["word"].lower().split())], None, "relative_to_publication"
 
 
 def _r_ner(f: Fields, ref: date | None, future: bool | None) -> Resolved:

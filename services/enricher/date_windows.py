@@ -46,7 +46,7 @@ _ANCHOR_WORDS = {
     "unit_edge": ("year", "month", "week"),
     "relative_unit": ("week", "month", "year", "quarter", "decade", "centur"),
     "duration": ("second", "minute", "hour", "day", "week", "month", "year", "decade", "centur"),  # _UNIT_WORD
-    "reference": ("now", "currently", "recently"),
+    "reference": ("now", "currently", "recently", "these days"),
     # The kinds of ``date_kinds``.
     "anaphoric": (
         "year",
