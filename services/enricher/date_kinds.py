@@ -98,6 +98,26 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         ),
     ),
     ("ordinal_century", re.compile(r"(?=[tT\d])\b(?:the\s+)?(?P<n>1\d|2[01]|[1-9])(?:st|nd|rd|th)[- ]century\b", re.I)),
+    # "by year end", "since year-end": the end of a year, after a word placing something relative
+    # to it ("year-end results" is a kind of figure, not a time the story places an event at).
+    (
+        "year_end",
+        re.compile(
+            r"(?=[bsauthnBSAUTHN])\b(?P<prep>by|since|at|around|until|till|through|toward|towards|near|before|after)\s+"
+            r"(?:the\s+)?(?P<edge>year[- ]end|year's end|year\u2019s end)\b(?![-\u2010\u2011]\w)",
+            re.I,
+        ),
+    ),
+    # "today is the eighth day of the siege", "it's the second day of the offensive": the story's day.
+    (
+        "story_day",
+        re.compile(
+            r"(?:(?<=\bis )|(?<='s )|(?<=\u2019s ))(?:the\s+)?(?P<ord>first|second|third|fourth|fifth|sixth|seventh"
+            r"|eighth|ninth|tenth|eleventh|twelfth|\d{1,3}(?:st|nd|rd|th))\s+(?:straight\s+|consecutive\s+)?day\b"
+            r"(?!\s+(?:of\s+)?(?:the\s+)?(?:month|week|year)\b)",
+            re.I,
+        ),
+    ),
 ]
 _VAGUE = re.compile(
     r"^(?:(?:the|recent|coming|past|the past|the last|the coming|the next|the early|the first|over the)\s+)?"
@@ -338,6 +358,21 @@ def resolve_day_time(f: Fields, ref: date | None, future: bool | None, seen: Men
 def resolve_future_ref(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     word = f["word"].lower()
     return "date", "PAST_REF" if word == "past" else "FUTURE_REF", None, "relative_to_publication"
+
+
+def resolve_year_end(f: Fields, ref: date | None, future: bool | None) -> Resolved:
+    """ "by year end" is the end of the story's year (TIMEX3 mod END); "since year-end" the one just over."""
+    if ref is None:
+        return "date", None, "year", "unresolved"
+    year = ref.year - 1 if f["prep"].lower() == "since" else ref.year
+    return "date", str(year), "year", "relative_to_publication"
+
+
+def resolve_story_day(f: Fields, ref: date | None, future: bool | None) -> Resolved:
+    """ "(today) is the eighth day of ...": counted to the story's own day, publication."""
+    if ref is None:
+        return "date", None, "day", "unresolved"
+    return "date", ref.isoformat(), "day", "relative_to_publication"
 
 
 def resolve_ordinal_century(f: Fields, ref: date | None, future: bool | None) -> Resolved:

@@ -362,6 +362,8 @@ RESOLVERS.update(
         "future_ref": date_kinds.resolve_future_ref,
         "ordinal_century": date_kinds.resolve_ordinal_century,
         "spelled_year": date_kinds.resolve_spelled_year,
+        "year_end": date_kinds.resolve_year_end,
+        "story_day": date_kinds.resolve_story_day,
     }
 )
 # Kinds anchored on what the story mentioned before them: called with the ``Mentions`` so far.

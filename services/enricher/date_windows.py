@@ -85,6 +85,8 @@ _ANCHOR_WORDS = {
     "future_ref": ("future", "term", "past"),
     "ordinal_century": ("centur",),
     "spelled_year": ("nineteen", "thousand"),
+    "year_end": ("year",),
+    "story_day": ("day",),
 }
 _EVERY_ANCHOR_WORD = frozenset(word for words in _ANCHOR_WORDS.values() for word in words)
 _WORD_ANCHOR_ANY_CASE = {kind: re.compile("|".join(words), re.I) for kind, words in _ANCHOR_WORDS.items()}

@@ -265,6 +265,9 @@ _MODIFIERS = {
     "late": "END",
     "end": "END",
     "the end of": "END",
+    "year end": "END",
+    "year's end": "END",
+    "year\u2019s end": "END",
 }
 
 

@@ -1,0 +1,67 @@
+"""Dates read the way a reader reads them: tense from the governing verb, deadlines, story days, year ends."""
+
+from datetime import date
+
+import pytest
+
+from services.enricher import dates
+
+pytestmark = pytest.mark.unit
+
+MON_30_OCT_1989 = date(1989, 10, 30)
+WED_4_MAR_1998 = date(1998, 3, 4)
+
+
+def values(text: str, ref: date | None = MON_30_OCT_1989) -> list[tuple[str, str | None]]:
+    return [(e.text, e.value) for e in dates.resolve(dates.scan(text), ref)]
+
+
+def test_a_passive_participle_does_not_make_the_future_past():
+    # "named" is a participle of "will be named": the month is the coming December, not last year's.
+    assert values("Eileen Collins will be named commander for a mission in December.", WED_4_MAR_1998) == [
+        ("December", "1998-12")
+    ]
+
+
+def test_a_negated_participle_is_an_adjective_not_a_past_verb():
+    text = "The dividend would be paid on a still unspecified date in January."
+    assert values(text) == [("January", "1990-01")]
+
+
+def test_supposed_to_speaks_of_the_future():
+    text = "The talks are supposed to conclude in May, officials said."
+    assert values(text, date(1998, 3, 22)) == [("May", "1998-05")]
+
+
+def test_a_month_after_by_is_a_deadline_ahead_even_in_a_past_clause():
+    text = "The sale, which had been expected, is part of a program to pay down the loan by February."
+    assert values(text) == [("February", "1990-02")]
+
+
+def test_past_months_stay_past():
+    assert values("Milton Roy disclosed in May that it was approached.") == [("May", "1989-05")]
+
+
+def test_a_number_with_decimals_is_no_year():
+    assert values("The 30-share index settled 42.0 points lower at 1678.5 on the day.") == [("the day", "1989-10-30")]
+
+
+def test_these_days_is_the_present():
+    (e,) = dates.resolve(dates.scan("They hurt market makers more painfully these days."), MON_30_OCT_1989)
+    assert (e.text, e.value, e.range_start) == ("these days", "PRESENT_REF", None)
+
+
+def test_by_year_end_is_the_end_of_the_story_year():
+    (e,) = dates.resolve(dates.scan("It plans to cut 6,000 jobs by year end."), MON_30_OCT_1989)
+    assert (e.text, e.value, e.mod) == ("year end", "1989", "END")
+    assert values("The percentage change is since year-end.") == [("year-end", "1988")]
+
+
+def test_year_end_as_a_kind_of_figure_is_not_placed():
+    assert values("Year-end net was below the 1987 level.") == [("1987", "1987")]
+
+
+def test_the_nth_day_of_an_ongoing_event_is_the_story_day():
+    text = "In Saudi Arabia, today is the eighth day of the operation."
+    assert values(text, date(1990, 8, 15)) == [("today", "1990-08-15"), ("the eighth day", "1990-08-15")]
+    assert values("It's the second day of an offensive.", date(1998, 3, 6)) == [("the second day", "1998-03-06")]
