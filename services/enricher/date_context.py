@@ -84,6 +84,9 @@ _NOT_PAST = frozenset(
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|am|be|been|being)\s+(?:\w+ly\s+)?$", re.I)
 # "unspecified", "undisclosed", "untouched": adjectives built on a participle, no verb at all.
 _NEGATED_PARTICIPLE = re.compile(r"un[a-z]+ed", re.I)
+# A future marker behind a past perfect or "previously" is a plan already past: "had been scheduled
+# to expire at midnight Friday", "as previously planned Saturday night".
+_PLAN_IN_THE_PAST = re.compile(r"\b(?:had(?:\s+been)?|previously|originally)\s+$", re.I)
 _REPORTING_BEFORE = re.compile(
     r"\b(said|says|announced|reported|told|stated|confirmed|added|predicted|disclosed)\s+(on\s+)?$", re.I
 )
@@ -128,6 +131,8 @@ def tense(body: str, start: int, end: int) -> Tense | None:
         if m.start() < end and m.end() > start:
             continue  # the expression's own words ("next Friday" decides itself)
         name: Tense = "future" if m.group("future") else "past"
+        if name == "future" and _PLAN_IN_THE_PAST.search(body, max(left, m.start() - 20), m.start()):
+            name = "past"
         if name == "past" and (
             m.group().lower() in _NOT_PAST
             or _FUTURE.match(body, _next_word(body, m.end()))

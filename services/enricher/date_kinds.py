@@ -73,8 +73,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     (
         "day_time",
         re.compile(
-            r"(?=[nmoNMO])\b(?P<word>noon|midday|midnight|overnight|mid-?afternoon|mid-?morning)\b"
-            r"(?:\s+(?:on\s+)?(?P<wd>" + _WEEKDAY + r"))?",
+            r"(?=[nmoNMO])\b(?P<word>noon|midday|midnight|overnight|mid[- ]?afternoon|mid[- ]?morning)\b"
+            r"(?:\s+(?:on\s+)?(?P<wd>" + _WEEKDAY + r")|\s+(?P<rday>yesterday|today|tomorrow)\b)?",
             re.I,
         ),
     ),
@@ -340,7 +340,10 @@ _DAY_TIMES = {
 
 def resolve_day_time(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
     """ "noon", "midnight Friday": the time on the named weekday, the day just mentioned, or publication."""
-    suffix = _DAY_TIMES[f["word"].lower()]
+    suffix = _DAY_TIMES[f["word"].lower().replace(" ", "-")]
+    if f.get("rday") and ref:  # "mid-afternoon yesterday"
+        day = ref + timedelta(days={"yesterday": -1, "today": 0, "tomorrow": 1}[f["rday"].lower()])
+        return "time", f"{day.isoformat()}{suffix}", "day", "relative_to_publication"
     if f.get("wd") and ref:
         day = (
             timex.weekday_after(ref, WEEKDAYS.index(f["wd"].lower()))

@@ -65,3 +65,19 @@ def test_the_nth_day_of_an_ongoing_event_is_the_story_day():
     text = "In Saudi Arabia, today is the eighth day of the operation."
     assert values(text, date(1990, 8, 15)) == [("today", "1990-08-15"), ("the eighth day", "1990-08-15")]
     assert values("It's the second day of an offensive.", date(1998, 3, 6)) == [("the second day", "1998-03-06")]
+
+
+def test_a_plan_in_the_past_perfect_is_past():
+    # Monday 30 October: the offer "had been due to expire" last Friday, not the coming one.
+    assert values("The offer had been due to expire Friday evening.") == [("Friday evening", "1989-10-27TEV")]
+    assert values("Bush let the offensive begin as previously planned Saturday night.", date(1991, 2, 25)) == [
+        ("Saturday night", "1991-02-23TNI")
+    ]
+
+
+def test_a_part_of_day_with_yesterday_is_that_day():
+    text = "In London at mid-afternoon yesterday, the shares were up 2 pence."
+    assert values(text, date(1989, 11, 2)) == [("mid-afternoon yesterday", "1989-11-01TAF")]
+    assert values("By mid afternoon, officials were saying so.", date(1998, 3, 6)) == [
+        ("mid afternoon", "1998-03-06TAF")
+    ]
