@@ -108,4 +108,6 @@ def resolve_set(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     word = (f.get("unit") or f.get("adv") or f.get("per") or "").lower()
     if word in _WEEKDAYS:
         return "set", f"XXXX-WXX-{_WEEKDAYS.index(word) + 1}", "day", "absolute"
+    if word in timex.MONTHS:  # "each July": every year's July
+        return "set", f"XXXX-{timex.MONTHS[word]:02d}", "month", "absolute"
     return "set", _SET_CODES[word], None, "absolute"

@@ -35,6 +35,7 @@ Fields = dict[str, str]  # what a rule's regular expression captured, by group n
 Resolved = tuple[str, str | None, str | None, str]
 
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 
@@ -66,7 +67,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         "set",
         re.compile(
             r"(?=[edwmhnyapEDWMHNY])(?:\b(?P<every>every|each)\s+(?P<unit>day|week|month|year|quarter|morning|night"
-            r"|evening|" + _WEEKDAY + r")\b|\b(?P<adv>daily|weekly|monthly|hourly|nightly|yearly)\b"
+            r"|evening|" + _WEEKDAY + r"|" + _MONTH + r")\b|\b(?P<adv>daily|weekly|monthly|hourly|nightly|yearly)\b"
             r"|(?:(?<=\d )|(?<=% )|(?<=times )|(?<=percent ))(?:a|per)\s+(?P<per>year|month|week|day)\b)"
         ),
     ),

@@ -80,7 +80,8 @@ _ANCHOR_WORDS = {
         "halloween",
         "black monday",
     ),
-    "set": ("day", "week", "month", "year", "quarter", "morning", "night", "evening", "daily", "hourly"),
+    "set": ("day", "week", "month", "year", "quarter", "morning", "night", "evening", "daily", "hourly")
+    + ("each ", "every "),
     "day_time": ("noon", "midday", "midnight", "overnight", "afternoon", "morning"),
     "future_ref": ("future", "term", "past"),
     "ordinal_century": ("centur",),

@@ -64,9 +64,15 @@ from shared.models import TemporalExpression
 # are rare, so this costs one cheap pass instead of trying every number word at
 # every word start.
 # An age ("a 6-year-old boy", "52 years old") is no time the story talks about: TimeML leaves it out.
-_UNIT_WORD = re.compile(rf"[- ]({UNIT})(?:[- ]long|(?P<old>[- ]old))?\b(\s+(?:ago|later|earlier)\b)?", re.I)
+_UNIT_WORD = re.compile(
+    rf"[- ](?P<unit>{UNIT})(?P<half>\s+and\s+a\s+half)?(?:[- ]long|(?P<old>[- ]old))?\b"
+    r"(?P<dir>\s+(?:ago|later|earlier)\b)?",
+    re.I,
+)
 _AGE = re.compile(r"(?:year|month|week|day)s?[- ]old\b", re.I)
-_AMOUNT_BEFORE = re.compile(rf"\b({NUM}|several|a few|few|many|a couple of)$", re.I)
+_AMOUNT_BEFORE = re.compile(
+    rf"\b({NUM}(?:\s+1/2|\s*\u00bd|[- ]and[- ]a[- ]half)?|several|a few|few|many|a couple of)$", re.I
+)
 _LEADING_PREPOSITION = re.compile(r"(?:in|on|since|until|by|from|before|after|through|during|of)\s+", re.I)
 # A sentence ends at . ! ? (possibly inside a closing quote) before a space or a
 # new quote, or at a line break; scraped text often glues sentences ('media."It').
@@ -233,9 +239,10 @@ def _durations(body: str, windows: list[tuple[int, int]] | None = None) -> list[
     for m in matches(_UNIT_WORD, body, windows):
         amount = _AMOUNT_BEFORE.search(body, max(0, m.start() - 20), m.start())
         if amount and not m["old"]:
-            word = (m.group(3) or "").strip().lower()
+            word = (m["dir"] or "").strip().lower()
             kind = {"": "duration", "ago": "ago"}.get(word, "offset")
-            out.append((amount.start(), m.end(), kind, {"n": amount.group(1), "unit": m.group(1), "dir": word}))
+            n = amount.group(1) + (" and a half" if m["half"] else "")  # "a minute and a half"
+            out.append((amount.start(), m.end(), kind, {"n": n, "unit": m["unit"], "dir": word}))
     return out
 
 

@@ -81,3 +81,14 @@ def test_a_part_of_day_with_yesterday_is_that_day():
     assert values("By mid afternoon, officials were saying so.", date(1998, 3, 6)) == [
         ("mid afternoon", "1998-03-06TAF")
     ]
+
+
+def test_a_half_is_written_in_the_next_unit_down():
+    assert values("They lived in refugee camps for 2 1/2 years.") == [("2 1/2 years", "P2Y6M")]
+    assert values("The talks lasted two and a half days.") == [("two and a half days", "P2DT12H")]
+    assert values("But a minute and a half later, a pilot called.") == [("a minute and a half later", "PT1M30S")]
+
+
+def test_each_named_month_is_a_set():
+    (e,) = dates.resolve(dates.scan("Orangemen march each July from their church."), date(1998, 3, 22))
+    assert (e.text, e.type, e.value) == ("each July", "set", "XXXX-07")
