@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from services.enricher import timex
+from shared.models import Grain, Resolution, TemporalType
 
 Fields = dict[str, str]  # what a rule's regular expression captured, by group name
 # (TIMEX3 type, value, grain, resolution); value None when the expression cannot be resolved.
-Resolved = tuple[str, str | None, str | None, str]
+Resolved = tuple[TemporalType, str | None, Grain | None, Resolution]
 
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -223,6 +224,7 @@ def resolve_anaphoric(f: Fields, ref: date | None, future: bool | None, seen: Me
     unit = f["unit"].lower()
     adj = " ".join((f.get("adj") or "").lower().split())
     det = f["det"].lower()
+    how: Resolution
     if unit == "period" and not adj:
         raise NotAnExpression("'the period' needs a word saying which")
     if unit == "year" and det == "the" and not adj and not f.get("pre") and "emon" in f:
@@ -303,10 +305,21 @@ def resolve_year_ago(f: Fields, ref: date | None, future: bool | None, seen: Men
     return "date", str(ref.year - 1), "year", "relative_to_publication"
 
 
+_OFFSET_GRAINS: dict[str, Grain] = {
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "year": "year",
+    "decade": "decade",
+    "century": "century",
+}
+
+
 def resolve_offset(f: Fields, ref: date | None, future: bool | None, seen: Mentions, n: int, unit: str) -> Resolved:
     """ "two days later", "a year earlier": the last mention shifted, in the mention's grain where it is coarser."""
     sign = 1 if f["dir"].lower() == "later" else -1
     months = {"month": 1, "year": 12, "decade": 120, "century": 1200}.get(unit)
+    how: Resolution
     if months and seen.quarter and unit != "month":
         y, m = timex.shift_months(seen.quarter[0], 3 * seen.quarter[1] - 2, sign * n * months)
         return "date", f"{y}-Q{timex.quarter_of(m)}", "quarter", "relative_to_mention"
@@ -316,7 +329,7 @@ def resolve_offset(f: Fields, ref: date | None, future: bool | None, seen: Menti
     if months and not seen.day and seen.year:
         return "date", str(seen.year + sign * n * months // 12), "year", "relative_to_mention"
     if day is None:
-        return "date", None, unit, "unresolved"
+        return "date", None, _OFFSET_GRAINS.get(unit), "unresolved"
     if unit in ("day", "week"):
         return "date", (day + timedelta(days=sign * n * (7 if unit == "week" else 1))).isoformat(), "day", how
     if unit == "month":

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from shared.models import Grain
+
 NUMBERS = {
     "a": 1,
     "an": 1,
@@ -42,7 +44,8 @@ NUMBERS = {
     "ninety": 90,
     "hundred": 100,
 }
-UNITS = {
+# Unit word -> (ISO 8601 duration letter, grain of a date counted in it).
+UNITS: dict[str, tuple[str, Grain]] = {
     "second": ("S", "second"),
     "minute": ("M", "minute"),
     "hour": ("H", "hour"),

@@ -82,9 +82,8 @@ def _r_month_year(f: Fields, ref: date | None, future: bool | None) -> Resolved:
 
 
 def _r_year_range(f: Fields, ref: date | None, future: bool | None) -> Resolved:
-    y1 = int(f["y"])
-    y2 = f["y2"]
-    y2 = int(y2) if len(y2) == 4 else (y1 // 100) * 100 + int(y2)
+    y1, second = int(f["y"]), f["y2"]
+    y2 = int(second) if len(second) == 4 else (y1 // 100) * 100 + int(second)
     if y2 <= y1:
         raise ValueError("not a range")
     return "date", f"{y1}/{y2}", "year", "absolute"
@@ -129,7 +128,7 @@ def _r_season(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     if ref is None:
         return "date", None, "season", "unresolved"
     rel = (f.get("rel") or "").lower()
-    modifier = rel if rel in ("last", "past", "next", "coming", "this") else ("next" if future else "last")
+    modifier: str | None = rel if rel in ("last", "past", "next", "coming", "this") else ("next" if future else "last")
     if rel in ("in", "the", "early", "late") and not future:
         modifier = None if _season_current(ref, code) else "last"
     return "date", f"{timex.season_year(ref, code, modifier)}-{code}", "season", "relative_to_publication"
@@ -341,12 +340,15 @@ def _r_ago_in_story(f: Fields, ref: date | None, future: bool | None, seen: Ment
 def _r_clock_on_day(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
     """ "10:35 a.m.": on the day just mentioned (same sentence, close by), else the story's day."""
     type_, value, grain, resolution = _r_clock(f, ref, future)
+    if value is None:  # never: a clock time is always XXXX-XX-XXThh:mm; this keeps the types honest
+        return type_, value, grain, resolution
     if ref is not None and ("cwd" in f or "cmon" in f):  # "9 a.m. Tuesday", "5 p.m. EST, Nov. 9"
         if "cwd" in f:
             _, day, _, how = _r_weekday({"wd": f["cwd"]}, ref, future)
         else:
             _, day, _, how = _r_month_day({"mon": f["cmon"], "d": f["cday"]}, ref, future)
-        return type_, day + value[10:], grain, how
+        if day is not None:
+            return type_, day + value[10:], grain, how
     if seen.day and 0 <= seen.cursor - seen.day_end <= 15:  # "Tuesday at 9 a.m.", "June 5, 10:35 a.m."
         return type_, seen.day.isoformat() + value[10:], grain, "relative_to_mention"
     if ref is None:

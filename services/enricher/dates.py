@@ -58,7 +58,7 @@ from services.enricher.date_kinds import Mentions
 from services.enricher.date_patterns import MONTH_ANY, NUM, PATTERNS, UNIT, WEEKDAY, YEAR_CONTEXT
 from services.enricher.date_rules import ANAPHORIC, RESOLVERS, NotAnExpression
 from services.enricher.date_windows import anchor_windows, matches
-from shared.models import TemporalExpression
+from shared.models import Modifier, TemporalExpression
 
 # Durations and "... ago" are found from their unit word backwards: unit words
 # are rare, so this costs one cheap pass instead of trying every number word at
@@ -261,7 +261,7 @@ def _plausible_year(body: str, m: re.Match) -> bool:
 
 # Words marking the part of a period meant -> TIMEX3 mod ("early 2020", "mid-March",
 # "late last year", "the end of the month"); "the rest of" has no TIMEX3 mod.
-_MODIFIERS = {
+_MODIFIERS: dict[str, Modifier] = {
     "early": "START",
     "start": "START",
     "beginning": "START",
@@ -278,7 +278,7 @@ _MODIFIERS = {
 }
 
 
-def modifier(fields: dict) -> str | None:
+def modifier(fields: dict) -> Modifier | None:
     """TIMEX3 mod of a recognised expression, from the rule's captured words.
 
     >>> modifier({"mod": "mid-", "y": "2011"}), modifier({"rel": "last", "mon": "March"})
