@@ -100,6 +100,17 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         ),
     ),
     ("ordinal_century", re.compile(r"(?=[tT\d])\b(?:the\s+)?(?P<n>1\d|2[01]|[1-9])(?:st|nd|rd|th)[- ]century\b", re.I)),
+    # Halves of a named year: "the first half of 1990", "the second half of last year", "the first two
+    # quarters of 1990" (H1). A bare "the first half" is left alone: in sports it is half of a match.
+    (
+        "half",
+        re.compile(
+            r"(?=[tfsl])\b(?:the\s+)?(?:(?P<ord>first|second|latter)[\s-]+half|(?P<two>first|last|final)\s+two\s+quarters)"
+            r"\s+of\s+(?:(?P<y>1[6-9]\d\d|20\d\d)\b|(?:fiscal\s+)?(?P<fy>1[6-9]\d\d|20\d\d)\b"
+            r"|(?P<rel>this|last|next|the)\s+(?:fiscal\s+|calendar\s+)?year\b)",
+            re.I,
+        ),
+    ),
     # "by year end", "since year-end": the end of a year, after a word placing something relative
     # to it ("year-end results" is a kind of figure, not a time the story places an event at).
     (
@@ -375,6 +386,19 @@ def resolve_day_time(f: Fields, ref: date | None, future: bool | None, seen: Men
 def resolve_future_ref(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     word = f["word"].lower()
     return "date", "PAST_REF" if word == "past" else "FUTURE_REF", None, "relative_to_publication"
+
+
+def resolve_half(f: Fields, ref: date | None, future: bool | None) -> Resolved:
+    """ "the first half of 1990" is TIMEX3 ``1990-H1``; "of last year" counts from publication."""
+    word = (f.get("ord") or f.get("two") or "").lower()
+    half = 1 if word == "first" else 2
+    # Grain "quarter": the finest grain the model has that a half is made of.
+    if year := f.get("y") or f.get("fy"):
+        return "date", f"{year}-H{half}", "quarter", "absolute"
+    if ref is None:
+        return "date", None, "quarter", "unresolved"
+    shift = {"last": -1, "next": 1}.get(f["rel"].lower(), 0)
+    return "date", f"{ref.year + shift}-H{half}", "quarter", "relative_to_publication"
 
 
 def resolve_year_end(f: Fields, ref: date | None, future: bool | None) -> Resolved:

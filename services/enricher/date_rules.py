@@ -219,6 +219,9 @@ def _r_ago(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     grain = UNITS[unit][1]
     if n is None:  # "several years ago", "a few weeks ago": some time before, no calendar value
         return "date", "PAST_REF", None, "relative_to_publication"
+    if ref is not None and n != int(n) and unit == "year":  # "two and a half years ago": that month
+        y, m = timex.shift_months(ref.year, ref.month, -round(n * 12))
+        return "date", f"{y:04d}-{m:02d}", "month", "relative_to_publication"
     if ref is None or n != int(n):
         return "date", None, grain, "unresolved"
     n = int(n)
@@ -365,6 +368,7 @@ RESOLVERS.update(
         "ordinal_century": date_kinds.resolve_ordinal_century,
         "spelled_year": date_kinds.resolve_spelled_year,
         "year_end": date_kinds.resolve_year_end,
+        "half": date_kinds.resolve_half,
         "story_day": date_kinds.resolve_story_day,
     }
 )

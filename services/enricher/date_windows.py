@@ -87,6 +87,7 @@ _ANCHOR_WORDS = {
     "ordinal_century": ("centur",),
     "spelled_year": ("nineteen", "thousand"),
     "year_end": ("year",),
+    "half": ("half", "two quarters"),
     "story_day": ("day",),
 }
 _EVERY_ANCHOR_WORD = frozenset(word for words in _ANCHOR_WORDS.values() for word in words)

@@ -66,7 +66,7 @@ from shared.models import Modifier, TemporalExpression
 # An age ("a 6-year-old boy", "52 years old") is no time the story talks about: TimeML leaves it out.
 _UNIT_WORD = re.compile(
     rf"[- ](?P<unit>{UNIT})(?P<half>\s+and\s+a\s+half)?(?:[- ]long|(?P<old>[- ]old))?\b"
-    r"(?P<dir>\s+(?:ago|later|earlier)\b)?",
+    r"(?P<dir>(?:\s+or\s+so)?\s+(?:ago|later|earlier)\b)?",
     re.I,
 )
 _AGE = re.compile(r"(?:year|month|week|day)s?[- ]old\b", re.I)
@@ -239,7 +239,7 @@ def _durations(body: str, windows: list[tuple[int, int]] | None = None) -> list[
     for m in matches(_UNIT_WORD, body, windows):
         amount = _AMOUNT_BEFORE.search(body, max(0, m.start() - 20), m.start())
         if amount and not m["old"]:
-            word = (m["dir"] or "").strip().lower()
+            word = (m["dir"] or " ").split()[-1].lower() if m["dir"] else ""  # "a week or so ago": ago
             kind = {"": "duration", "ago": "ago"}.get(word, "offset")
             n = amount.group(1) + (" and a half" if m["half"] else "")  # "a minute and a half"
             out.append((amount.start(), m.end(), kind, {"n": n, "unit": m["unit"], "dir": word}))

@@ -92,3 +92,27 @@ def test_a_half_is_written_in_the_next_unit_down():
 def test_each_named_month_is_a_set():
     (e,) = dates.resolve(dates.scan("Orangemen march each July from their church."), date(1998, 3, 22))
     assert (e.text, e.type, e.value) == ("each July", "set", "XXXX-07")
+
+
+def test_a_half_of_a_named_year():
+    (e,) = dates.resolve(dates.scan("Profits rose in the first half of 1990."), MON_30_OCT_1989)
+    assert (e.text, e.value, e.range_start, e.range_end) == (
+        "the first half of 1990",
+        "1990-H1",
+        date(1990, 1, 1),
+        date(1990, 6, 30),
+    )
+    assert values("It will slow through the first two quarters of 1990.") == [
+        ("the first two quarters of 1990", "1990-H1")
+    ]
+    assert values("Sales fell in the second half of last year.") == [("the second half of last year", "1988-H2")]
+
+
+def test_the_first_half_of_a_match_is_no_date():
+    assert values("Arsenal scored twice in the first half.") == []
+
+
+def test_an_approximate_ago_is_still_a_date():
+    (e,) = dates.resolve(dates.scan("Then, a week or so ago, the general chose his plan."), date(1991, 2, 25))
+    assert (e.text, e.type, e.value) == ("a week or so ago", "date", "1991-W08")
+    assert values("He returned two and a half years ago.") == [("two and a half years ago", "1987-04")]
