@@ -78,6 +78,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             r"(?=[A-Za-z])\b(?:(?P<rel>last|next|this|early|late|mid|in|since|until|by|from|before|after|through"
             r"|during|of)[- ])?"
             rf"(?P<mon>{MONTH_FULL})\b(?!\s+\d)"
+            r"(?:,?\s+(?:of\s+)?(?P<yrel>last|this|next)\s+year\b(?!'s))?"
         ),
     ),
     (
@@ -96,7 +97,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             rf"(?:(?P<y3>{YEAR})\s+|(?P<yadj>year-ago|year-earlier|next year's|last year's|this year's)\s+)?"
             r"(?:fiscal\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|final|previous|current)"
             r"[\s-]+(?:fiscal\s+)?quarter(?!s)"
-            rf"(?:\s+of\s+(?P<y>{YEAR}))?\b|\bQ(?P<q>[1-4])\s+(?P<y2>{YEAR})\b)",
+            rf"(?:\s+of\s+(?:(?P<y>{YEAR})|(?:the\s+)?(?P<yrel>last|this|next)\s+year(?!'s)))?\b"
+            rf"|\bQ(?P<q>[1-4])\s+(?P<y2>{YEAR})\b)",
             re.I,
         ),
     ),

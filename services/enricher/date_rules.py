@@ -108,6 +108,9 @@ def _r_month(f: Fields, ref: date | None, future: bool | None) -> Resolved:
         return "date", None, "month", "unresolved"
     month = _MONTHS[f["mon"].lower()]
     rel = (f.get("rel") or "").lower()
+    if yrel := f.get("yrel"):  # "June last year", "March of next year"
+        year = ref.year + _YEAR_STEPS[yrel.lower()]
+        return "date", f"{year:04d}-{month:02d}", "month", "relative_to_publication"
     if rel == "next":
         year = ref.year if month > ref.month else ref.year + 1
     elif rel == "last":
@@ -139,6 +142,7 @@ def _season_current(ref: date, code: str) -> bool:
     return first <= ref <= last
 
 
+_YEAR_STEPS = {"last": -1, "this": 0, "next": 1}
 _YEAR_WORDS = {"year-ago": -1, "year-earlier": -1, "last year's": -1, "this year's": 0, "next year's": 1}
 
 
@@ -151,6 +155,13 @@ def _r_quarter(f: Fields, ref: date | None, future: bool | None) -> Resolved:
             return "date", f"{f.get('y') or f['y3']}-Q{_ORDINALS[word]}", "quarter", "absolute"
         if (ended := date_kinds.ended_quarter(f, ref)) and ended[1] == _ORDINALS[word]:
             return "date", f"{ended[0]}-Q{ended[1]}", "quarter", "relative_to_publication"
+        if ref is not None and "yrel" in f:  # "the first quarter of last year"
+            return (
+                "date",
+                f"{ref.year + _YEAR_STEPS[f['yrel'].lower()]}-Q{_ORDINALS[word]}",
+                "quarter",
+                "relative_to_publication",
+            )
         if ref is not None and "yadj" in f:  # "the year-ago third quarter", "next year's first quarter"
             year = ref.year + _YEAR_WORDS[f["yadj"].lower()]
             return "date", f"{year}-Q{_ORDINALS[word]}", "quarter", "relative_to_publication"

@@ -116,3 +116,13 @@ def test_an_approximate_ago_is_still_a_date():
     (e,) = dates.resolve(dates.scan("Then, a week or so ago, the general chose his plan."), date(1991, 2, 25))
     assert (e.text, e.type, e.value) == ("a week or so ago", "date", "1991-W08")
     assert values("He returned two and a half years ago.") == [("two and a half years ago", "1987-04")]
+
+
+def test_a_month_or_quarter_with_a_year_offset_is_one_expression():
+    ref = date(1998, 2, 10)
+    assert values("It began in June last year.", ref) == [("June last year", "1997-06")]
+    assert values("NATO grows in April next year.", ref) == [("April next year", "1999-04")]
+    assert values("Shares fell in the first quarter of last year.", ref) == [
+        ("the first quarter of last year", "1997-Q1")
+    ]
+    assert values("In May, last year's winner lost.", ref) == [("last year", "1997")]
