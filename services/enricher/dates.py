@@ -35,8 +35,11 @@ Resolution rules (reference = publication date, or the story's last mention of a
   (``relative_to_mention``; ``date_kinds``), else on publication;
 * "now", "currently" are TimeML's PRESENT_REF, "recently" PAST_REF, "the
   future" FUTURE_REF: no calendar days, so they feed no date filter;
-* "early 2020", "mid-2011", "late last year", "the end of the month" keep the
-  whole period as value and range, with the part meant as TIMEX3 ``mod``;
+* "early 2020", "mid-2011", "late last year", "the end of the month", "by year
+  end" keep the whole period as value and range, with the part meant as TIMEX3 ``mod``;
+* a period with its year offset is one expression ("June last year", "the first
+  quarter of last year", "the second half of 1990": ``1990-H2``); a deadline
+  month ("by February") is the coming one;
 * ages ("a 6-year-old") are no temporal expression; every resolution carries a
   ``confidence`` (``date_rules.confidence``).
 Without a reference date, relative expressions are kept with value None and
