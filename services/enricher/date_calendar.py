@@ -17,6 +17,7 @@ from functools import lru_cache
 from services.enricher import timex
 from services.enricher.date_kinds import WEEKDAYS as _WEEKDAYS
 from services.enricher.date_kinds import Fields, Resolved
+from shared.models import Resolution
 
 
 @lru_cache(maxsize=256)
@@ -41,8 +42,8 @@ def _holiday_table(year: int) -> dict[str, date]:
             "halloween": date(year, 10, 31),
             "thanksgiving": table.get("thanksgiving day", date(year, 11, 22)),
             "the fourth of july": date(year, 7, 4),
-            "presidents day": table.get("washington's birthday"),
-            "presidents' day": table.get("washington's birthday"),
+            "presidents day": table["washington's birthday"],
+            "presidents' day": table["washington's birthday"],
             # US general elections: the Tuesday after the first Monday of November.
             "election day": timex.weekday_after(date(year, 11, 2), 1),
         }
@@ -59,6 +60,7 @@ def resolve_holiday(f: Fields, ref: date | None, future: bool | None) -> Resolve
     )
     if name == "martin luther king day":
         name = "martin luther king jr. day"
+    how: Resolution
     if name in _KNOWN_EVENTS:
         return "date", _KNOWN_EVENTS[name].isoformat(), "day", "calendar_table"
     if "y" in f:
@@ -108,4 +110,6 @@ def resolve_set(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     word = (f.get("unit") or f.get("adv") or f.get("per") or "").lower()
     if word in _WEEKDAYS:
         return "set", f"XXXX-WXX-{_WEEKDAYS.index(word) + 1}", "day", "absolute"
+    if word in timex.MONTHS:  # "each July": every year's July
+        return "set", f"XXXX-{timex.MONTHS[word]:02d}", "month", "absolute"
     return "set", _SET_CODES[word], None, "absolute"

@@ -30,7 +30,7 @@ Tense = Literal["past", "future"]
 
 _FUTURE_WORDS = (
     r"will|won't|'ll|shall|would|going to|plans? to|planned|planning|scheduled|expected to|expects? to"
-    r"|due to|set to|slated|intends? to|upcoming|as (?:soon|early) as|(?:is|are) to|tomorrow"
+    r"|due to|set to|slated|intends? to|supposed to|upcoming|as (?:soon|early) as|(?:is|are) to|tomorrow"
 )
 _FUTURE = re.compile(rf"\b(?:{_FUTURE_WORDS})\b", re.I)
 _IRREGULAR_PAST = (
@@ -79,6 +79,14 @@ _NOT_PAST = frozenset(
         "bleed",
     }
 )
+# A participle after a form of "be" is a passive ("will be named", "is heard", "has been
+# delayed"): the auxiliary carries the tense, so the participle is no past marker of its own.
+_PASSIVE_BEFORE = re.compile(r"\b(?:is|are|am|be|been|being)\s+(?:\w+ly\s+)?$", re.I)
+# "unspecified", "undisclosed", "untouched": adjectives built on a participle, no verb at all.
+_NEGATED_PARTICIPLE = re.compile(r"un[a-z]+ed", re.I)
+# A future marker behind a past perfect or "previously" is a plan already past: "had been scheduled
+# to expire at midnight Friday", "as previously planned Saturday night".
+_PLAN_IN_THE_PAST = re.compile(r"\b(?:had(?:\s+been)?|previously|originally)\s+$", re.I)
 _REPORTING_BEFORE = re.compile(
     r"\b(said|says|announced|reported|told|stated|confirmed|added|predicted|disclosed)\s+(on\s+)?$", re.I
 )
@@ -123,8 +131,15 @@ def tense(body: str, start: int, end: int) -> Tense | None:
         if m.start() < end and m.end() > start:
             continue  # the expression's own words ("next Friday" decides itself)
         name: Tense = "future" if m.group("future") else "past"
-        if name == "past" and (m.group().lower() in _NOT_PAST or _FUTURE.match(body, _next_word(body, m.end()))):
-            continue  # "were planning to", "was expected to": the future marker decides
+        if name == "future" and _PLAN_IN_THE_PAST.search(body, max(left, m.start() - 20), m.start()):
+            name = "past"
+        if name == "past" and (
+            m.group().lower() in _NOT_PAST
+            or _FUTURE.match(body, _next_word(body, m.end()))
+            or _NEGATED_PARTICIPLE.fullmatch(m.group())
+            or _PASSIVE_BEFORE.search(body, max(left, m.start() - 20), m.start())
+        ):
+            continue  # "were planning to", "was expected to": the future marker decides; passives, adjectives
         # Words after the expression govern it less often than words before ("met Monday").
         distance = start - m.end() if m.end() <= start else 1.5 * (m.start() - end)
         if best is None or distance < best[0]:

@@ -29,12 +29,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from services.enricher import timex
+from shared.models import Grain, Resolution, TemporalType
 
 Fields = dict[str, str]  # what a rule's regular expression captured, by group name
 # (TIMEX3 type, value, grain, resolution); value None when the expression cannot be resolved.
-Resolved = tuple[str, str | None, str | None, str]
+Resolved = tuple[TemporalType, str | None, Grain | None, Resolution]
 
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 
@@ -66,15 +68,15 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         "set",
         re.compile(
             r"(?=[edwmhnyapEDWMHNY])(?:\b(?P<every>every|each)\s+(?P<unit>day|week|month|year|quarter|morning|night"
-            r"|evening|" + _WEEKDAY + r")\b|\b(?P<adv>daily|weekly|monthly|hourly|nightly|yearly)\b"
+            r"|evening|" + _WEEKDAY + r"|" + _MONTH + r")\b|\b(?P<adv>daily|weekly|monthly|hourly|nightly|yearly)\b"
             r"|(?:(?<=\d )|(?<=% )|(?<=times )|(?<=percent ))(?:a|per)\s+(?P<per>year|month|week|day)\b)"
         ),
     ),
     (
         "day_time",
         re.compile(
-            r"(?=[nmoNMO])\b(?P<word>noon|midday|midnight|overnight|mid-?afternoon|mid-?morning)\b"
-            r"(?:\s+(?:on\s+)?(?P<wd>" + _WEEKDAY + r"))?",
+            r"(?=[nmoNMO])\b(?P<word>noon|midday|midnight|overnight|mid[- ]?afternoon|mid[- ]?morning)\b"
+            r"(?:\s+(?:on\s+)?(?P<wd>" + _WEEKDAY + r")|\s+(?P<rday>yesterday|today|tomorrow)\b)?",
             re.I,
         ),
     ),
@@ -98,6 +100,37 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         ),
     ),
     ("ordinal_century", re.compile(r"(?=[tT\d])\b(?:the\s+)?(?P<n>1\d|2[01]|[1-9])(?:st|nd|rd|th)[- ]century\b", re.I)),
+    # Halves of a named year: "the first half of 1990", "the second half of last year", "the first two
+    # quarters of 1990" (H1). A bare "the first half" is left alone: in sports it is half of a match.
+    (
+        "half",
+        re.compile(
+            r"(?=[tfsl])\b(?:the\s+)?(?:(?P<ord>first|second|latter)[\s-]+half|(?P<two>first|last|final)\s+two\s+quarters)"
+            r"\s+of\s+(?:(?P<y>1[6-9]\d\d|20\d\d)\b|(?:fiscal\s+)?(?P<fy>1[6-9]\d\d|20\d\d)\b"
+            r"|(?P<rel>this|last|next|the)\s+(?:fiscal\s+|calendar\s+)?year\b)",
+            re.I,
+        ),
+    ),
+    # "by year end", "since year-end": the end of a year, after a word placing something relative
+    # to it ("year-end results" is a kind of figure, not a time the story places an event at).
+    (
+        "year_end",
+        re.compile(
+            r"(?=[bsauthnBSAUTHN])\b(?P<prep>by|since|at|around|until|till|through|toward|towards|near|before|after)\s+"
+            r"(?:the\s+)?(?P<edge>year[- ]end|year's end|year\u2019s end)\b(?![-\u2010\u2011]\w)",
+            re.I,
+        ),
+    ),
+    # "today is the eighth day of the siege", "it's the second day of the offensive": the story's day.
+    (
+        "story_day",
+        re.compile(
+            r"(?:(?<=\bis )|(?<='s )|(?<=\u2019s ))(?:the\s+)?(?P<ord>first|second|third|fourth|fifth|sixth|seventh"
+            r"|eighth|ninth|tenth|eleventh|twelfth|\d{1,3}(?:st|nd|rd|th))\s+(?:straight\s+|consecutive\s+)?day\b"
+            r"(?!\s+(?:of\s+)?(?:the\s+)?(?:month|week|year)\b)",
+            re.I,
+        ),
+    ),
 ]
 _VAGUE = re.compile(
     r"^(?:(?:the|recent|coming|past|the past|the last|the coming|the next|the early|the first|over the)\s+)?"
@@ -202,6 +235,7 @@ def resolve_anaphoric(f: Fields, ref: date | None, future: bool | None, seen: Me
     unit = f["unit"].lower()
     adj = " ".join((f.get("adj") or "").lower().split())
     det = f["det"].lower()
+    how: Resolution
     if unit == "period" and not adj:
         raise NotAnExpression("'the period' needs a word saying which")
     if unit == "year" and det == "the" and not adj and not f.get("pre") and "emon" in f:
@@ -282,10 +316,21 @@ def resolve_year_ago(f: Fields, ref: date | None, future: bool | None, seen: Men
     return "date", str(ref.year - 1), "year", "relative_to_publication"
 
 
+_OFFSET_GRAINS: dict[str, Grain] = {
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "year": "year",
+    "decade": "decade",
+    "century": "century",
+}
+
+
 def resolve_offset(f: Fields, ref: date | None, future: bool | None, seen: Mentions, n: int, unit: str) -> Resolved:
     """ "two days later", "a year earlier": the last mention shifted, in the mention's grain where it is coarser."""
     sign = 1 if f["dir"].lower() == "later" else -1
     months = {"month": 1, "year": 12, "decade": 120, "century": 1200}.get(unit)
+    how: Resolution
     if months and seen.quarter and unit != "month":
         y, m = timex.shift_months(seen.quarter[0], 3 * seen.quarter[1] - 2, sign * n * months)
         return "date", f"{y}-Q{timex.quarter_of(m)}", "quarter", "relative_to_mention"
@@ -295,7 +340,7 @@ def resolve_offset(f: Fields, ref: date | None, future: bool | None, seen: Menti
     if months and not seen.day and seen.year:
         return "date", str(seen.year + sign * n * months // 12), "year", "relative_to_mention"
     if day is None:
-        return "date", None, unit, "unresolved"
+        return "date", None, _OFFSET_GRAINS.get(unit), "unresolved"
     if unit in ("day", "week"):
         return "date", (day + timedelta(days=sign * n * (7 if unit == "week" else 1))).isoformat(), "day", how
     if unit == "month":
@@ -320,7 +365,10 @@ _DAY_TIMES = {
 
 def resolve_day_time(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
     """ "noon", "midnight Friday": the time on the named weekday, the day just mentioned, or publication."""
-    suffix = _DAY_TIMES[f["word"].lower()]
+    suffix = _DAY_TIMES[f["word"].lower().replace(" ", "-")]
+    if f.get("rday") and ref:  # "mid-afternoon yesterday"
+        day = ref + timedelta(days={"yesterday": -1, "today": 0, "tomorrow": 1}[f["rday"].lower()])
+        return "time", f"{day.isoformat()}{suffix}", "day", "relative_to_publication"
     if f.get("wd") and ref:
         day = (
             timex.weekday_after(ref, WEEKDAYS.index(f["wd"].lower()))
@@ -338,6 +386,34 @@ def resolve_day_time(f: Fields, ref: date | None, future: bool | None, seen: Men
 def resolve_future_ref(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     word = f["word"].lower()
     return "date", "PAST_REF" if word == "past" else "FUTURE_REF", None, "relative_to_publication"
+
+
+def resolve_half(f: Fields, ref: date | None, future: bool | None) -> Resolved:
+    """ "the first half of 1990" is TIMEX3 ``1990-H1``; "of last year" counts from publication."""
+    word = (f.get("ord") or f.get("two") or "").lower()
+    half = 1 if word == "first" else 2
+    # Grain "quarter": the finest grain the model has that a half is made of.
+    if year := f.get("y") or f.get("fy"):
+        return "date", f"{year}-H{half}", "quarter", "absolute"
+    if ref is None:
+        return "date", None, "quarter", "unresolved"
+    shift = {"last": -1, "next": 1}.get(f["rel"].lower(), 0)
+    return "date", f"{ref.year + shift}-H{half}", "quarter", "relative_to_publication"
+
+
+def resolve_year_end(f: Fields, ref: date | None, future: bool | None) -> Resolved:
+    """ "by year end" is the end of the story's year (TIMEX3 mod END); "since year-end" the one just over."""
+    if ref is None:
+        return "date", None, "year", "unresolved"
+    year = ref.year - 1 if f["prep"].lower() == "since" else ref.year
+    return "date", str(year), "year", "relative_to_publication"
+
+
+def resolve_story_day(f: Fields, ref: date | None, future: bool | None) -> Resolved:
+    """ "(today) is the eighth day of ...": counted to the story's own day, publication."""
+    if ref is None:
+        return "date", None, "day", "unresolved"
+    return "date", ref.isoformat(), "day", "relative_to_publication"
 
 
 def resolve_ordinal_century(f: Fields, ref: date | None, future: bool | None) -> Resolved:

@@ -1,12 +1,16 @@
 """Number and unit words of time expressions, as the date rules read them.
 
->>> number("twenty four"), number("1.5"), number("few")
-(24, 1.5, None)
+>>> number("twenty four"), number("1.5"), number("few"), number("two and a half")
+(24, 1.5, None, 2.5)
+>>> duration_value(2.5, "years"), duration_value(1.5, "minutes"), duration_value(1.5, "days")
+('P2Y6M', 'PT1M30S', 'P1DT12H')
 >>> duration_value(3, "days"), duration_value(None, "decades"), duration_value(2, "hours")
 ('P3D', 'PXDE', 'PT2H')
 """
 
 from __future__ import annotations
+
+from shared.models import Grain
 
 NUMBERS = {
     "a": 1,
@@ -40,7 +44,8 @@ NUMBERS = {
     "ninety": 90,
     "hundred": 100,
 }
-UNITS = {
+# Unit word -> (ISO 8601 duration letter, grain of a date counted in it).
+UNITS: dict[str, tuple[str, Grain]] = {
     "second": ("S", "second"),
     "minute": ("M", "minute"),
     "hour": ("H", "hour"),
@@ -53,8 +58,15 @@ UNITS = {
 }
 
 
+_HALF = (" and a half", " and one half", " 1/2", "\u00bd", "-and-a-half")
+
+
 def number(text: str) -> float | None:
-    text = text.lower()
+    text = " ".join(text.lower().split())
+    for half in _HALF:  # "2 1/2 years", "two and a half years", "a minute and a half"
+        if text.endswith(half) and text != half.strip():
+            whole = number(text[: -len(half)])
+            return None if whole is None else whole + 0.5
     if text in NUMBERS:
         return NUMBERS[text]
     tens, _, ones = text.replace("-", " ").partition(" ")
@@ -66,9 +78,23 @@ def number(text: str) -> float | None:
         return None
 
 
+# The unit a fraction is written in, and how many of it make one of the larger unit.
+_SMALLER = {"year": ("M", 12), "day": ("TH", 24), "hour": ("M", 60), "minute": ("S", 60)}
+
+
 def duration_value(n: float | None, unit: str) -> str:
     unit = unit.lower().rstrip("s").replace("centurie", "century")
     code, _ = UNITS[unit]
+    if n is not None and n != int(n) and (smaller := _SMALLER.get(unit)):
+        # TimeML writes a fraction in the next unit down: "2 1/2 years" is P2Y6M, "a minute and a half" PT1M30S.
+        next_code, per = smaller
+        rest = round((n - int(n)) * per)
+        whole = f"{int(n)}{code}" if int(n) else ""
+        return (
+            ("PT" if unit in ("second", "minute", "hour") else "P")
+            + whole
+            + (f"{rest}{next_code}" if next_code != "TH" else f"T{rest}H")
+        )
     if n is None:
         amount = "X"
     else:

@@ -62,7 +62,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         "year",
         re.compile(
             r"(?=[12emltTEML])(?:\b(?P<mod>[Ee]arly|[Mm]id|[Ll]ate|[Tt]he end of|[Tt]he start of|[Tt]he beginning of)[- ])?"
-            rf"\b(?P<y>{YEAR})\b(?![-\u2013/]\d)(?!\s?%)"
+            rf"\b(?P<y>{YEAR})\b(?![-\u2013/]\d)(?!\s?%)(?!\.\d)"
         ),
     ),
     (
@@ -78,6 +78,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             r"(?=[A-Za-z])\b(?:(?P<rel>last|next|this|early|late|mid|in|since|until|by|from|before|after|through"
             r"|during|of)[- ])?"
             rf"(?P<mon>{MONTH_FULL})\b(?!\s+\d)"
+            r"(?:,?\s+(?:of\s+)?(?P<yrel>last|this|next)\s+year\b(?!'s))?"
         ),
     ),
     (
@@ -96,7 +97,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             rf"(?:(?P<y3>{YEAR})\s+|(?P<yadj>year-ago|year-earlier|next year's|last year's|this year's)\s+)?"
             r"(?:fiscal\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|final|previous|current)"
             r"[\s-]+(?:fiscal\s+)?quarter(?!s)"
-            rf"(?:\s+of\s+(?P<y>{YEAR}))?\b|\bQ(?P<q>[1-4])\s+(?P<y2>{YEAR})\b)",
+            rf"(?:\s+of\s+(?:(?P<y>{YEAR})|(?:the\s+)?(?P<yrel>last|this|next)\s+year(?!'s)))?\b"
+            rf"|\bQ(?P<q>[1-4])\s+(?P<y2>{YEAR})\b)",
             re.I,
         ),
     ),
@@ -152,7 +154,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     (
         "reference",
         re.compile(
-            r"(?=[mncrMNCR])\b(?:(?P<more>more|most)\s+)?(?P<word>now|currently|recently)\b(?![-\u2010\u2011]\w)", re.I
+            r"(?=[mncrtMNCRT])\b(?:(?P<more>more|most)\s+)?(?P<word>now|currently|recently|these days)\b"
+            r"(?![-\u2010\u2011]\w)",
+            re.I,
         ),
     ),
 ]

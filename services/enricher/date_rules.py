@@ -82,9 +82,8 @@ def _r_month_year(f: Fields, ref: date | None, future: bool | None) -> Resolved:
 
 
 def _r_year_range(f: Fields, ref: date | None, future: bool | None) -> Resolved:
-    y1 = int(f["y"])
-    y2 = f["y2"]
-    y2 = int(y2) if len(y2) == 4 else (y1 // 100) * 100 + int(y2)
+    y1, second = int(f["y"]), f["y2"]
+    y2 = int(second) if len(second) == 4 else (y1 // 100) * 100 + int(second)
     if y2 <= y1:
         raise ValueError("not a range")
     return "date", f"{y1}/{y2}", "year", "absolute"
@@ -109,6 +108,9 @@ def _r_month(f: Fields, ref: date | None, future: bool | None) -> Resolved:
         return "date", None, "month", "unresolved"
     month = _MONTHS[f["mon"].lower()]
     rel = (f.get("rel") or "").lower()
+    if yrel := f.get("yrel"):  # "June last year", "March of next year"
+        year = ref.year + _YEAR_STEPS[yrel.lower()]
+        return "date", f"{year:04d}-{month:02d}", "month", "relative_to_publication"
     if rel == "next":
         year = ref.year if month > ref.month else ref.year + 1
     elif rel == "last":
@@ -116,7 +118,7 @@ def _r_month(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     elif rel == "this":
         year = ref.year
     else:
-        if future is None and rel in ("by", "until", "through"):
+        if rel in ("by", "until", "through"):
             future = True  # a deadline with no verb saying otherwise ("$5 billion due by February")
         year = timex.month_anchor(ref, month, bool(future) and rel not in ("since", "last"))
     return "date", f"{year:04d}-{month:02d}", "month", "relative_to_publication"
@@ -129,7 +131,7 @@ def _r_season(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     if ref is None:
         return "date", None, "season", "unresolved"
     rel = (f.get("rel") or "").lower()
-    modifier = rel if rel in ("last", "past", "next", "coming", "this") else ("next" if future else "last")
+    modifier: str | None = rel if rel in ("last", "past", "next", "coming", "this") else ("next" if future else "last")
     if rel in ("in", "the", "early", "late") and not future:
         modifier = None if _season_current(ref, code) else "last"
     return "date", f"{timex.season_year(ref, code, modifier)}-{code}", "season", "relative_to_publication"
@@ -140,6 +142,7 @@ def _season_current(ref: date, code: str) -> bool:
     return first <= ref <= last
 
 
+_YEAR_STEPS = {"last": -1, "this": 0, "next": 1}
 _YEAR_WORDS = {"year-ago": -1, "year-earlier": -1, "last year's": -1, "this year's": 0, "next year's": 1}
 
 
@@ -152,6 +155,13 @@ def _r_quarter(f: Fields, ref: date | None, future: bool | None) -> Resolved:
             return "date", f"{f.get('y') or f['y3']}-Q{_ORDINALS[word]}", "quarter", "absolute"
         if (ended := date_kinds.ended_quarter(f, ref)) and ended[1] == _ORDINALS[word]:
             return "date", f"{ended[0]}-Q{ended[1]}", "quarter", "relative_to_publication"
+        if ref is not None and "yrel" in f:  # "the first quarter of last year"
+            return (
+                "date",
+                f"{ref.year + _YEAR_STEPS[f['yrel'].lower()]}-Q{_ORDINALS[word]}",
+                "quarter",
+                "relative_to_publication",
+            )
         if ref is not None and "yadj" in f:  # "the year-ago third quarter", "next year's first quarter"
             year = ref.year + _YEAR_WORDS[f["yadj"].lower()]
             return "date", f"{year}-Q{_ORDINALS[word]}", "quarter", "relative_to_publication"
@@ -220,6 +230,9 @@ def _r_ago(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     grain = UNITS[unit][1]
     if n is None:  # "several years ago", "a few weeks ago": some time before, no calendar value
         return "date", "PAST_REF", None, "relative_to_publication"
+    if ref is not None and n != int(n) and unit == "year":  # "two and a half years ago": that month
+        y, m = timex.shift_months(ref.year, ref.month, -round(n * 12))
+        return "date", f"{y:04d}-{m:02d}", "month", "relative_to_publication"
     if ref is None or n != int(n):
         return "date", None, grain, "unresolved"
     n = int(n)
@@ -276,12 +289,12 @@ def _r_clock(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     return "time", f"XXXX-XX-XXT{hour:02d}:{minute:02d}", "minute", "unresolved"
 
 
-_REFERENCES = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "recently": "PAST_REF"}
+_REFERENCES = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "these days": "PRESENT_REF", "recently": "PAST_REF"}
 
 
 def _r_reference(f: Fields, ref: date | None, future: bool | None) -> Resolved:
     """ "now", "currently", "recently": TimeML's PRESENT_REF / PAST_REF (no calendar range)."""
-    return "date", _REFERENCES[f["word"].lower()], None, "relative_to_publication"
+    return "date", _REFERENCES[" ".join(f["word"].lower().split())], None, "relative_to_publication"
 
 
 def _r_ner(f: Fields, ref: date | None, future: bool | None) -> Resolved:
@@ -341,12 +354,15 @@ def _r_ago_in_story(f: Fields, ref: date | None, future: bool | None, seen: Ment
 def _r_clock_on_day(f: Fields, ref: date | None, future: bool | None, seen: Mentions) -> Resolved:
     """ "10:35 a.m.": on the day just mentioned (same sentence, close by), else the story's day."""
     type_, value, grain, resolution = _r_clock(f, ref, future)
+    if value is None:  # never: a clock time is always XXXX-XX-XXThh:mm; this keeps the types honest
+        return type_, value, grain, resolution
     if ref is not None and ("cwd" in f or "cmon" in f):  # "9 a.m. Tuesday", "5 p.m. EST, Nov. 9"
         if "cwd" in f:
             _, day, _, how = _r_weekday({"wd": f["cwd"]}, ref, future)
         else:
             _, day, _, how = _r_month_day({"mon": f["cmon"], "d": f["cday"]}, ref, future)
-        return type_, day + value[10:], grain, how
+        if day is not None:
+            return type_, day + value[10:], grain, how
     if seen.day and 0 <= seen.cursor - seen.day_end <= 15:  # "Tuesday at 9 a.m.", "June 5, 10:35 a.m."
         return type_, seen.day.isoformat() + value[10:], grain, "relative_to_mention"
     if ref is None:
@@ -362,6 +378,9 @@ RESOLVERS.update(
         "future_ref": date_kinds.resolve_future_ref,
         "ordinal_century": date_kinds.resolve_ordinal_century,
         "spelled_year": date_kinds.resolve_spelled_year,
+        "year_end": date_kinds.resolve_year_end,
+        "half": date_kinds.resolve_half,
+        "story_day": date_kinds.resolve_story_day,
     }
 )
 # Kinds anchored on what the story mentioned before them: called with the ``Mentions`` so far.

@@ -46,7 +46,7 @@ _ANCHOR_WORDS = {
     "unit_edge": ("year", "month", "week"),
     "relative_unit": ("week", "month", "year", "quarter", "decade", "centur"),
     "duration": ("second", "minute", "hour", "day", "week", "month", "year", "decade", "centur"),  # _UNIT_WORD
-    "reference": ("now", "currently", "recently"),
+    "reference": ("now", "currently", "recently", "these days"),
     # The kinds of ``date_kinds``.
     "anaphoric": (
         "year",
@@ -80,11 +80,15 @@ _ANCHOR_WORDS = {
         "halloween",
         "black monday",
     ),
-    "set": ("day", "week", "month", "year", "quarter", "morning", "night", "evening", "daily", "hourly"),
+    "set": ("day", "week", "month", "year", "quarter", "morning", "night", "evening", "daily", "hourly")
+    + ("each ", "every "),
     "day_time": ("noon", "midday", "midnight", "overnight", "afternoon", "morning"),
     "future_ref": ("future", "term", "past"),
     "ordinal_century": ("centur",),
     "spelled_year": ("nineteen", "thousand"),
+    "year_end": ("year",),
+    "half": ("half", "two quarters"),
+    "story_day": ("day",),
 }
 _EVERY_ANCHOR_WORD = frozenset(word for words in _ANCHOR_WORDS.values() for word in words)
 _WORD_ANCHOR_ANY_CASE = {kind: re.compile("|".join(words), re.I) for kind, words in _ANCHOR_WORDS.items()}

@@ -35,8 +35,11 @@ Resolution rules (reference = publication date, or the story's last mention of a
   (``relative_to_mention``; ``date_kinds``), else on publication;
 * "now", "currently" are TimeML's PRESENT_REF, "recently" PAST_REF, "the
   future" FUTURE_REF: no calendar days, so they feed no date filter;
-* "early 2020", "mid-2011", "late last year", "the end of the month" keep the
-  whole period as value and range, with the part meant as TIMEX3 ``mod``;
+* "early 2020", "mid-2011", "late last year", "the end of the month", "by year
+  end" keep the whole period as value and range, with the part meant as TIMEX3 ``mod``;
+* a period with its year offset is one expression ("June last year", "the first
+  quarter of last year", "the second half of 1990": ``1990-H2``); a deadline
+  month ("by February") is the coming one;
 * ages ("a 6-year-old") are no temporal expression; every resolution carries a
   ``confidence`` (``date_rules.confidence``).
 Without a reference date, relative expressions are kept with value None and
@@ -58,15 +61,21 @@ from services.enricher.date_kinds import Mentions
 from services.enricher.date_patterns import MONTH_ANY, NUM, PATTERNS, UNIT, WEEKDAY, YEAR_CONTEXT
 from services.enricher.date_rules import ANAPHORIC, RESOLVERS, NotAnExpression
 from services.enricher.date_windows import anchor_windows, matches
-from shared.models import TemporalExpression
+from shared.models import Modifier, TemporalExpression
 
 # Durations and "... ago" are found from their unit word backwards: unit words
 # are rare, so this costs one cheap pass instead of trying every number word at
 # every word start.
 # An age ("a 6-year-old boy", "52 years old") is no time the story talks about: TimeML leaves it out.
-_UNIT_WORD = re.compile(rf"[- ]({UNIT})(?:[- ]long|(?P<old>[- ]old))?\b(\s+(?:ago|later|earlier)\b)?", re.I)
+_UNIT_WORD = re.compile(
+    rf"[- ](?P<unit>{UNIT})(?P<half>\s+and\s+a\s+half)?(?:[- ]long|(?P<old>[- ]old))?\b"
+    r"(?P<dir>(?:\s+or\s+so)?\s+(?:ago|later|earlier)\b)?",
+    re.I,
+)
 _AGE = re.compile(r"(?:year|month|week|day)s?[- ]old\b", re.I)
-_AMOUNT_BEFORE = re.compile(rf"\b({NUM}|several|a few|few|many|a couple of)$", re.I)
+_AMOUNT_BEFORE = re.compile(
+    rf"\b({NUM}(?:\s+1/2|\s*\u00bd|[- ]and[- ]a[- ]half)?|several|a few|few|many|a couple of)$", re.I
+)
 _LEADING_PREPOSITION = re.compile(r"(?:in|on|since|until|by|from|before|after|through|during|of)\s+", re.I)
 # A sentence ends at . ! ? (possibly inside a closing quote) before a space or a
 # new quote, or at a line break; scraped text often glues sentences ('media."It').
@@ -233,9 +242,10 @@ def _durations(body: str, windows: list[tuple[int, int]] | None = None) -> list[
     for m in matches(_UNIT_WORD, body, windows):
         amount = _AMOUNT_BEFORE.search(body, max(0, m.start() - 20), m.start())
         if amount and not m["old"]:
-            word = (m.group(3) or "").strip().lower()
+            word = (m["dir"] or " ").split()[-1].lower() if m["dir"] else ""  # "a week or so ago": ago
             kind = {"": "duration", "ago": "ago"}.get(word, "offset")
-            out.append((amount.start(), m.end(), kind, {"n": amount.group(1), "unit": m.group(1), "dir": word}))
+            n = amount.group(1) + (" and a half" if m["half"] else "")  # "a minute and a half"
+            out.append((amount.start(), m.end(), kind, {"n": n, "unit": m["unit"], "dir": word}))
     return out
 
 
@@ -254,7 +264,7 @@ def _plausible_year(body: str, m: re.Match) -> bool:
 
 # Words marking the part of a period meant -> TIMEX3 mod ("early 2020", "mid-March",
 # "late last year", "the end of the month"); "the rest of" has no TIMEX3 mod.
-_MODIFIERS = {
+_MODIFIERS: dict[str, Modifier] = {
     "early": "START",
     "start": "START",
     "beginning": "START",
@@ -265,10 +275,13 @@ _MODIFIERS = {
     "late": "END",
     "end": "END",
     "the end of": "END",
+    "year end": "END",
+    "year's end": "END",
+    "year\u2019s end": "END",
 }
 
 
-def modifier(fields: dict) -> str | None:
+def modifier(fields: dict) -> Modifier | None:
     """TIMEX3 mod of a recognised expression, from the rule's captured words.
 
     >>> modifier({"mod": "mid-", "y": "2011"}), modifier({"rel": "last", "mon": "March"})

@@ -139,6 +139,7 @@ _YEAR = re.compile(r"^(\d{4})$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})(-WE)?$")
 _SEASON = re.compile(r"^(\d{4})-(SP|SU|FA|WI)$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_HALF = re.compile(r"^(\d{4})-H([12])$")
 _DECADE = re.compile(r"^(\d{3})$")
 _CENTURY = re.compile(r"^(\d{2})$")
 _RANGE = re.compile(r"^(\d{4})/(\d{4})$")
@@ -170,6 +171,9 @@ def value_range(value: str | None) -> tuple[date | None, date | None]:
     if m := _QUARTER.match(value):
         y, q = int(m[1]), int(m[2])
         return date(y, 3 * q - 2, 1), month_end(y, 3 * q)
+    if m := _HALF.match(value):
+        y, h = int(m[1]), int(m[2])
+        return date(y, 6 * h - 5, 1), month_end(y, 6 * h)
     if m := _DECADE.match(value):
         y = int(m[1]) * 10
         return date(y, 1, 1), date(y + 9, 12, 31)
