@@ -47,5 +47,7 @@ class ApiState:
         self.celery.close()
 
 
-def api_state(request: Request) -> ApiState:
+async def api_state(request: Request) -> ApiState:
+    # async on purpose: FastAPI runs a plain-def dependency in its threadpool, one hop to a worker
+    # thread and back per request (on a busy machine, a wait to be scheduled twice) to read a field.
     return request.app.state.newsflow
