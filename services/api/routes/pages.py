@@ -22,10 +22,9 @@ from fastapi.responses import JSONResponse
 from services.api.auth import require_token
 from services.api.models import FileOutcome, MultipartAccepted, PageAccepted, PageStatus, Problem
 from services.api.state import ApiState, api_state
-from services.api.uploads import UploadError, read_body, read_multipart
+from services.api.uploads import SpooledBlob, UploadError, read_body, read_multipart
 from services.ingest.ingestor import Ingestor
 from shared.errors import LimitExceededError
-from shared.raw_store import IncomingBlob
 
 from .responses import COMMON
 
@@ -67,7 +66,7 @@ async def _check_backlog(state: ApiState) -> None:
         )  # fmt: skip
 
 
-def _accept(state: ApiState, blob: IncomingBlob, filename: str, fetched_at, url) -> dict:
+def _accept(state: ApiState, blob: SpooledBlob, filename: str, fetched_at, url) -> dict:
     stored = blob.commit()
     result = Ingestor(state.runtime, state.celery).accept_stored(stored, filename, fetched_at=fetched_at, url=url)
     return {
