@@ -74,7 +74,11 @@ class SpooledBlob:
         return self._file
 
     def commit(self) -> StoredBlob:
-        return self._spilled().commit()
+        stored = self._spilled().commit()
+        # Moved under its raw id (or dropped as a duplicate): nothing is left for ``discard`` to
+        # remove, so the route's ``discard`` on the event loop makes no file system call.
+        self._file = None
+        return stored
 
     def discard(self) -> None:
         self._buffer = bytearray()
