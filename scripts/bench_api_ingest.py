@@ -53,9 +53,13 @@ def _pages(n: int, tag: str) -> list[bytes]:
 
 
 def _start_api(env: dict[str, str], port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "services.api.serve", "--port", str(port)], cwd=ROOT,
-                            env={**os.environ, **env, "NEWSFLOW_API_TOKENS": TOKEN},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "services.api.serve", "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, **env, "NEWSFLOW_API_TOKENS": TOKEN},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -74,8 +78,9 @@ def _post_all(port: int, pages: list[bytes], clients: int, server: subprocess.Po
     queue = list(enumerate(pages))
 
     def client() -> None:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {TOKEN}"},
-                          timeout=30) as http:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30
+        ) as http:
             while True:
                 with lock:
                     if not queue:
@@ -111,12 +116,20 @@ def _post_all(port: int, pages: list[bytes], clients: int, server: subprocess.Po
 
 
 def _cpu_s(proc: subprocess.Popen | None) -> float:
+    """CPU seconds of the server and its worker processes (NEWSFLOW_API_WORKERS) so far."""
     if proc is None:
         return 0.0
     import psutil
 
-    times = psutil.Process(proc.pid).cpu_times()
-    return times.user + times.system
+    server = psutil.Process(proc.pid)
+    total = 0.0
+    for each in (server, *server.children(recursive=True)):
+        try:
+            times = each.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def _baseline(settings: Settings, pages: list[bytes]) -> dict:
@@ -129,8 +142,13 @@ def _baseline(settings: Settings, pages: list[bytes]) -> dict:
     for i, body in enumerate(pages):
         ingestor.ingest_bytes(body, f"baseline-{i}.txt")
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-    return {"pages": len(pages), "seconds": round(wall, 2), "pages_per_s": round(len(pages) / wall, 1),
-            "mean_ms": round(wall / len(pages) * 1000, 2), "cpu_ms_per_page": round(cpu / len(pages) * 1000, 2)}
+    return {
+        "pages": len(pages),
+        "seconds": round(wall, 2),
+        "pages_per_s": round(len(pages) / wall, 1),
+        "mean_ms": round(wall / len(pages) * 1000, 2),
+        "cpu_ms_per_page": round(cpu / len(pages) * 1000, 2),
+    }
 
 
 def _cleanup(settings: Settings) -> None:
@@ -143,7 +161,7 @@ def _cleanup(settings: Settings) -> None:
     prefix = settings.key_prefix
     keys = [*client.scan_iter(match=f"{prefix}*", count=1000), *client.scan_iter(match=f"_kombu.binding.{prefix}*")]
     for start in range(0, len(keys), 1000):
-        client.delete(*keys[start:start + 1000])
+        client.delete(*keys[start : start + 1000])
     delete_by_prefix(Elasticsearch(settings.elasticsearch_url), prefix)
 
 
@@ -156,11 +174,16 @@ def main() -> int:
     args = parser.parse_args()
 
     report: dict = {}
+    load_at_start = round(os.getloadavg()[0], 2)
     with tempfile.TemporaryDirectory(prefix="newsflow-bench-api-") as workdir:
         prefix = "bapi" + uuid.uuid4().hex[:8]
         # A high-water mark above the run's size: this measures acceptance, not back-pressure.
-        settings, env = isolated_pipeline(Settings(), prefix, Path(workdir) / "runtime",
-                                          NEWSFLOW_API_PARSE_QUEUE_HIGH_WATER=str(10 * args.pages + 1000))
+        settings, env = isolated_pipeline(
+            Settings(),
+            prefix,
+            Path(workdir) / "runtime",
+            NEWSFLOW_API_PARSE_QUEUE_HIGH_WATER=str(10 * args.pages + 1000),
+        )
         port = _free_port()
         api = _start_api(env, port)
         stack = LocalStack(settings, child_env=env)
@@ -178,19 +201,28 @@ def main() -> int:
             for name in ("parser", "enricher", "indexer"):
                 stack.managed(name).stop()
             _cleanup(settings)
-    report["machine"] = {"cpus": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 2)}
+    report["machine"] = {
+        "cpus": os.cpu_count(),
+        "load_avg_1m_at_start": load_at_start,
+        "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
+        "api_workers": settings.api_workers,
+    }
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
     base = report["baseline_in_process"]
-    print(f"baseline (Ingestor.ingest_bytes, one process, no HTTP): {base['pages_per_s']} pages/s, "
-          f"{base['mean_ms']} ms a page, {base['cpu_ms_per_page']} ms CPU a page")
+    print(
+        f"baseline (Ingestor.ingest_bytes, one process, no HTTP): {base['pages_per_s']} pages/s, "
+        f"{base['mean_ms']} ms a page, {base['cpu_ms_per_page']} ms CPU a page"
+    )
     for run in ("workers_stopped", "workers_running"):
         if run in report:
             r = report[run]
-            print(f"POST /v1/pages, {r['clients']} clients, {run.replace('_', ' ')}: {r['pages_per_s']} pages/s, "
-                  f"p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, max {r['max_ms']} ms, non-202: {r['errors'] or 0}, "
-                  f"server CPU {r['server_cpu_ms_per_page']} ms a page")
+            print(
+                f"POST /v1/pages, {r['clients']} clients, {run.replace('_', ' ')}: {r['pages_per_s']} pages/s, "
+                f"p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, max {r['max_ms']} ms, non-202: {r['errors'] or 0}, "
+                f"server CPU {r['server_cpu_ms_per_page']} ms a page"
+            )
     print(f"target: >= 100 pages/s and p99 <= 100 ms with workers stopped; machine: {report['machine']}")
     return 0
 

@@ -116,6 +116,8 @@ class Settings(BaseSettings):
     # Back-pressure: POST /v1/pages answers 429 while the parse queue holds more than this.
     api_parse_queue_high_water: int = Field(default=10_000, ge=0)
     api_retry_after_s: int = Field(default=5, ge=1)
+    # API processes sharing the port: one is bound to one core (services/api/serve.py).
+    api_workers: int = Field(default=2, ge=1)
 
     # Enrichment.
     dedup_ttl_days: float = Field(

@@ -28,6 +28,15 @@ SKIPS_SHOWN = 5
 TERMINAL_STATES = frozenset({"indexed", "failed", "partial"})
 ARTICLE_SETS = ("expected", "enriched", "indexed", "failed")
 
+# A new raw id joins ``files``; only then is its record written, cleanly (a replayed file
+# starts with a fresh one). KEYS: files, file:{raw_id}; ARGV: score, raw_id, field, value, ...
+_REGISTER = """
+if redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('DEL', KEYS[2])
+redis.call('HSET', KEYS[2], unpack(ARGV, 3))
+return 1
+"""
+
 
 @dataclass(frozen=True)
 class FileStatus:
@@ -107,6 +116,7 @@ class StatusStore:
     def __init__(self, client: redis.Redis, prefix: str):
         self.r = client
         self.prefix = prefix
+        self._register = client.register_script(_REGISTER)
 
     def _key(self, *parts: str) -> str:
         return ":".join((self.prefix, *parts))
@@ -115,24 +125,23 @@ class StatusStore:
         return utc_now().isoformat()
 
     def register(self, ref: RawPageRef) -> bool:
-        """Record a new file. False when this raw id was already received (same bytes)."""
-        added = self.r.zadd(self._key("files"), {ref.raw_id: ref.received_at.timestamp()}, nx=True)
-        if not added:
-            return False
-        pipe = self.r.pipeline()
-        pipe.delete(self._key("file", ref.raw_id))  # a replayed file starts with a clean record
-        pipe.hset(
-            self._key("file", ref.raw_id),
-            mapping={
-                "filename": ref.filename,
-                "state": "received",
-                "received_at": ref.received_at.isoformat(),
-                "updated_at": self._now(),
-                "ref": ref.model_dump_json(),
-            },
+        """Record a new file. False when this raw id was already received (same bytes).
+
+        One round trip (a script): ingest waits for it on every page, and the HTTP API's latency
+        is mostly such waits."""
+        mapping = {
+            "filename": ref.filename,
+            "state": "received",
+            "received_at": ref.received_at.isoformat(),
+            "updated_at": self._now(),
+            "ref": ref.model_dump_json(),
+        }
+        fields = [item for pair in mapping.items() for item in pair]
+        added = self._register(
+            keys=[self._key("files"), self._key("file", ref.raw_id)],
+            args=[ref.received_at.timestamp(), ref.raw_id, *fields],
         )
-        pipe.execute()
-        return True
+        return bool(added)
 
     def ref(self, raw_id: str) -> RawPageRef | None:
         """The claim check the file was first sent with (for reprocess and replay)."""

@@ -59,6 +59,9 @@ def create_app(settings: Settings, routers: Iterable[APIRouter] = ()) -> FastAPI
     app = FastAPI(
         title="newsflow API", version="1", description=DESCRIPTION, lifespan=lifespan,
         openapi_url=None, docs_url=None, redoc_url=None,  # served offline by services/api/docs.py
+        # newsflow reports through Prometheus (/metrics), not OpenTelemetry; left on, FastAPI looks
+        # for an OpenTelemetry provider on every request (3% of a page's CPU).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )  # fmt: skip
     app.state.newsflow = state
     app.state.api_tokens = load_tokens(settings)

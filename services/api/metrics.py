@@ -8,15 +8,19 @@
   ``newsflow_api_request_seconds{route}``. ``route`` is the route's template
   (``/v1/pages/{raw_id}``), never the raw path, so labels stay few.
 
-Each app has its own registry (tests build many apps in one process).
+Each app has its own registry (tests build many apps in one process). When the
+API runs in several processes (``NEWSFLOW_API_WORKERS``, services/api/serve.py)
+``PROMETHEUS_MULTIPROC_DIR`` is set: each process writes its request counts to
+a file there, and a scrape adds up every process's (``MultiProcessCollector``).
 """
 
 from __future__ import annotations
 
+import os
 import time
 
 import redis
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, multiprocess
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 
 from shared.queues import STAGES, queue_name
@@ -80,6 +84,10 @@ class ApiMetrics:
             "newsflow_api_request_seconds", "API request time by route", ["route"], registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0),
         )  # fmt: skip
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            # The counters above count this process's requests only: scrape every process's files.
+            self.registry = CollectorRegistry(auto_describe=False)
+            multiprocess.MultiProcessCollector(self.registry)
         self.registry.register(PipelineCollector(runtime))
 
 

@@ -22,11 +22,9 @@ from fastapi.responses import JSONResponse
 from services.api.auth import require_token
 from services.api.models import FileOutcome, MultipartAccepted, PageAccepted, PageStatus, Problem
 from services.api.state import ApiState, api_state
-from services.api.uploads import UploadError, read_body, read_multipart
+from services.api.uploads import SpooledBlob, UploadError, read_body, read_multipart
 from services.ingest.ingestor import Ingestor
 from shared.errors import LimitExceededError
-from shared.queues import queue_name
-from shared.raw_store import IncomingBlob
 
 from .responses import COMMON
 
@@ -53,9 +51,14 @@ def _too_large(limit: int) -> HTTPException:
     return HTTPException(413, detail=f"the page is over the limit of {limit} bytes (NEWSFLOW_MAX_RAW_BYTES)")
 
 
-def _check_backlog(state: ApiState) -> None:
-    """429 while the parser is this far behind; a Redis that cannot answer is a 503 (by the app's handler)."""
-    depth = int(state.runtime.redis.llen(queue_name(state.settings, "parse")))
+async def _check_backlog(state: ApiState) -> None:
+    """429 while the parser is this far behind; a Redis that cannot answer is a 503 (by the app's handler).
+
+    A depth read moments ago under the mark is reused (services/api/backlog.py), so most pages skip
+    the Redis round trip and the hop to a worker thread it needs."""
+    depth = state.backlog.cached()
+    if depth is None:
+        depth = await run_in_threadpool(state.backlog.read)
     if depth > state.settings.api_parse_queue_high_water:
         raise HTTPException(
             429, detail=f"the parse queue holds {depth} pages; try again later",
@@ -63,7 +66,7 @@ def _check_backlog(state: ApiState) -> None:
         )  # fmt: skip
 
 
-def _accept(state: ApiState, blob: IncomingBlob, filename: str, fetched_at, url) -> dict:
+def _accept(state: ApiState, blob: SpooledBlob, filename: str, fetched_at, url) -> dict:
     stored = blob.commit()
     result = Ingestor(state.runtime, state.celery).accept_stored(stored, filename, fetched_at=fetched_at, url=url)
     return {
@@ -90,7 +93,7 @@ async def post_page(
     as ``multipart/form-data`` (one answer per file)."""
     settings = state.settings
     limit = settings.max_raw_bytes
-    await run_in_threadpool(_check_backlog, state)
+    await _check_backlog(state)
     content_type = request.headers.get("content-type", "")
     multipart = content_type.lower().startswith("multipart/form-data")
     declared = request.headers.get("content-length")

@@ -37,7 +37,9 @@ def _free_port() -> int:
 def server(isolated, redis_client, es):
     settings, env = isolated
     port = _free_port()
-    env = {**os.environ, **env, "NEWSFLOW_API_TOKENS": TOKEN, "NEWSFLOW_MAX_RAW_BYTES": str(LIMIT * 16)}
+    # One worker process: the memory measured is that of the process that reads the body.
+    env = {**os.environ, **env, "NEWSFLOW_API_TOKENS": TOKEN, "NEWSFLOW_MAX_RAW_BYTES": str(LIMIT * 16),
+           "NEWSFLOW_API_WORKERS": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "services.api.serve", "--port", str(port)], env=env,
                             cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
