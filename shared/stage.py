@@ -30,6 +30,7 @@ from shared.logs import log_context
 from shared.process_limits import MEMORY_REASON
 from shared.queues import TASK_NAMES
 from shared.runtime import Runtime
+from shared.stage_kills import killed_task_request
 from shared.stage_timings import StageTimings
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ def stage_task(
             max_retries=None,
             soft_time_limit=limit_s,
             time_limit=limit_s + grace_s if limit_s else None,
-            Request=_dead_letter_on_hard_limit(runtime, stage),
+            Request=killed_task_request(runtime, stage, _dead_letter),  # shared/stage_kills.py
             shared=False,
         )
         def task(self, payload):
@@ -122,54 +123,6 @@ def stage_task(
         return task
 
     return decorator
-
-
-def hard_limit_reason(stage: str) -> str:
-    """The dead letter's sentence for a task its worker killed at the hard time limit.
-
-    >>> "NEWSFLOW_PARSE_TIME_LIMIT_S" in hard_limit_reason("parse")
-    True
-    """
-    return (
-        f"Processing was stopped at the hard time limit (NEWSFLOW_{stage.upper()}_TIME_LIMIT_S plus "
-        "NEWSFLOW_HARD_TIME_LIMIT_GRACE_S) without finishing; the input is too large or too complex."
-    )
-
-
-def _dead_letter_on_hard_limit(runtime: Callable[[], Runtime], stage: str) -> type:
-    """A Celery request class that dead-letters a message whose task hit the hard time limit.
-
-    The soft limit is an exception inside the task, which ``stage_task`` settles like any
-    other. But code that never returns to the interpreter (a C extension stuck on one input)
-    never sees it: 30 s later the pool kills the process, and Celery, told not to acknowledge
-    failures (``shared.queues``), puts the message back, where it kills the next process too,
-    for ever. This runs in the worker's main process when that happens: it records the dead
-    letter (raw bytes kept, so ``dlq replay`` can try again after a fix) and acknowledges the
-    message. If the dead letter cannot be written (Redis is down), the message goes back as
-    before: it is never dropped without a record.
-    """
-    from celery.exceptions import TimeLimitExceeded
-    from celery.worker.request import Request
-
-    class DeadLetterOnHardLimit(Request):
-        def on_failure(self, exc_info, send_failed_event=True, return_ok=False):
-            exc = getattr(exc_info.exception, "exc", exc_info.exception)  # ExceptionWithTraceback wraps it
-            if isinstance(exc, TimeLimitExceeded) and not self.acknowledged:
-                payload = self.args[0] if self.args else None
-                retries = int(self.request_dict.get("retries") or 0)
-                reason = hard_limit_reason(stage)
-                raw_id, _, filename = _identity(payload)
-                with log_context(stage=stage, raw_id=raw_id, file=filename, task_id=self.id):
-                    try:
-                        _dead_letter(runtime(), stage, exc, reason, payload, retries + 1)
-                    except Exception:  # noqa: BLE001 - Redis is down: let Celery put the message back
-                        log.exception("could not dead-letter a task killed at its hard time limit; it is requeued")
-                    else:
-                        self.acknowledge()
-                        log.warning("dead-lettered %s (%s): %s", filename or "a message", (raw_id or "?")[:12], reason)
-            super().on_failure(exc_info, send_failed_event=send_failed_event, return_ok=return_ok)
-
-    return DeadLetterOnHardLimit
 
 
 def _time_limit_s(runtime: Callable[[], Runtime], stage: str) -> float | None:

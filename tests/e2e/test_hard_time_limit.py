@@ -1,11 +1,13 @@
-"""A parse killed at its hard time limit is a dead letter with the reason, not a message redelivered for ever.
+"""A message that kills its pool process is a dead letter with the reason, not redelivered for ever.
 
 The soft time limit is an exception inside the task; code stuck in a C extension never
-sees it, and 30 s later the pool kills the process. Celery then puts the message back
-(failures are not acknowledged, ``shared.queues``), so the next process takes it and is
-killed too. Here a real parser worker (``shared.worker.run_worker`` on the stage runner of
-``shared.stage``) runs a parse task that blocks the soft limit's signal and sleeps, standing
-in for such a parse; the file must end failed, once, with its raw bytes kept.
+sees it, and the pool kills the process at the hard limit. A crash in a C extension kills
+it outright. Celery then puts the message back (failures are not acknowledged,
+``shared.queues``), so the next process takes it and dies too. Here a real parser worker
+(``shared.worker.run_worker`` on the stage runner of ``shared.stage``) runs a parse task
+that stands in for such a parse: it blocks the soft limit's signal and sleeps, or kills its
+own process. The file must end failed, once, with its raw bytes kept
+(``shared/stage_kills.py``); a process lost once is still given the message again.
 """
 
 from __future__ import annotations
@@ -19,16 +21,17 @@ import pytest
 from newsflow.stack import LocalStack, StackError
 from services.ingest.progress import wait_for
 from shared.queues import queue_name, unacked_key
-from shared.stage import hard_limit_reason
+from shared.stage_kills import WORKER_LOSSES_BEFORE_DEAD_LETTER, hard_limit_reason, worker_lost_reason
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 WORKTREE = Path(__file__).resolve().parents[2]
 
-# The real worker start-up and stage runner; only the parse itself is replaced by one that never
-# lets the soft limit's SIGUSR1 through, like a regular expression or parser stuck in C code.
+# The real worker start-up and stage runner; only the parse itself is replaced (BEHAVIOUR below).
 STUCK_PARSER = """
-import signal, time
+import os, signal, sys, time
+from pathlib import Path
+from shared.errors import BadInputError
 from shared.models import RawPageRef
 from shared.queues import make_celery
 from shared.runtime import Runtime
@@ -40,10 +43,17 @@ settings = Settings()
 rt = Runtime(settings)
 app = make_celery(settings)
 
+marker = Path(sys.argv[2])
+
 @stage_task(app, lambda: rt, "parse", RawPageRef)
 def parse(ref, ctx):
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
-    time.sleep(3600)
+    if sys.argv[1] == "stuck":  # like a regular expression or parser stuck in C code: SIGUSR1 never arrives
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+        time.sleep(3600)
+    if sys.argv[1] == "crash" or not marker.exists():  # "crash-once" dies on its first attempt only
+        marker.touch()
+        os.kill(os.getpid(), signal.SIGKILL)  # like a segfault in a C extension
+    raise BadInputError("the second attempt ran")
 
 run_worker(app, settings, "parser")
 """
@@ -61,13 +71,16 @@ def isolated(unique_prefix, tmp_path, base_settings):
 
 
 @pytest.fixture
-def stuck_parser(redis_service, isolated, redis_client):
+def stuck_parser(request, redis_service, isolated, redis_client, tmp_path):
     import os
 
     settings, env = isolated
     stack = LocalStack(settings, child_env=env)
     parser = stack.managed("parser")
-    parser.start([sys.executable, "-c", STUCK_PARSER], env={**os.environ, **env}, cwd=WORKTREE)
+    argv = [sys.executable, "-c", STUCK_PARSER, request.param, str(tmp_path / "attempted")]
+    if request.param != "stuck":  # a crash must be told from the time limit: keep the limit out of reach
+        env = {**env, "NEWSFLOW_PARSE_TIME_LIMIT_S": "300"}
+    parser.start(argv, env={**os.environ, **env}, cwd=WORKTREE)
     deadline = time.monotonic() + 120
     while not stack.workers_ok(["parser"]):
         if not parser.running():
@@ -80,33 +93,56 @@ def stuck_parser(redis_service, isolated, redis_client):
     parser.stop()
 
 
-def test_a_parse_killed_at_the_hard_limit_is_dead_lettered_once_with_its_bytes_kept(
-    stuck_parser, redis_client, tmp_path
-):
+def _ingest_and_wait(settings, tmp_path):
     from services.ingest.ingestor import Ingestor
     from shared.queues import make_celery
     from shared.runtime import Runtime
 
-    settings = stuck_parser
     rt = Runtime(settings)
     page = tmp_path / "stuck.html"
     page.write_text("<html><body><article><h1>Harbour fire</h1><p>" + "Firefighters worked all night. " * 20
                     + "</p></article></body></html>")  # fmt: skip
     raw_id = Ingestor(rt, make_celery(settings)).ingest_file(page).raw_id
     assert raw_id
-
     (status,) = wait_for(rt, [raw_id], timeout_s=90)
     assert status.state == "failed", (status.state, status.reason)
-    assert status.reason == hard_limit_reason("parse")
-
     (letter,) = [d for d in rt.dead_letters.list() if d.raw_id == raw_id]
-    assert letter.stage == "parse" and letter.reason == hard_limit_reason("parse")
+    assert letter.stage == "parse" and letter.reason == status.reason
     assert letter.raw_path and Path(letter.raw_path).read_bytes() == page.read_bytes()  # replayable
+    return rt, raw_id, letter
 
-    # Acknowledged, not put back: a while later nothing waits or is held, and no second attempt ran.
+
+def _settled(settings, redis_client, rt, raw_id) -> None:
+    """Acknowledged, not put back: a while later nothing waits or is held, and still one letter."""
     time.sleep(5)
     assert redis_client.llen(queue_name(settings, "parse")) == 0
     assert redis_client.hlen(unacked_key(settings)) == 0
-    log = (settings.log_dir / "parser.log").read_text()
-    assert log.count("Hard time limit") == 1, log[-3000:]
     assert len([d for d in rt.dead_letters.list() if d.raw_id == raw_id]) == 1
+
+
+@pytest.mark.parametrize("stuck_parser", ["stuck"], indirect=True)
+def test_a_parse_killed_at_the_hard_limit_is_dead_lettered_once_with_its_bytes_kept(
+    stuck_parser, redis_client, tmp_path
+):
+    settings = stuck_parser
+    rt, raw_id, letter = _ingest_and_wait(settings, tmp_path)
+    assert letter.reason == hard_limit_reason("parse")
+    _settled(settings, redis_client, rt, raw_id)
+    log = (settings.log_dir / "parser.log").read_text()
+    assert log.count("Hard time limit") == 1, log[-3000:]  # no second attempt
+
+
+@pytest.mark.parametrize("stuck_parser", ["crash"], indirect=True)
+def test_a_parse_that_keeps_killing_its_process_is_dead_lettered_after_three(stuck_parser, redis_client, tmp_path):
+    settings = stuck_parser
+    rt, raw_id, letter = _ingest_and_wait(settings, tmp_path)
+    assert letter.reason == worker_lost_reason(WORKER_LOSSES_BEFORE_DEAD_LETTER)
+    _settled(settings, redis_client, rt, raw_id)
+
+
+@pytest.mark.parametrize("stuck_parser", ["crash-once"], indirect=True)
+def test_a_process_lost_once_gets_its_message_again(stuck_parser, redis_client, tmp_path):
+    settings = stuck_parser
+    rt, raw_id, letter = _ingest_and_wait(settings, tmp_path)
+    assert letter.reason == "the second attempt ran"  # requeued after the loss, not taken for poison
+    _settled(settings, redis_client, rt, raw_id)
