@@ -15,6 +15,10 @@ from __future__ import annotations
 
 import socket
 
+# One sentence wherever an empty file is refused: a dead letter from the CLI or the drop folder,
+# the 400 of POST /v1/pages (which stores nothing: its client reads the answer at once).
+EMPTY_FILE_REASON = "The file is empty."
+
 
 class NewsflowError(Exception):
     """Base class; ``reason`` is the one sentence a user will read."""

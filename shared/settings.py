@@ -103,10 +103,13 @@ class Settings(BaseSettings):
     parser_max_memory_mb: int = Field(default=3072, ge=0)
     enricher_max_memory_mb: int = Field(default=2048, ge=0)
     indexer_max_memory_mb: int = Field(default=2048, ge=0)
-    # Time limit of a parse task (Celery's soft limit; the hard one kills the process 30 s later).
+    # Time limit of a parse task (Celery's soft limit; the hard one kills the process later, below).
     # Wall time, and the parser runs at idle priority: a 50 MB page parses in ~50 s on an idle
     # core, far longer while both enrichers are busy, so the limit is generous.
     parse_time_limit_s: float = Field(default=900.0, gt=0)
+    # A task that ignores its soft limit (stuck in C code) is killed this much later; its message is
+    # then a dead letter with that reason (shared/stage.py), never redelivered to kill the next process.
+    hard_time_limit_grace_s: float = Field(default=30.0, gt=0)
     # HTTP API (services/api/). Tokens: NEWSFLOW_API_TOKENS (comma-separated) and/or the token
     # file (one a line); `newsflow up` writes a random one to runtime_dir/api-token.
     api_host: str = "127.0.0.1"

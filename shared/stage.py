@@ -30,6 +30,7 @@ from shared.logs import log_context
 from shared.process_limits import MEMORY_REASON
 from shared.queues import TASK_NAMES
 from shared.runtime import Runtime
+from shared.stage_kills import killed_task_request
 from shared.stage_timings import StageTimings
 
 log = logging.getLogger(__name__)
@@ -82,13 +83,15 @@ def stage_task(
 
     def decorator(handler: Callable[[M, StageContext], None]) -> Callable:
         limit_s = _time_limit_s(runtime, stage)
+        grace_s = runtime().settings.hard_time_limit_grace_s
 
         @app.task(
             name=TASK_NAMES[stage],
             bind=True,
             max_retries=None,
             soft_time_limit=limit_s,
-            time_limit=limit_s + 30 if limit_s else None,
+            time_limit=limit_s + grace_s if limit_s else None,
+            Request=killed_task_request(runtime, stage, _dead_letter),  # shared/stage_kills.py
             shared=False,
         )
         def task(self, payload):

@@ -12,13 +12,17 @@ from shared.queues import make_celery
 
 
 def sweep(once: bool = typer.Option(False, "--once", help="One pass, then exit.")) -> None:
-    """Redrive files whose messages were lost (only when the pipeline is idle); see services/ingest/redrive.py."""
-    from services.ingest.redrive import redrive_once, sweep_forever
+    """Redrive files whose messages were lost (only when the pipeline is idle) and record stored files that
+    have no status; see services/ingest/redrive.py."""
+    from services.ingest.redrive import recover_orphans, redrive_once, sweep_forever
 
     configure_logging()
     rt = runtime()
     celery_app = make_celery(rt.settings)
     if once:
+        recovered = recover_orphans(rt, celery_app, rt.settings.stalled_after_s)
+        if recovered:
+            console.print(f"recovered: {len(recovered)} stored file(s) that had no status record")
         console.print(f"redriven: {len(redrive_once(rt, celery_app, rt.settings.stalled_after_s))} file(s)")
         return
     sweep_forever(rt, celery_app, rt.settings.stalled_after_s, rt.settings.sweep_interval_s)

@@ -97,5 +97,8 @@ def verify(rt: Runtime, es_client: Elasticsearch) -> Verification:
         if raw_id not in known:
             result.received += 1
             result.unaccounted += 1
-            result.problems.append(f"raw blob {raw_id[:12]} has no status record")
+            result.problems.append(
+                f"raw blob {raw_id[:12]} has no status record (an ingest interrupted by a Redis failure); "
+                "the sweeper records and parses it, or run `newsflow sweep --once`"
+            )
     return result

@@ -20,7 +20,7 @@ from celery import Celery
 
 from services.ingest.files import sha256_file
 from shared.dead_letters import build_dead_letter
-from shared.errors import BadInputError, LimitExceededError, PermanentError
+from shared.errors import EMPTY_FILE_REASON, BadInputError, LimitExceededError, PermanentError
 from shared.models import RawPageRef, utc_now
 from shared.queues import send
 from shared.raw_store import StoredBlob
@@ -173,7 +173,7 @@ class Ingestor:
         """
         received = utc_now()
         rid = hashlib.sha256(f"empty file\x1f{path.resolve()}\x1f{received.isoformat()}".encode()).hexdigest()
-        return self._reject(path, rid, 0, BadInputError("The file is empty."), received_at=received)
+        return self._reject(path, rid, 0, BadInputError(EMPTY_FILE_REASON), received_at=received)
 
     def _reject(self, path: Path, rid: str, size: int, exc: PermanentError, *, received_at=None) -> IngestResult:
         """Record a file refused at ingest: failed status plus a dead letter naming the original path."""

@@ -176,8 +176,8 @@ class DropFolderWatcher:
         for letter in rt.dead_letters.list():
             if letter.raw_id == raw_id:
                 rt.dead_letters.remove(letter.dead_letter_id)
+        rt.raw_store.delete(raw_id)  # bytes first: a blob without a record would be recovered by the sweeper
         rt.status.forget(raw_id)
-        rt.raw_store.delete(raw_id)
 
     def run(self, stop_after_s: float | None = None) -> None:
         started = time.monotonic()

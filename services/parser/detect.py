@@ -19,7 +19,7 @@ import re
 import zlib
 from dataclasses import dataclass
 
-from shared.errors import BadInputError, LimitExceededError
+from shared.errors import EMPTY_FILE_REASON, BadInputError, LimitExceededError
 from shared.models import SourceFormat
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -103,7 +103,7 @@ def detect(data: bytes, *, filename: str = "", max_decompressed_bytes: int) -> D
         filename = filename[:-3] if filename.lower().endswith(".gz") else filename
     head = _head(data)
     if not head.strip() and not data.strip():
-        raise BadInputError("The file is empty.")
+        raise BadInputError(EMPTY_FILE_REASON)
     if head.startswith(b"WARC/"):  # before the binary test: WARC payloads may be images
         return Detected(format="warc", data=data)
     if looks_binary(data):

@@ -24,7 +24,7 @@ from services.api.models import FileOutcome, MultipartAccepted, PageAccepted, Pa
 from services.api.state import ApiState, api_state
 from services.api.uploads import SpooledBlob, UploadError, read_body, read_multipart
 from services.ingest.ingestor import Ingestor
-from shared.errors import LimitExceededError
+from shared.errors import EMPTY_FILE_REASON, LimitExceededError
 
 from .responses import COMMON
 
@@ -112,7 +112,7 @@ async def post_page(
         raise _too_large(limit) from exc
     if blob.size == 0:
         blob.discard()
-        raise HTTPException(400, detail="the body is empty: send the page's bytes")
+        raise HTTPException(400, detail=EMPTY_FILE_REASON)  # the sentence ingest dead-letters a file with
     try:
         return await run_in_threadpool(_accept, state, blob, name, when, source_url)
     finally:
@@ -135,7 +135,7 @@ async def _post_multipart(request: Request, state: ApiState, content_type: str, 
                     FileOutcome(filename=part.filename, status=413, detail=f"over the limit of {limit} bytes")
                 )
             elif part.blob is None or part.blob.size == 0:
-                outcomes.append(FileOutcome(filename=part.filename, status=400, detail="the file is empty"))
+                outcomes.append(FileOutcome(filename=part.filename, status=400, detail=EMPTY_FILE_REASON))
             else:
                 accepted = await run_in_threadpool(_accept, state, part.blob, part.filename, when, None)
                 outcomes.append(FileOutcome(filename=part.filename, status=202, **accepted))

@@ -67,7 +67,8 @@ def test_unknown_and_malformed_page_ids_are_404(client):
 
 def test_empty_body_is_400_and_keeps_nothing(client, api_settings, redis_client):
     response = client.post("/v1/pages", content=b"", headers=AUTH)
-    assert response.status_code == 400 and "empty" in response.json()["detail"]
+    # The same sentence as the dead letter of an empty file from the CLI or the drop folder.
+    assert response.status_code == 400 and response.json()["detail"] == "The file is empty."
     assert _blobs(api_settings) == [] and _parse_depth(redis_client, api_settings) == 0
 
 
@@ -154,6 +155,7 @@ def test_multipart_answers_per_file(make_client, api_settings, redis_client):
     assert [outcomes[n]["status"] for n in ("a.html", "empty.txt", "huge.txt", "b.txt", "a-again.html")] == [
         202, 400, 413, 202, 202,
     ]  # fmt: skip
+    assert outcomes["empty.txt"]["detail"] == "The file is empty."
     assert outcomes["a-again.html"]["duplicate"] is True
     assert outcomes["a.html"]["raw_id"] == outcomes["a-again.html"]["raw_id"]
     assert len(_blobs(api_settings)) == 2 and _parse_depth(redis_client, api_settings) == 2
