@@ -21,6 +21,7 @@ import sys
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import redis
 
@@ -51,7 +52,9 @@ def isolated_pipeline(
         "NEWSFLOW_ELASTICSEARCH_URL": base.elasticsearch_url,
         **extra_env,
     }
-    return Settings(**{k.removeprefix("NEWSFLOW_").lower(): v for k, v in env.items()}), env
+    # Strings, as in the environment: Settings parses and validates them the same way.
+    values: dict[str, Any] = {k.removeprefix("NEWSFLOW_").lower(): v for k, v in env.items()}
+    return Settings(**values), env
 
 
 def free_port() -> int:

@@ -59,7 +59,10 @@ class RedisDuplicateIndex:
         if self._r.hsetnx(key, "order", number):
             self._r.pexpire(key, self.ttl_ms)  # a worker dying right here leaves a key find_or_add renews
             return number
-        return int(self._r.hget(key, "order"))  # another worker registered it first
+        winner = self._r.hget(key, "order")  # another worker registered it first
+        if winner is None:  # ... and its key expired in the instant since: register afresh
+            return self._arrival(article_id)
+        return int(winner)
 
     def find_or_add(self, article_id: str, sig: np.ndarray) -> str | None:
         own = self._arrival(article_id)

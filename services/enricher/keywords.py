@@ -41,7 +41,8 @@ _LENGTH_WEIGHT = {n: n**0.7 for n in range(1, _MAX_WORDS + 1)}
 
 
 def _phrases(text: str) -> list[tuple[str, ...]]:
-    phrases, current = [], []
+    phrases: list[tuple[str, ...]] = []
+    current: list[str] = []
     for word in _TOKEN.findall(text.lower().replace("\u2019", "'")):
         if not word or len(word) < 2 or word in _STOP:
             if current:

@@ -160,7 +160,7 @@ def _trim_tail(lines: list[str]) -> list[str]:
 
 
 def _body(region: list[str], title: str, source: str | None, repeated: set[str]) -> str:
-    kept = []
+    kept: list[str] = []
     for line in region:
         if not line or line == title or line in repeated:
             continue
