@@ -293,7 +293,7 @@ class LocalStack:
             ),
             *(
                 Part(n, f"queue {s.key_prefix}.{q}", self.managed(n).log_file, state(n))
-                for n, q in zip(WORKERS, ("parse", "enrich", "index"))
+                for n, q in zip(WORKERS, ("parse", "enrich", "index"), strict=True)
             ),
             Part("watcher", str(s.drop_folder), self.managed("watcher").log_file, state("watcher")),
             Part(

@@ -200,7 +200,7 @@ class StatusStore:
         """Give each file whose articles are all indexed or failed its final state."""
         now = self._now()
         pipe = self.r.pipeline()
-        for raw_id, counts in zip(raw_ids, self._counts(raw_ids)):
+        for raw_id, counts in zip(raw_ids, self._counts(raw_ids), strict=True):
             state = settled_state(counts)
             if state:
                 pipe.hset(self._key("file", raw_id), mapping={"state": state, "updated_at": now})
@@ -241,7 +241,7 @@ class StatusStore:
                 pipe.scard(self._key("file", raw_id, kind))
         sizes = pipe.execute()
         step = len(ARTICLE_SETS)
-        return [dict(zip(ARTICLE_SETS, sizes[i : i + step])) for i in range(0, len(sizes), step)]
+        return [dict(zip(ARTICLE_SETS, sizes[i : i + step], strict=True)) for i in range(0, len(sizes), step)]
 
     def get(self, raw_id: str) -> FileStatus | None:
         reply = self.r.hgetall(self._key("file", raw_id))

@@ -172,7 +172,7 @@ def score(docs: list[GumDoc], predictions: list[list[PredEntity]]) -> dict:
     tp_g: Counter[str] = Counter()
     n_g: Counter[str] = Counter()
     splits = merges = identities_found = 0
-    for doc, preds in zip(docs, predictions):
+    for doc, preds in zip(docs, predictions, strict=True):
         gold = doc.gold()
         titles = {normalise(i): i for _, i in gold}
         predicted: set[tuple[str, str]] = set()

@@ -72,7 +72,7 @@ class RedisDuplicateIndex:
             pipe.smembers(self._band(k))
         members = pipe.execute()
         in_bands: dict[str, list[str]] = {}
-        for k, group in zip(keys, members):
+        for k, group in zip(keys, members, strict=True):
             for m in group:
                 in_bands.setdefault(m.decode() if isinstance(m, bytes) else m, []).append(k)
         ids = sorted(set(in_bands) - {article_id})
@@ -81,7 +81,7 @@ class RedisDuplicateIndex:
         if ids:
             for other in ids:
                 pipe.hmget(self._article(other), "order", "sig")
-            for other, (order, fp) in zip(ids, pipe.execute()):
+            for other, (order, fp) in zip(ids, pipe.execute(), strict=True):
                 if order is None or fp is None:  # expired: forget it in the bands that still list it
                     for k in in_bands[other]:
                         pipe.srem(self._band(k), other)

@@ -65,7 +65,7 @@ def extract(title: str, body: str, top: int = 10) -> list[str]:
     for run in _phrases(body):  # runs have at most _MAX_WORDS (3) words
         grams.extend(zip(run))
         if len(run) > 1:
-            grams.extend(zip(run, run[1:]))
+            grams.extend(zip(run, run[1:], strict=False))  # adjacent pairs: one fewer than words
             if len(run) == 3:
                 grams.append(run)
     counts = Counter(grams)  # one C-level count instead of three updates per run
