@@ -21,6 +21,7 @@ import sys
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import redis
 
@@ -51,7 +52,9 @@ def isolated_pipeline(
         "NEWSFLOW_ELASTICSEARCH_URL": base.elasticsearch_url,
         **extra_env,
     }
-    return Settings(**{k.removeprefix("NEWSFLOW_").lower(): v for k, v in env.items()}), env
+    # Strings, as in the environment: Settings parses and validates them the same way.
+    values: dict[str, Any] = {k.removeprefix("NEWSFLOW_").lower(): v for k, v in env.items()}
+    return Settings(**values), env
 
 
 def free_port() -> int:
@@ -290,7 +293,7 @@ class LocalStack:
             ),
             *(
                 Part(n, f"queue {s.key_prefix}.{q}", self.managed(n).log_file, state(n))
-                for n, q in zip(WORKERS, ("parse", "enrich", "index"))
+                for n, q in zip(WORKERS, ("parse", "enrich", "index"), strict=True)
             ),
             Part("watcher", str(s.drop_folder), self.managed("watcher").log_file, state("watcher")),
             Part(

@@ -9,12 +9,14 @@ record instead of piling up copies.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import traceback as tb
 
 import redis
 
 from shared.models import DeadLetter, Stage, utc_now
+from shared.redis_replies import text_members
 
 
 def dead_letter_id(stage: str, raw_id: str | None, article_id: str | None) -> str:
@@ -67,7 +69,7 @@ class DeadLetterStore:
         return DeadLetter.model_validate_json(raw) if raw else None
 
     def list(self) -> list[DeadLetter]:
-        ids = self.r.zrange(self.index_key, 0, -1)
+        ids = text_members(self.r.zrange(self.index_key, 0, -1))
         if not ids:
             return []
         return [DeadLetter.model_validate_json(raw) for raw in self.r.hmget(self.hash_key, ids) if raw]
@@ -91,7 +93,7 @@ class DeadLetterStore:
     def _claim(self):
         return self.r.register_script(_CLAIM)
 
-    def resolve(self, letter_id: str) -> list[DeadLetter]:
+    def resolve(self, letter_id: str) -> builtins.list[DeadLetter]:  # ``list`` here is the method above
         """The letters a full id or a prefix of one (as the CLI prints it) names."""
         if len(letter_id) >= 16:
             letter = self.get(letter_id)

@@ -5,13 +5,17 @@ An entry point (a CLI command, a worker) reads the settings once and builds one
 argument and never reads the environment itself. Handles are built lazily on
 first use, so that building a runtime, like importing a module, connects to
 nothing; a worker's pool processes each build their own connections after the
-fork.
+fork. A service's own long-lived object on these clients (the enricher's
+duplicate index) is owned the same way, through ``handle``: ``shared`` never
+imports a service, so the service says how its object is built.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar, cast
 
 import redis
 from elasticsearch import Elasticsearch
@@ -22,10 +26,28 @@ from shared.raw_store import RawStore
 from shared.settings import Settings
 from shared.status import StatusStore
 
+T = TypeVar("T")
+
 
 @dataclass
 class Runtime:
     settings: Settings
+    _handles: dict[Callable[[Runtime], object], object] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def handle(self, build: Callable[[Runtime], T]) -> T:
+        """The object ``build(self)`` returns, built on first use and kept for this runtime's life.
+
+        >>> rt = Runtime(Settings())
+        >>> def index(rt: Runtime) -> dict[str, str]:
+        ...     return {"prefix": rt.settings.key_prefix}
+        >>> rt.handle(index) is rt.handle(index), rt.handle(index) is Runtime(Settings()).handle(index)
+        (True, False)
+        """
+        if build not in self._handles:
+            self._handles[build] = build(self)
+        return cast(T, self._handles[build])  # stored under its own builder, so it is what that builder returns
 
     @cached_property
     def redis(self) -> redis.Redis:

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 from shared.dead_letters import build_dead_letter
 from shared.errors import InvalidMessageError, NewsflowError, is_transient
 from shared.logs import log_context
+from shared.models import Stage
 from shared.process_limits import MEMORY_REASON
 from shared.queues import TASK_NAMES
 from shared.runtime import Runtime
@@ -57,7 +58,8 @@ def _identity(payload: object) -> tuple[str | None, str | None, str | None]:
     """Best-effort (raw_id, article_id, filename) from any stage's payload, valid or not."""
     if not isinstance(payload, dict):
         return None, None, None
-    inner = payload.get("article") if isinstance(payload.get("article"), dict) else payload
+    article = payload.get("article")
+    inner = article if isinstance(article, dict) else payload
     raw_id = inner.get("raw_id") if isinstance(inner.get("raw_id"), str) else None
     article_id = inner.get("article_id") if isinstance(inner.get("article_id"), str) else None
     filename = payload.get("filename") if isinstance(payload.get("filename"), str) else None
@@ -77,7 +79,7 @@ class StageContext:
 
 
 def stage_task(
-    app: Celery, runtime: Callable[[], Runtime], stage: str, model: type[M]
+    app: Celery, runtime: Callable[[], Runtime], stage: Stage, model: type[M]
 ) -> Callable[[Callable[[M, StageContext], None]], Callable]:
     """Register ``handler(message, ctx)`` as the Celery task for ``stage``."""
 
@@ -169,7 +171,7 @@ def _reason(exc: BaseException) -> str:
 def stage_batch_task(
     app: Celery,
     runtime: Callable[[], Runtime],
-    stage: str,
+    stage: Stage,
     model: type[M],
     *,
     flush_every: int,
@@ -266,7 +268,7 @@ def _reconnect_safe_batches() -> type:
 
 
 def _settle_one(
-    app: Celery, rt: Runtime, stage: str, exc: BaseException, payload: object, retries: int, task_id: str | None
+    app: Celery, rt: Runtime, stage: Stage, exc: BaseException, payload: object, retries: int, task_id: str | None
 ) -> None:
     raw_id, article_id, filename = _identity(payload)
     with log_context(stage=stage, raw_id=raw_id, article_id=article_id, file=filename, task_id=task_id):
@@ -282,7 +284,7 @@ def _settle_one(
             log.exception("could not settle a failed message; the sweeper will redrive its file")
 
 
-def _dead_letter(rt: Runtime, stage: str, exc: BaseException, reason: str, payload, attempts: int) -> None:
+def _dead_letter(rt: Runtime, stage: Stage, exc: BaseException, reason: str, payload, attempts: int) -> None:
     raw_id, article_id, filename = _identity(payload)
     raw_path = None
     if raw_id:

@@ -19,6 +19,8 @@ import logging
 
 import redis
 
+from shared.redis_replies import text_mapping
+
 log = logging.getLogger(__name__)
 
 # Upper bounds in seconds; the last bucket (+Inf) is the count itself.
@@ -54,7 +56,7 @@ class StageTimings:
 
     def histogram(self, stage: str) -> tuple[list[tuple[str, int]], int, float]:
         """Cumulative ``[(upper bound, count)...]`` ending with ``+Inf``, the count and the sum."""
-        raw = {k.decode(): v.decode() for k, v in self.r.hgetall(self._key(stage)).items()}
+        raw = text_mapping(self.r.hgetall(self._key(stage)))
         cumulative, running = [], 0
         for bound in (*map(repr, BUCKETS), "+Inf"):
             running += int(raw.get(f"le:{bound}", 0))

@@ -20,8 +20,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import redis
+from redis.typing import EncodableT, FieldT
 
 from shared.models import RawPageRef, SkippedRecord, utc_now
+from shared.redis_replies import text, text_mapping, text_members
 
 # A file's summary line names this many skipped records; ``skipped`` in --json holds them all.
 SKIPS_SHOWN = 5
@@ -172,7 +174,7 @@ class StatusStore:
         pipe = self.r.pipeline()
         if article_ids:
             pipe.sadd(self._key("file", raw_id, "expected"), *article_ids)
-        mapping = {"state": "parsed", "updated_at": self._now()}
+        mapping: dict[FieldT, EncodableT] = {"state": "parsed", "updated_at": self._now()}
         if records is not None:
             mapping["records"] = str(records)
         # Written every time (also empty): a reparse after a fix must not keep the old skips.
@@ -207,7 +209,7 @@ class StatusStore:
         """Give each file whose articles are all indexed or failed its final state."""
         now = self._now()
         pipe = self.r.pipeline()
-        for raw_id, counts in zip(raw_ids, self._counts(raw_ids)):
+        for raw_id, counts in zip(raw_ids, self._counts(raw_ids), strict=True):
             state = settled_state(counts)
             if state:
                 pipe.hset(self._key("file", raw_id), mapping={"state": state, "updated_at": now})
@@ -224,7 +226,7 @@ class StatusStore:
         """The ids of a file's articles in one state (expected, enriched, indexed, failed)."""
         if kind not in ARTICLE_SETS:
             raise ValueError(f"unknown article state {kind!r}")
-        return {m.decode() for m in self.r.smembers(self._key("file", raw_id, kind))}
+        return {text(m) for m in self.r.smembers(self._key("file", raw_id, kind))}
 
     def unregister(self, raw_id: str) -> None:
         """Take back a registration whose file could not be queued (an ingest that must leave nothing)."""
@@ -248,13 +250,13 @@ class StatusStore:
                 pipe.scard(self._key("file", raw_id, kind))
         sizes = pipe.execute()
         step = len(ARTICLE_SETS)
-        return [dict(zip(ARTICLE_SETS, sizes[i : i + step])) for i in range(0, len(sizes), step)]
+        return [dict(zip(ARTICLE_SETS, sizes[i : i + step], strict=True)) for i in range(0, len(sizes), step)]
 
     def get(self, raw_id: str) -> FileStatus | None:
-        data = self.r.hgetall(self._key("file", raw_id))
-        if not data:
+        reply = self.r.hgetall(self._key("file", raw_id))
+        if not reply:
             return None
-        data = {k.decode(): v.decode() for k, v in data.items() if k != b"ref"}
+        data = text_mapping(reply)
         return FileStatus(
             raw_id=raw_id,
             filename=data.get("filename", ""),
@@ -272,7 +274,7 @@ class StatusStore:
         pipe = self.r.pipeline()
         for rid in raw_ids:
             pipe.hget(self._key("file", rid), "state")
-        return [v.decode() if v else None for v in pipe.execute()]
+        return [text(v) if v else None for v in pipe.execute()]
 
     def resolve(self, raw_id: str) -> list[str]:
         """The raw ids a full id or a prefix of one (the CLI prints 12 characters) names.
@@ -294,7 +296,7 @@ class StatusStore:
         pipe.execute()
 
     def raw_ids(self) -> list[str]:
-        return [m.decode() for m in self.r.zrange(self._key("files"), 0, -1)]
+        return text_members(self.r.zrange(self._key("files"), 0, -1))
 
     def all(self) -> list[FileStatus]:
         return [s for s in (self.get(rid) for rid in self.raw_ids()) if s is not None]

@@ -11,17 +11,22 @@ which may hand back a warm-up) and calls ``run_worker``, which
 * in each pool process, before its first message, runs the warm-up and then
   moves everything loaded so far out of the cyclic garbage collector's reach
   (``freeze_long_lived``);
-* starts Celery without its plain-text banner, so the log is JSON lines from
-  the first line on.
+* starts Celery without its plain-text banner, and has its shutdown notices
+  ("worker: Warm shutdown (MainProcess)") written as log lines, so the log is
+  JSON lines from the first line to the last.
 """
 
 from __future__ import annotations
 
 import gc
+import logging
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
+import celery.apps.worker
 from celery import Celery
 from celery.signals import worker_process_init
 
@@ -37,6 +42,8 @@ def run_worker(app: Celery, settings: Settings, name: str, *, warm_up: Callable[
     apply_scheduling(getattr(settings, f"{name}_scheduling"))
     install_memory_ceiling(getattr(settings, f"{name}_max_memory_mb"))  # before the warm-up: it loads under it
     app.conf.worker_prefetch_multiplier = prefetch_multiplier(app, WORKER_STAGES[name])
+    # Celery writes its shutdown notices with safe_say, past logging; it looks the name up when it says one.
+    celery.apps.worker.safe_say = say_as_log_line
 
     @worker_process_init.connect(weak=False)
     def prepare_process(**_: object) -> None:
@@ -60,6 +67,21 @@ def run_worker(app: Celery, settings: Settings, name: str, *, warm_up: Callable[
             "--without-mingle",
         ]
     )
+
+
+def say_as_log_line(message: str, stream: IO[str] | None = None) -> None:
+    """Celery's ``safe_say`` (its shutdown notices) as one line in the log's own format.
+
+    Celery calls it from signal handlers, so like Celery's own it is one ``os.write`` and
+    takes no logging lock (the interrupted code may hold it). The line is formatted by
+    the root handler ``configure_logging`` installed: JSON in a log file.
+    """
+    record = logging.LogRecord("celery.apps.worker", logging.INFO, __file__, 0, message.strip(), None, None)
+    handlers = logging.getLogger().handlers
+    formatter = (handlers[0].formatter if handlers else None) or logging.Formatter()
+    target = stream if stream is not None else sys.__stderr__  # Celery's default
+    if target is not None:
+        os.write(target.fileno(), (formatter.format(record) + "\n").encode())
 
 
 def prefetch_multiplier(app: Celery, stage: str) -> int:

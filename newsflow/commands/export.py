@@ -53,12 +53,17 @@ def export(
 ) -> None:
     """Export every matching article (no cap), newest first, as NDJSON or CSV."""
     from services.indexer import es
-    from services.indexer.export import EXPORT_SORT, FORMATS, export_lines, source_fields
+    from services.indexer.export import EXPORT_SORT, FORMATS, ExportFormat, export_lines, source_fields
     from services.indexer.query_language import QueryError
     from services.indexer.search import build_query
 
-    if format not in FORMATS:
-        raise typer.BadParameter(f"unknown format {format!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
+    match format:  # typer hands over a plain string; the match makes it an ExportFormat
+        case "ndjson" | "csv":
+            fmt: ExportFormat = format
+        case _:
+            raise typer.BadParameter(
+                f"unknown format {format!r}; choose from {', '.join(FORMATS)}", param_hint="--format"
+            )
     rt = runtime()
     settings = rt.settings
     try:
@@ -68,9 +73,9 @@ def export(
             include_uncertain_dates=include_uncertain_dates,
         )  # fmt: skip
         docs = es.iter_matches(
-            rt.elasticsearch, settings.index_alias, query_body, sort=EXPORT_SORT, source=source_fields(format)
+            rt.elasticsearch, settings.index_alias, query_body, sort=EXPORT_SORT, source=source_fields(fmt)
         )
-        count = _write(export_lines(docs, format), output, header=format == "csv")
+        count = _write(export_lines(docs, fmt), output, header=fmt == "csv")
     except QueryError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc

@@ -142,7 +142,7 @@ def _baseline(nlp, docs: list[GoldDoc]) -> Callable[[], list[Prediction]]:
 
     def run() -> list[Prediction]:
         out = []
-        for doc, d in zip(nlp.pipe([d.text for d in docs]), docs):
+        for doc, d in zip(nlp.pipe([d.text for d in docs]), docs, strict=True):
             by_name: dict[str, list[tuple[int, int]]] = {}
             for e in doc.ents:
                 by_name.setdefault(normalise(e.text), []).append((e.start_char, e.end_char))
@@ -193,7 +193,7 @@ def score(docs: list[GoldDoc], predictions: list[Prediction]) -> dict:
     dext = [0, 0, 0, 0]
     values = [0, 0]  # correct, matched DATE gold
     scoped: list[list] = []  # predictions in each document's annotated part, for the TempEval-3 figures
-    for doc, pred in zip(docs, predictions):
+    for doc, pred in zip(docs, predictions, strict=True):
         for counts, same in ((ent, _same_name), (lenient, _same_or_overlapping)):
             counts[1] += len(pred.entities)
             counts[3] += len(doc.entities)

@@ -81,9 +81,11 @@ def normalise(name: str) -> str:
 def _items(cell: str) -> list[tuple[str, str | None]]:
     if cell in ("_", ""):
         return []
-    out = []
+    out: list[tuple[str, str | None]] = []
     for part in cell.split("|"):
         m = _ITEM.match(part)
+        if m is None:  # the pattern takes any one line: only a cell broken over lines fails it
+            raise ValueError(f"unreadable GUM annotation {part!r}")
         out.append((m.group(1), m.group(2)))
     return out
 
@@ -164,9 +166,13 @@ def _overlaps_own_type(pred: PredEntity, doc: GumDoc) -> bool:
 
 def score(docs: list[GumDoc], predictions: list[list[PredEntity]]) -> dict:
     """Typed P/R/F1 per type and micro, plus canonical-name splits and merges."""
-    tp_p, n_p, tp_g, n_g = Counter(), Counter(), Counter(), Counter()
+    # predicted true / predicted / gold found / gold, per type
+    tp_p: Counter[str] = Counter()
+    n_p: Counter[str] = Counter()
+    tp_g: Counter[str] = Counter()
+    n_g: Counter[str] = Counter()
     splits = merges = identities_found = 0
-    for doc, preds in zip(docs, predictions):
+    for doc, preds in zip(docs, predictions, strict=True):
         gold = doc.gold()
         titles = {normalise(i): i for _, i in gold}
         predicted: set[tuple[str, str]] = set()
@@ -196,10 +202,10 @@ def score(docs: list[GumDoc], predictions: list[list[PredEntity]]) -> dict:
     result: dict = {}
     for t in (*TYPES, "micro"):
         keys = TYPES if t == "micro" else (t,)
-        p = sum(tp_p[k] for k in keys) / max(1, sum(n_p[k] for k in keys))
-        r = sum(tp_g[k] for k in keys) / max(1, sum(n_g[k] for k in keys))
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        result[t] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+        precision = sum(tp_p[k] for k in keys) / max(1, sum(n_p[k] for k in keys))
+        recall = sum(tp_g[k] for k in keys) / max(1, sum(n_g[k] for k in keys))
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        result[t] = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
     result["identities_found"] = identities_found
     result["splits"] = splits
     result["merges"] = merges

@@ -33,7 +33,23 @@ class GoldDoc:
     creation_span: tuple[int, int] | None
     timex_scope_end: int  # char offset where the annotated sentences end
     entities: list[tuple[set[str], list[tuple[int, int]]]] = field(default_factory=list)  # names, NAM spans
-    timexes: list[tuple[int, int, str, str]] = field(default_factory=list)  # start, end, type, value
+    timexes: list[tempeval.Span] = field(default_factory=list)  # start, end, type, value (None: not given)
+
+
+def _attr(element: ElementTree.Element, name: str) -> str:
+    """An attribute the MEANTIME schema requires (a file without it is not one we can score)."""
+    value = element.get(name)
+    if value is None:
+        raise ValueError(f"a <{element.tag}> element has no {name!r} attribute")
+    return value
+
+
+def _child(element: ElementTree.Element, tag: str) -> ElementTree.Element:
+    """A child element the MEANTIME schema requires."""
+    child = element.find(tag)
+    if child is None:
+        raise ValueError(f"a <{element.tag}> element has no <{tag}>")
+    return child
 
 
 def normalise(name: str) -> str:
@@ -50,7 +66,7 @@ def load_document(path: Path) -> GoldDoc:
     offsets: dict[str, tuple[int, int]] = {}
     position, sentence, scope_end = 0, None, None
     for token in root.iter("token"):
-        if scope_end is None and int(token.get("sentence")) >= _TIMEX_SENTENCES:
+        if scope_end is None and int(_attr(token, "sentence")) >= _TIMEX_SENTENCES:
             scope_end = position
         if sentence is not None:
             sep = " " if token.get("sentence") == sentence else "\n"
@@ -58,25 +74,25 @@ def load_document(path: Path) -> GoldDoc:
             position += 1
         sentence = token.get("sentence")
         text = token.text or ""
-        offsets[token.get("t_id")] = (position, position + len(text))
+        offsets[_attr(token, "t_id")] = (position, position + len(text))
         parts.append(text)
         position += len(text)
     text = "".join(parts)
     scope_end = len(text) if scope_end is None else scope_end
 
-    def extent(element) -> tuple[int, int] | None:
-        ids = [a.get("t_id") for a in element.iter("token_anchor")]
+    def extent(element: ElementTree.Element) -> tuple[int, int] | None:
+        ids = [_attr(a, "t_id") for a in element.iter("token_anchor")]
         if not ids:
             return None
         return min(offsets[i][0] for i in ids), max(offsets[i][1] for i in ids)
 
-    markables = root.find("Markables")
+    markables = _child(root, "Markables")
     mentions = {m.get("m_id"): m for m in markables.iter("ENTITY_MENTION")}
     entities = {e.get("m_id"): e for e in markables.iter("ENTITY")}
     names: dict[str, set[str]] = {}
     spans: dict[str, list[tuple[int, int]]] = {}
     for rel in root.iter("REFERS_TO"):
-        target = rel.find("target").get("m_id")
+        target = _attr(_child(rel, "target"), "m_id")
         if target not in entities or entities[target].get("ent_type") not in _GOLD_ENTITY_TYPES:
             continue
         for source in rel.iter("source"):
@@ -84,14 +100,15 @@ def load_document(path: Path) -> GoldDoc:
             if mention is not None and mention.get("syntactic_type") == "NAM" and (span := extent(mention)):
                 names.setdefault(target, set()).add(normalise(text[span[0] : span[1]]))
                 spans.setdefault(target, []).append(span)
-    creation, creation_span, timexes = None, None, []
+    creation, creation_span = None, None
+    timexes: list[tempeval.Span] = []
     for tx in markables.iter("TIMEX3"):
         span = extent(tx)
         if tx.get("functionInDocument") == "CREATION_TIME":
             creation = tempeval.creation_time(tx.get("value") or "")
             creation_span = span
         elif span:
-            timexes.append((span[0], span[1], tx.get("type"), tx.get("value")))
+            timexes.append((span[0], span[1], _attr(tx, "type"), tx.get("value")))
     for k in names:  # the annotators' canonical forms count as names too
         names[k] |= _canonical_forms(entities[k])
     gold_entities = [(n - {""}, spans[k]) for k, n in names.items()]

@@ -112,8 +112,8 @@ def _htmldate(extensive: bool) -> Callable[[bytes, str | None], date | None]:
 
 def _score(predictions: list[date | None], pages: list[Page], seconds: float) -> dict[str, Any]:
     dated = sum(1 for p in predictions if p is not None)
-    right_dates = sum(1 for p, page in zip(predictions, pages) if p is not None and p == page.gold)
-    right_abstentions = sum(1 for p, page in zip(predictions, pages) if p is None and page.gold is None)
+    right_dates = sum(1 for p, page in zip(predictions, pages, strict=True) if p is not None and p == page.gold)
+    right_abstentions = sum(1 for p, page in zip(predictions, pages, strict=True) if p is None and page.gold is None)
     return {
         "precision": right_dates / dated if dated else 0.0,
         "accuracy": (right_dates + right_abstentions) / len(pages),
@@ -167,7 +167,7 @@ def evaluate(dataset: Path, *, show_errors: bool = False, repeats: int = 2) -> d
                 "origin": found.origin if found else None,
                 "confidence": found.confidence if found else None,
             }
-            for p, found, page in zip(predictions["newsflow"], chosen, pages)
+            for p, found, page in zip(predictions["newsflow"], chosen, pages, strict=True)
             if p != page.gold
         ]
     return result

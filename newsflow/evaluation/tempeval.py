@@ -107,7 +107,7 @@ class _Counts:
 def score(gold_docs: list[list[Span]], pred_docs: list[list[Span]]) -> dict[str, dict]:
     """TempEval-3 figures: ``{"overall": {...}, "DATE": {...}, "TIME": ..., "DURATION": ..., "SET": ...}``."""
     counts = {name: _Counts() for name in ("overall", *TYPES)}
-    for gold, pred in zip(gold_docs, pred_docs):
+    for gold, pred in zip(gold_docs, pred_docs, strict=True):
         gold_types = [g[2].upper() for g in gold]
         pred_types = [p[2].upper() for p in pred]
         for t in gold_types:

@@ -22,10 +22,10 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from newsflow.evaluation.meantime import GoldDoc
-from newsflow.evaluation.tempeval import creation_time
+from newsflow.evaluation.tempeval import Span, creation_time
 
 
-def _walk(element: ElementTree.Element, parts: list[str], timexes: list, position: int) -> int:
+def _walk(element: ElementTree.Element, parts: list[str], timexes: list[Span], position: int) -> int:
     """Append ``element``'s text (tags dropped) to ``parts``; record TIMEX3 offsets; return the new position."""
     start = position
     if element.text:
@@ -54,7 +54,7 @@ def parse_timeml(xml: str, name: str) -> GoldDoc:
     if body is None:
         raise ValueError("no <TEXT> element")
     parts: list[str] = []
-    timexes: list[tuple[int, int, str, str]] = []
+    timexes: list[Span] = []
     _walk(body, parts, timexes, 0)
     text = "".join(parts)
     creation = None

@@ -72,8 +72,8 @@ def signature(text: str) -> np.ndarray:
     n = min(SHINGLE_WORDS, len(words)) or 1
     if len(words) <= n:  # short text (or none): one shingle of every word
         shingles = {" ".join(words).encode("utf-8")}
-    else:  # word n-grams by zipping shifted lists: no per-shingle slicing
-        shingles = set(map(str.encode, map(" ".join, zip(*(words[k:] for k in range(n))))))
+    else:  # word n-grams by zipping shifted lists: no per-shingle slicing (the shortest ends them: not strict)
+        shingles = set(map(str.encode, map(" ".join, zip(*(words[k:] for k in range(n)), strict=False))))
     mh = MinHash(num_perm=NUM_PERM, seed=1, permutations=_permutations(), scheme="affine32", hashfunc=zlib.crc32)
     mh.update_batch(list(shingles))
     return mh.hashvalues.astype(np.uint32)

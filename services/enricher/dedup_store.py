@@ -59,7 +59,10 @@ class RedisDuplicateIndex:
         if self._r.hsetnx(key, "order", number):
             self._r.pexpire(key, self.ttl_ms)  # a worker dying right here leaves a key find_or_add renews
             return number
-        return int(self._r.hget(key, "order"))  # another worker registered it first
+        winner = self._r.hget(key, "order")  # another worker registered it first
+        if winner is None:  # ... and its key expired in the instant since: register afresh
+            return self._arrival(article_id)
+        return int(winner)
 
     def find_or_add(self, article_id: str, sig: np.ndarray) -> str | None:
         own = self._arrival(article_id)
@@ -69,7 +72,7 @@ class RedisDuplicateIndex:
             pipe.smembers(self._band(k))
         members = pipe.execute()
         in_bands: dict[str, list[str]] = {}
-        for k, group in zip(keys, members):
+        for k, group in zip(keys, members, strict=True):
             for m in group:
                 in_bands.setdefault(m.decode() if isinstance(m, bytes) else m, []).append(k)
         ids = sorted(set(in_bands) - {article_id})
@@ -78,7 +81,7 @@ class RedisDuplicateIndex:
         if ids:
             for other in ids:
                 pipe.hmget(self._article(other), "order", "sig")
-            for other, (order, fp) in zip(ids, pipe.execute()):
+            for other, (order, fp) in zip(ids, pipe.execute(), strict=True):
                 if order is None or fp is None:  # expired: forget it in the bands that still list it
                     for k in in_bands[other]:
                         pipe.srem(self._band(k), other)

@@ -41,7 +41,8 @@ _LENGTH_WEIGHT = {n: n**0.7 for n in range(1, _MAX_WORDS + 1)}
 
 
 def _phrases(text: str) -> list[tuple[str, ...]]:
-    phrases, current = [], []
+    phrases: list[tuple[str, ...]] = []
+    current: list[str] = []
     for word in _TOKEN.findall(text.lower().replace("\u2019", "'")):
         if not word or len(word) < 2 or word in _STOP:
             if current:
@@ -64,7 +65,7 @@ def extract(title: str, body: str, top: int = 10) -> list[str]:
     for run in _phrases(body):  # runs have at most _MAX_WORDS (3) words
         grams.extend(zip(run))
         if len(run) > 1:
-            grams.extend(zip(run, run[1:]))
+            grams.extend(zip(run, run[1:], strict=False))  # adjacent pairs: one fewer than words
             if len(run) == 3:
                 grams.append(run)
     counts = Counter(grams)  # one C-level count instead of three updates per run

@@ -120,7 +120,7 @@ class Enricher:
                 if deadline is not None and deadline.expired():
                     break
                 docs = self.nlp.pipe(piece for _, _, piece in group)
-                for (i, offset, piece), doc in zip(group, docs):
+                for (i, offset, piece), doc in zip(group, docs, strict=True):
                     spans[i].extend(
                         Span(ent.label_, offset + ent.start_char, offset + ent.end_char) for ent in doc.ents
                     )
@@ -149,18 +149,23 @@ class Enricher:
         parts = [self.limits.read_part(a.body) for a in articles]
         all_spans, read = self._ner([text for text, _ in parts], deadline)
         bodies, notes = [], []
-        for (text, note), chars in zip(parts, read):
+        for (text, note), chars in zip(parts, read, strict=True):
             notes.append([note] if note else [])
             if chars < len(text):
                 notes[-1].append(deadline.note(f"entities and dates were read in the first {chars} characters"))
             bodies.append(text[:chars])
-        found = [self._entities(article, body, spans) for article, body, spans in zip(articles, bodies, all_spans)]
+        found = [
+            self._entities(article, body, spans)
+            for article, body, spans in zip(articles, bodies, all_spans, strict=True)
+        ]
         if self.registry is not None:  # one registry exchange for the whole batch
             resolved = self.registry.resolve_batch([registry.names_of(entities) for entities, _ in found])
-            found = [(registry.apply(entities, r), lang) for (entities, lang), r in zip(found, resolved)]
+            found = [(registry.apply(entities, r), lang) for (entities, lang), r in zip(found, resolved, strict=True)]
         return [
             self._enrich(article, body, spans, entities, lang, article_notes, deadline)
-            for article, body, spans, (entities, lang), article_notes in zip(articles, bodies, all_spans, found, notes)
+            for article, body, spans, (entities, lang), article_notes in zip(
+                articles, bodies, all_spans, found, notes, strict=True
+            )
         ]
 
     def _entities(self, article: Article, body: str, spans: list[Span]):

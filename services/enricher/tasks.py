@@ -42,7 +42,7 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> Callable[[], None]:
     def enricher() -> Enricher:
         rt = runtime()
         return Enricher(
-            duplicates=duplicate_index(rt),
+            duplicates=rt.handle(duplicate_index),
             registry=RedisRegistry(rt.redis, prefix=f"{rt.settings.key_prefix}:registry"),
             vocab_limit=rt.settings.enrich_vocab_limit,
             limits=EnrichLimits.from_settings(rt.settings),
@@ -69,7 +69,8 @@ def register(app: Celery, runtime: Callable[[], Runtime]) -> Callable[[], None]:
 
 
 def duplicate_index(rt: Runtime) -> RedisDuplicateIndex:
-    """The near-duplicate index every enricher process of this runtime shares, on its Redis."""
+    """Builds the near-duplicate index all enricher processes share on Redis; the runtime owns it
+    (``rt.handle(duplicate_index)``: one per runtime, on the runtime's Redis client and settings)."""
     return RedisDuplicateIndex(
         rt.redis, prefix=f"{rt.settings.key_prefix}:dedup", ttl_s=rt.settings.dedup_ttl_days * 86400
     )

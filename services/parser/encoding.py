@@ -101,20 +101,20 @@ def decode_bytes(data: bytes, http_charset: str | None = None) -> tuple[str, str
             text = _try(data, codec)
             if text is not None:
                 return text, codec
-    for codec in (normalise_charset(http_charset), declared_charset(data)):
-        if codec is None or codec in ("utf-16", "utf-32"):  # a <meta> in ASCII bytes cannot really be UTF-16
+    for declared in (normalise_charset(http_charset), declared_charset(data)):
+        if declared is None or declared in ("utf-16", "utf-32"):  # a <meta> in ASCII bytes cannot really be UTF-16
             continue
-        if codec != "utf-8" and _is_single_byte(codec) and _has_utf8_multibyte(data):
+        if declared != "utf-8" and _is_single_byte(declared) and _has_utf8_multibyte(data):
             return data.decode("utf-8"), "utf-8"
-        text = _try(data, codec)
+        text = _try(data, declared)
         if text is not None:
-            return text, codec
+            return text, declared
     text = _try(data, "utf-8")
     if text is not None:
         return text, "utf-8"
-    codec = _guess(data[:_DETECT_BYTES])
-    if codec:
-        text = _try(data, codec)
+    guessed = _guess(data[:_DETECT_BYTES])
+    if guessed:
+        text = _try(data, guessed)
         if text is not None:
-            return text, codec
+            return text, guessed
     return data.decode("cp1252", errors="replace"), "cp1252"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypedDict
 
 from services.parser.articles import Reading, check_article_count, from_html_page, make_article
 from services.parser.authors import clean_authors
@@ -146,18 +146,14 @@ def _article(record: dict[str, Any], raw_id: str, fetched_at: datetime | None) -
         else:
             extra[str(name)] = value
     url = _text(known.get("url"))
-    fields = {
-        "title": _text(known.get("title")),
+    title = _text(known.get("title"))
+    authors = known.get("authors")
+    fields: _RecordFields = {
         "url": url,
         "canonical_url": _text(known.get("canonical_url")),
         "source": _text(known.get("source")),
         "authors": clean_authors(
-            [
-                a
-                for a in (known.get("authors") if isinstance(known.get("authors"), list) else [known.get("authors")])
-                for a in [_text(a)]
-                if a
-            ]
+            [a for a in (authors if isinstance(authors, list) else [authors]) for a in [_text(a)] if a]
         ),
         "published": _record_date(known.get("published")),
         "modified": _record_date(known.get("modified")),
@@ -174,12 +170,27 @@ def _article(record: dict[str, Any], raw_id: str, fetched_at: datetime | None) -
         except BadInputError:
             page = None
         if page is not None:
-            return from_html_page(page, raw_id=raw_id, source_format="json", **fields)
+            return from_html_page(page, raw_id=raw_id, source_format="json", title=title, **fields)
     body = _text(known.get("text"))
     if not body:
         return None
-    fields["title"] = fields["title"] or ""
-    return make_article(raw_id=raw_id, source_format="json", body=body, **fields)
+    return make_article(raw_id=raw_id, source_format="json", title=title or "", body=body, **fields)
+
+
+class _RecordFields(TypedDict):
+    """What a record says about its article besides title and body, by ``make_article``'s names."""
+
+    url: str | None
+    canonical_url: str | None
+    source: str | None
+    authors: list[str]
+    published: PageDate | None
+    modified: PageDate | None
+    language: str | None
+    description: str | None
+    image_url: str | None
+    fetched_at: datetime | None
+    metadata: dict[str, Any]
 
 
 def read_json(data: bytes, *, raw_id: str, fetched_at: datetime | None, max_articles: int) -> list[Article]:

@@ -167,7 +167,7 @@ def choose_source(site_names: list[str | None], publishers: list[str | None], ur
     agreeing = [c for c in candidates if _agrees(c, label)]
     if domain in KNOWN_OUTLETS:  # one spelling per major outlet, whatever each page says
         return Source(KNOWN_OUTLETS[domain], domain)
-    if agreeing:
+    if agreeing and domain:  # (a name agrees only with a domain's label, so agreeing implies a domain)
         suffix = _LETTERS.sub("", domain[len(label) :])  # "livescience.com" and "Live Science" are one spelling
 
         def spelling(c: str) -> str:

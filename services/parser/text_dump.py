@@ -160,7 +160,7 @@ def _trim_tail(lines: list[str]) -> list[str]:
 
 
 def _body(region: list[str], title: str, source: str | None, repeated: set[str]) -> str:
-    kept = []
+    kept: list[str] = []
     for line in region:
         if not line or line == title or line in repeated:
             continue
@@ -192,7 +192,7 @@ def split_dump(text: str) -> list[DumpArticle]:
     seen_in = Counter(line for region in regions for line in set(region) if line)
     repeated = {line for line, n in seen_in.items() if n >= 2 and _is_short(line)}
     articles = []
-    for stamp, (_, title, standalone), region in zip(stamps, headers, regions):
+    for stamp, (_, title, standalone), region in zip(stamps, headers, regions, strict=True):
         source = _source(stamp, standalone, [t for t in region if t][:4])
         body = _body(region, title, source, repeated - {title})
         if title and body:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import redis
 from fastapi import APIRouter, Depends, Request
@@ -15,7 +15,8 @@ from services.api.models import Health, Problem, Readiness
 from services.api.state import ApiState, api_state
 
 router = APIRouter(tags=["health"])
-AUTH = {401: {"model": Problem, "description": "missing or invalid bearer token"}}
+# Typed as FastAPI's ``responses`` parameter, so routes can merge it with their own entries.
+AUTH: dict[int | str, dict[str, Any]] = {401: {"model": Problem, "description": "missing or invalid bearer token"}}
 
 
 @router.get("/healthz", response_model=Health)

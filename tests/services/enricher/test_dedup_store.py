@@ -45,7 +45,9 @@ def test_redelivery_keeps_the_first_arrival_as_original(client, unique_prefix, s
 
 
 def test_all_keys_live_under_the_prefix(client, unique_prefix, seed_texts):
-    RedisDuplicateIndex(client, prefix=unique_prefix, ttl_s=TTL_S).find_or_add("x", dedup.signature(seed_texts["seed_main"]))
+    RedisDuplicateIndex(client, prefix=unique_prefix, ttl_s=TTL_S).find_or_add(
+        "x", dedup.signature(seed_texts["seed_main"])
+    )
     keys = [k.decode() for k in client.scan_iter(match=f"{unique_prefix}:*")]
     assert f"{unique_prefix}:article:x" in keys and f"{unique_prefix}:seq" in keys
     assert sum(k.startswith(f"{unique_prefix}:band:") for k in keys) == dedup.BANDS
@@ -84,11 +86,21 @@ def test_seeing_an_article_again_renews_its_expiry(client, unique_prefix, seed_t
     assert client.pttl(f"{unique_prefix}:article:a") > 50_000
 
 
-def test_the_enricher_keeps_fingerprints_as_long_as_the_dedup_ttl_days_setting(client, redis_url, unique_prefix,
-                                                                                 seed_texts):
+def test_the_enricher_keeps_fingerprints_as_long_as_the_dedup_ttl_days_setting(
+    client, redis_url, unique_prefix, seed_texts
+):
     rt = Runtime(Settings(redis_url=redis_url, key_prefix=unique_prefix, dedup_ttl_days=2))
-    duplicate_index(rt).find_or_add("x", dedup.signature(seed_texts["seed_main"]))
+    rt.handle(duplicate_index).find_or_add("x", dedup.signature(seed_texts["seed_main"]))
     assert 2 * 86_400 - 60 < client.ttl(f"{unique_prefix}:dedup:article:x") <= 2 * 86_400
+
+
+def test_the_runtime_owns_one_duplicate_index_on_its_own_redis_client(redis_url, unique_prefix):
+    """Every batch of a worker process uses the same index, built on the runtime's client, not a new connection."""
+    rt = Runtime(Settings(redis_url=redis_url, key_prefix=unique_prefix))
+    index = rt.handle(duplicate_index)
+    assert rt.handle(duplicate_index) is index
+    assert index.prefix == f"{unique_prefix}:dedup"
+    assert Runtime(rt.settings).handle(duplicate_index) is not index  # another runtime (a test, a process) has its own
 
 
 def test_expiry_must_be_positive(client, unique_prefix):

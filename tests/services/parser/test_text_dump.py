@@ -80,7 +80,7 @@ def test_other_aggregator_dumps(name):
     assert [(a.title, a.source, a.published.text) for a in articles] == [
         (e["title"], e["source"], e["published"]) for e in expected["articles"]
     ]
-    for article, wanted in zip(articles, expected["articles"]):
+    for article, wanted in zip(articles, expected["articles"], strict=True):
         assert article.body.startswith(wanted["body_starts"])
         assert article.body.endswith(wanted["body_ends"])
         lines = _lines(article.body)
