@@ -79,6 +79,8 @@ _ORG_NAME_WORD = re.compile(
     r"|Brothers|Sons|Partners|Capital|Holdings|Industries|Systems|Technologies|Labs?|Network|Society|League|Team"
     r"|Experience|Project|Program|Programme|Church|Hospital|Energy|Oil|Gas|Pharma|Health|Insurance|Airport)\b"
 )
+# Last words of newspaper titles: "Saudi Gazette", "Edmonton Sun", "New Zealand Herald" are outlets.
+_OUTLET_LAST = frozenset("Gazette Herald Tribune Journal Chronicle Telegraph Observer Sun Star Mirror Inquirer".split())
 _CLUB_SUFFIX = re.compile(r"\s(?:United|City|FC|CF|Rovers|Athletic|Hotspur|Wanderers|Albion|Rangers|Celtic)$")
 _SPORTS = re.compile(
     r"\b(?:season|coach|quarterback|touchdown|league|goalkeeper|midfielder|striker|playoffs?|match|stadium|"
@@ -334,6 +336,8 @@ def judge(
         return DROP
     if _CORPORATE.search(surface) and len(words) > 1:
         return surface, "organization"
+    if len(words) > 1 and words[-1] in _OUTLET_LAST and type_ != "organization":
+        return surface, "organization"  # "the Edmonton Sun reported": a newspaper
     if type_ == "organization" and len(words) > 1 and (words[-1] in _FACILITY_LAST or _MUSEUM.search(surface)):
         return surface, "place"  # "Johnson Space Center", "Museum of Flight": a building one can stand in
     if len(words) > 1 and (

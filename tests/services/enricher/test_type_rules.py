@@ -163,3 +163,9 @@ def test_a_span_across_a_line_break_keeps_its_first_line():
         start,
         body.index("\n"),
     )
+
+
+@pytest.mark.parametrize(("surface", "nert"), [("Edmonton Sun", "person"), ("Saudi Gazette", "place"),
+                                               ("New Zealand Herald", "place")])
+def test_a_newspaper_title_is_an_organisation(surface, nert):
+    assert type_rules.judge(surface, nert, f"the {surface} reported", 4) == (surface, "organization")
