@@ -22,14 +22,21 @@ A name joins a known entity of the **same type** only on evidence:
   (``rapidfuzz``), or the same surname with a first name that is a prefix of
   the other's ("Josh Apte" / "Joshua Apte");
 * an organisation or place that is another's name **less a leading word**
-  of exactly one known entity ("Champions League" -> "UEFA Champions League").
+  of exactly one known entity ("Champions League" -> "UEFA Champions League");
+* an organisation's **spelling variant** of exactly one known organisation:
+  same digits and same first letter, and whole names within
+  ``ORG_MIN_SIMILARITY``, or within ``ORG_SKELETON_SIMILARITY`` with the same
+  consonants ("World Health Organisation" / "Organization", "Hizbollah" /
+  "Hezbollah", "Al Qaida" / "Al Qaeda", names of eight letters or more); "Apollo 11" and "Apollo 13", "Ministry
+  of Finance" and "Ministry of Defence" stay apart. Places are not joined by
+  spelling: "Austria" is not "Australia".
 
 A full name that joins a surname-only entity renames it (the registry keeps
 the fuller form as canonical); articles enriched before keep the short name
 until ``newsflow reprocess --stage enrich`` re-enriches them.
 
 Candidates come from **blocks** (``block_keys``): a person's surname prefix, an
-organisation's name less its first word; matching only ever compares a name
+organisation's name less its first word and its consonant skeleton's first letters; matching only ever compares a name
 with the entities of its blocks.
 
     >>> reg = MemoryRegistry()
@@ -54,6 +61,12 @@ from shared.models import Entity
 NAME_MIN_SIMILARITY = 88.0
 SURNAME_MIN_SIMILARITY = 80.0
 PROMINENCE_RATIO = 3
+ORG_MIN_SIMILARITY = 92.0
+ORG_SKELETON_SIMILARITY = 85.0
+_SKELETON_BLOCK = 4
+_SKELETON_MIN_LENGTH = 8  # shorter names differ by a vowel too often: "Reuters", "Routers"
+_VOWELS_AFTER_FIRST = re.compile(r"(?<!^)[aeiouy]")
+_DIGITS = re.compile(r"\d+")
 _PUNCT = re.compile(r"[^\w\s]")
 _SPACES = re.compile(r"\s+")
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
@@ -81,6 +94,14 @@ def _words(name: str) -> list[str]:
     return [w for w in normal(name).split() if w not in _SUFFIXES] or normal(name).split()
 
 
+def skeleton(name: str) -> str:
+    """The consonants of a name's normal form, its first letter kept: "Al Qaeda" -> "alqd".
+
+    Transliterations vary in their vowels ("Hizbollah", "Hezbollah"), rarely in their consonants.
+    """
+    return _VOWELS_AFTER_FIRST.sub("", normal(name).replace(" ", ""))
+
+
 def entity_id(type_: str, name: str) -> str:
     """Deterministic id of a new entity: two workers creating the same name create the same id."""
     return hashlib.sha1(f"{type_}\x1f{normal(name)}".encode()).hexdigest()[:16]
@@ -96,6 +117,8 @@ def block_keys(type_: str, name: str) -> list[str]:
     keys = [f"{type_}:{' '.join(words)}"]
     if len(words) > 1:
         keys.append(f"{type_}:{' '.join(words[1:])}")
+    if type_ == "organization":
+        keys.append(f"{type_}~{skeleton(name)[:_SKELETON_BLOCK]}")
     return keys
 
 
@@ -150,7 +173,23 @@ def choose(type_: str, name: str, candidates: list[Known]) -> Known | None:
     if len(shorter) == 1:
         return shorter[0]
     longer = [c for c in same_type if words[1:] == _words(c.name) and len(words) > 1]
-    return longer[0] if len(longer) == 1 else None
+    if len(longer) == 1:
+        return longer[0]
+    if type_ == "organization":
+        variants = {c.entity_id: c for c in same_type if _same_organisation(name, c.name)}
+        return next(iter(variants.values())) if len(variants) == 1 else None
+    return None
+
+
+def _same_organisation(a: str, b: str) -> bool:
+    """Two spellings of one organisation's name (see the module's docstring)."""
+    na, nb = normal(a), normal(b)
+    if na[:1] != nb[:1] or _DIGITS.findall(na) != _DIGITS.findall(nb):
+        return False
+    score = fuzz.ratio(na, nb)
+    return score >= ORG_MIN_SIMILARITY or (
+        score >= ORG_SKELETON_SIMILARITY and len(na) >= _SKELETON_MIN_LENGTH and skeleton(a) == skeleton(b)
+    )
 
 
 def absorb(known: Known | None, type_: str, name: str) -> tuple[Known, bool]:
