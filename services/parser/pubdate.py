@@ -45,7 +45,7 @@ from lxml.html import HtmlElement
 
 from services.parser.relative_dates import languages_for, resolve_relative
 from services.parser.stamps import Stamp, month_first_locale, read_stamp
-from services.parser.visible_dates import byline_stamps, byline_texts
+from services.parser.visible_dates import byline_stamps, byline_texts, labelled_stamps
 from shared.models import DateOrigin, PageDate
 
 # Meta names/properties that state publication, with how much each is trusted. Generic
@@ -87,6 +87,7 @@ _WEIGHT = {
     "time": 0.7,
     "url": 0.85,
     "relative": 0.7,
+    "labelled": 0.8,
     "byline": 0.7,
     "visible-text": 0.6,
     "extensive": 0.35,
@@ -209,6 +210,9 @@ def _relative(tree: HtmlElement, fetched_at: datetime | None, languages: list[st
 
 def _byline(tree: HtmlElement, languages: list[str], language: str | None, context: list[Candidate]) -> list[Candidate]:
     found = [
+        Candidate(stamp, "visible-text", _WEIGHT["labelled"], text, "labelled")
+        for text, stamp in labelled_stamps(tree, languages)
+    ] + [
         Candidate(stamp, "visible-text", _WEIGHT["byline"], text, "byline")
         for text, stamp in byline_stamps(tree, languages)
     ]

@@ -51,13 +51,21 @@ _MAX_ELEMENTS = 40
 _MAX_ANCESTORS = 8
 
 
-def _elsewhere(element: HtmlElement) -> bool:
+# A labelled "Erschienen am" may stand in the page's footer; a teaser's or a comment's may not.
+_OTHER_STORIES = re.compile(
+    r"teaser|related|recommend|similar|popular|trending|widget|sidebar|comment|reply|promo", re.IGNORECASE
+)
+
+
+def _elsewhere(
+    element: HtmlElement, containers: re.Pattern[str] = _ELSEWHERE, tags: tuple[str, ...] = ("footer", "nav", "aside")
+) -> bool:
     node = element
     for _ in range(_MAX_ANCESTORS):
         node = node.getparent()
         if node is None:
             return False
-        if node.tag in ("footer", "nav", "aside") or _ELSEWHERE.search(f"{node.get('class', '')} {node.get('id', '')}"):
+        if node.tag in tags or containers.search(f"{node.get('class', '')} {node.get('id', '')}"):
             return True
     return False
 
@@ -98,6 +106,59 @@ def byline_stamps(tree: HtmlElement, languages: list[str], limit: int = 1) -> li
             if len(found) >= limit:
                 break
     return found
+
+
+# Words that say the date after them is the publication ("Erschienen am: 01.11.2023",
+# "Publié le 9 juin 2019"); "Letzte Änderung: 31.10.2023" beside it is what they outrank.
+_PUBLISHED_LABEL = re.compile(
+    r"\b(?:erschienen|ver(?:ö|oe)ffentlicht|publiziert|published|posted|publié|publicado|pubblicato|"
+    r"gepubliceerd|opublikowano|опубликовано|опубліковано|objavljeno)\b"
+    r"(?:\s+(?:am|on|le|el|il|em|op|dnia|at))?\s*[:\-–]?\s*",
+    re.IGNORECASE,
+)
+_TEXTS = XPath("//body//text()")
+_LABEL_WINDOW = 60
+_MAX_LABELS = 3
+
+
+def labelled_stamps(tree: HtmlElement, languages: list[str]) -> list[tuple[str, Stamp]]:
+    """(text, stamp) of the first visible date the page labels as its publication, outside other stories.
+
+    The date may sit in the label's text node or in the next ones
+    ("wurde am <nobr>19. Mai 2010</nobr> gepostet" is not this; "Veröffentlicht am
+    <span>16.08.2019</span>" is).
+    """
+    texts = [t for t in _TEXTS(tree) if t.getparent() is not None and t.getparent().tag not in ("script", "style")]
+    tried = 0
+    for index, node in enumerate(texts):
+        match = _PUBLISHED_LABEL.search(node)
+        if match is None or _elsewhere(node.getparent(), _OTHER_STORIES, ("aside",)):
+            continue
+        tried += 1
+        if tried > _MAX_LABELS:
+            break
+        after = node[match.end() :]
+        for following in texts[index + 1 : index + 6]:
+            if len(after) >= _LABEL_WINDOW:
+                break
+            after += " " + following
+        after = _UPDATE_WORDS.split(" ".join(after.split())[:_LABEL_WINDOW], maxsplit=1)[0]
+        stamp = _leading_stamp(after, languages)
+        if stamp is not None:
+            return [(" ".join(f"{match.group(0)}{after}".split()), stamp)]
+    return []
+
+
+def _leading_stamp(text: str, languages: list[str]) -> Stamp | None:
+    """The stamp that opens ``text``, read from its longest parsable run of words (at most six tries)."""
+    words = text.split()[:8]
+    for end in range(len(words), max(0, len(words) - 6), -1):
+        if end < 2 and not re.search(r"\d{4}", words[0] if words else ""):
+            break
+        stamp = read_stamp(_after_label(" ".join(words[:end])), languages)
+        if stamp is not None:
+            return stamp
+    return None
 
 
 def _after_label(text: str) -> str:

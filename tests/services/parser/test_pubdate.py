@@ -141,3 +141,24 @@ def test_the_fetch_time_of_a_dropped_file_bounds_the_date():
                      fetched_at=FETCHED)
     [article] = parse_page(data, ref, max_raw_bytes=10**6, max_decompressed_bytes=10**6, max_articles=5)
     assert article.published.value == datetime(2025, 6, 1, 8, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("lang", "header", "expected"),
+    [
+        ("de", '<time datetime="2019-08-24T03:36:11+02:00">24.08.</time><p>Veröffentlicht am 16.08.2019</p>',
+         date(2019, 8, 16)),
+        ("de", '<p class="foot">Letzte Änderung: 31.10.2023 - 14:49<br>Erschienen am: 01.11.2023</p>',
+         date(2023, 11, 1)),
+        ("fr", "<p>Publié le <span>9 juin 2019</span></p>", date(2019, 6, 9)),
+    ],
+)
+def test_a_date_the_page_labels_as_its_publication_outranks_other_visible_dates(lang, header, expected):
+    found = published(page(header=header, lang=lang))
+    assert found.day == expected
+
+
+def test_a_teaser_s_labelled_date_is_not_the_story_s():
+    header = '<span class="date">9 May 2024</span><div class="related-teaser"><p>Published on 3 May 2024</p></div>'
+    found = published(page(header=header))
+    assert found.day == date(2024, 5, 9)
