@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
@@ -116,37 +117,59 @@ _PUBLISHED_LABEL = re.compile(
     r"(?:\s+(?:am|on|le|el|il|em|op|dnia|at))?\s*[:\-–]?\s*",
     re.IGNORECASE,
 )
+_MODIFIED_LABEL = re.compile(
+    r"\b(?:(?:last\s+)?(?:updated|modified|edited)(?:\s+(?:on|at))?|letzte\s+(?:Änderung|aktualisierung)|"
+    r"zuletzt\s+(?:geändert|aktualisiert)|aktualisiert(?:\s+am)?|geändert\s+am|mis\s+à\s+jour(?:\s+le)?|"
+    r"actualizado(?:\s+el)?|aggiornato(?:\s+il)?|bijgewerkt(?:\s+op)?|обновлено|оновлено|zaktualizowano)"
+    r"\s*[:\-–]?\s*",
+    re.IGNORECASE,
+)
 _TEXTS = XPath("//body//text()")
 _LABEL_WINDOW = 60
 _MAX_LABELS = 3
 
 
-def labelled_stamps(tree: HtmlElement, languages: list[str]) -> list[tuple[str, Stamp]]:
+def visible_texts(tree: HtmlElement) -> list[Any]:
+    """The page's text nodes outside scripts and styles, in page order (each knows its element)."""
+    return [t for t in _TEXTS(tree) if t.getparent() is not None and t.getparent().tag not in ("script", "style")]
+
+
+def labelled_stamps(texts: list[Any], languages: list[str]) -> list[tuple[str, Stamp]]:
     """(text, stamp) of the first visible date the page labels as its publication, outside other stories.
 
-    The date may sit in the label's text node or in the next ones
-    ("wurde am <nobr>19. Mai 2010</nobr> gepostet" is not this; "Veröffentlicht am
-    <span>16.08.2019</span>" is).
+    ``texts`` are ``visible_texts(tree)``. The date may sit in the label's text
+    node or in the next ones ("Veröffentlicht am <span>16.08.2019</span>").
     """
-    texts = [t for t in _TEXTS(tree) if t.getparent() is not None and t.getparent().tag not in ("script", "style")]
+    for text, stamp in _labelled(texts, languages, _PUBLISHED_LABEL, _UPDATE_WORDS):
+        return [(text, stamp)]
+    return []
+
+
+def modified_stamps(texts: list[Any], languages: list[str]) -> list[Stamp]:
+    """Stamps the page's visible text labels as a modification ("last edited: 17 Jun 2018 15:15")."""
+    return [stamp for _, stamp in _labelled(texts, languages, _MODIFIED_LABEL, _PUBLISHED_LABEL)]
+
+
+def _labelled(
+    texts: list[Any], languages: list[str], label: re.Pattern[str], stop: re.Pattern[str]
+) -> Iterator[tuple[str, Stamp]]:
     tried = 0
     for index, node in enumerate(texts):
-        match = _PUBLISHED_LABEL.search(node)
+        match = label.search(node)
         if match is None or _elsewhere(node.getparent(), _OTHER_STORIES, ("aside",)):
             continue
         tried += 1
         if tried > _MAX_LABELS:
-            break
+            return
         after = node[match.end() :]
         for following in texts[index + 1 : index + 6]:
             if len(after) >= _LABEL_WINDOW:
                 break
             after += " " + following
-        after = _UPDATE_WORDS.split(" ".join(after.split())[:_LABEL_WINDOW], maxsplit=1)[0]
+        after = stop.split(" ".join(after.split())[:_LABEL_WINDOW], maxsplit=1)[0]
         stamp = _leading_stamp(after, languages)
         if stamp is not None:
-            return [(" ".join(f"{match.group(0)}{after}".split()), stamp)]
-    return []
+            yield " ".join(f"{match.group(0)}{after}".split()), stamp
 
 
 def _leading_stamp(text: str, languages: list[str]) -> Stamp | None:
