@@ -34,7 +34,8 @@ _DATED_NAME = re.compile(r"date|time|datum|fecha|data|byline|posted|publi|meta|z
 # reading the text of a large container (class "metadata" around the whole story) is
 # what would make this cost more than the rest of the date choice.
 _NAMED = XPath("//body//*[@class or @id][count(*) < 6]")
-_HEADLINE = XPath("(//h1)[1]")
+_HEADLINES = XPath("(//h1)[position() <= 3]")
+_SITE_LOGO = re.compile(r"logo|brand|site-?(?:name|title)", re.IGNORECASE)
 # Containers whose dates belong to other stories, readers or the site.
 _ELSEWHERE = re.compile(
     r"teaser|related|recommend|similar|more-|popular|trending|widget|sidebar|comment|reply|footer|"
@@ -50,6 +51,7 @@ _UPDATE_WORDS = re.compile(
 _MAX_TEXT_CHARS = 100
 _MAX_ELEMENTS = 40
 _MAX_ANCESTORS = 8
+_STORY_LEVELS = 3  # the story headline's enclosing blocks (news item, article, column) that may hold its byline
 
 
 # A labelled "Erschienen am" may stand in the page's footer; a teaser's or a comment's may not.
@@ -71,13 +73,44 @@ def _elsewhere(
     return False
 
 
+def _is_logo(h1: HtmlElement) -> bool:
+    links = h1.findall(".//a")
+    names = " ".join(f"{e.get('class', '')} {e.get('id', '')}" for e in (h1, *links))
+    return bool(_SITE_LOGO.search(names)) or any(a.get("href") == "/" for a in links)
+
+
+def _story_container(tree: HtmlElement) -> tuple[int, set[HtmlElement]]:
+    """Where bylines start (the first ``<h1>``'s line) and, when that ``<h1>`` is the site's logo, the story's blocks.
+
+    A logo ``<h1>`` often has the day's date beside it ("Mittwoch, 26.02.2020");
+    a byline between it and the story's own ``<h1>`` counts only inside the
+    blocks around the story's headline (a news item's date may precede its title).
+    """
+    headlines = _HEADLINES(tree)
+    if not headlines:
+        return 0, set()
+    first = headlines[0]
+    story = next((h1 for h1 in headlines if not _is_logo(h1)), None)
+    if story is None or story is first:
+        return first.sourceline or 0, set()
+    blocks = [node for node in list(story.iterancestors())[:_STORY_LEVELS] if node.tag not in ("body", "html")]
+    return first.sourceline or 0, set(blocks)
+
+
+def _inside(element: HtmlElement, blocks: set[HtmlElement]) -> bool:
+    return any(node in blocks for node in list(element.iterancestors())[:_MAX_ANCESTORS])
+
+
 def byline_texts(tree: HtmlElement) -> Iterator[str]:
     """Texts of the short, dated-by-name elements after the headline, outside other stories, in page order."""
-    headline = _HEADLINE(tree)
-    after = (headline[0].sourceline or 0) if headline else 0
+    after, story_blocks = _story_container(tree)
+    story_line = min((e.sourceline or 0 for e in story_blocks), default=0)
     seen = 0
     for element in _NAMED(tree):
-        if element.tag in ("script", "style", "time") or (element.sourceline or 0) < after:
+        line = element.sourceline or 0
+        if element.tag in ("script", "style", "time") or line < after:
+            continue
+        if story_blocks and line < story_line and not _inside(element, story_blocks):
             continue
         if not _DATED_NAME.search(f"{element.get('class', '')} {element.get('id', '')}"):
             continue

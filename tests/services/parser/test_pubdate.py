@@ -201,3 +201,22 @@ def test_a_date_the_page_labels_as_an_edit_is_not_taken_for_publication(header):
 def test_a_byline_that_only_shares_its_day_with_an_update_is_kept():
     header = '<p class="date">Written: 2023-11-07 15:03:30 / Updated: 2023-11-07 15:30:46</p>'
     assert published(page(header=header)).day == date(2023, 11, 7)
+
+
+def test_the_day_s_date_beside_a_logo_headline_is_not_the_story_s_byline():
+    data = (
+        '<html lang="de"><head><meta name="date" content="2017-05-01T17:05:00+0200"></head><body>'
+        '<div class="site">\n<h1><a href="/" class="logo">Courier</a></h1>\n'
+        '<span class="site-date">Mittwoch, 26.02.2020</span></div>\n'
+        f"<article><div><h1>Plan agreed</h1>{PARAGRAPH}</div></article></body></html>"
+    ).encode()
+    assert published(data).day == date(2017, 5, 1)
+
+
+def test_a_news_item_s_date_before_its_title_is_still_its_byline():
+    data = (
+        '<html lang="de"><body><h1><a href="/"><img alt="Jugendwerk"></a></h1>\n'
+        '<div class="news-item">\n<div class="news-timedata">05.02.2020 - Redaktion</div>\n'
+        f"<h1>Faire Lieferketten</h1>{PARAGRAPH}</div></body></html>"
+    ).encode()
+    assert published(data).day == date(2020, 2, 5)
