@@ -45,7 +45,7 @@ from lxml.html import HtmlElement
 
 from services.parser.relative_dates import languages_for, resolve_relative
 from services.parser.stamps import Stamp, month_first_locale, read_stamp
-from services.parser.visible_dates import byline_stamps, byline_texts
+from services.parser.visible_dates import byline_stamps, byline_texts, labelled_stamps, modified_stamps, visible_texts
 from shared.models import DateOrigin, PageDate
 
 # Meta names/properties that state publication, with how much each is trusted. Generic
@@ -87,16 +87,20 @@ _WEIGHT = {
     "time": 0.7,
     "url": 0.85,
     "relative": 0.7,
+    "labelled": 0.8,
     "byline": 0.7,
     "visible-text": 0.6,
     "extensive": 0.35,
 }
+_STRONG = 0.85  # structured publication data and URL dates; weaker evidence is looked for only without them
 _AGREE_BONUS = 0.08
 _DISAGREE_PENALTY = 0.25
 _MODIFIED = re.compile(r"modif|updat|lastmod|edited|revis|aktualisiert", re.IGNORECASE)
 _PUBLISH = re.compile(r"publi|posted|created|pubdate|entry-date|article-date|date-published", re.IGNORECASE)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/._-]|$)")
 _URL_DATE_LOOSE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
+_STORY_HEADER = re.compile(r"article-(?:meta|header|info|date)|entry-(?:meta|header)|post-(?:meta|header)|byline", re.I)
+_OTHER_STORY = re.compile(r"teaser|related|recommend|comment|reply|sidebar|widget|promo|card", re.I)
 _META_DATES = XPath("//meta[@content or @datetime]")
 _ITEMPROPS = XPath("//body//*[@itemprop]")  # filtered in Python: cheaper than a value test in the path
 _ITEMPROP_DATES = {"datePublished", "dateCreated"}
@@ -158,7 +162,7 @@ def _structured(
         context = " ".join(filter(None, (element.get("class"), element.get("itemprop"), _parent_class(element))))
         if _MODIFIED.search(context):
             continue
-        strong = element.get("pubdate") is not None or bool(_PUBLISH.search(context))
+        strong = element.get("pubdate") is not None or bool(_PUBLISH.search(context)) or _in_story_header(element)
         weight = _WEIGHT["time-pubdate" if strong else "time"]
         add(element.get("datetime") or element.text_content(), "time-element", weight, "time")
     if not any(c.weight >= 0.85 for c in found):
@@ -178,6 +182,21 @@ def _settled(found: list[Candidate]) -> bool:
     strong = [c for c in found if c.weight >= 0.85 and c.stamp.alternative is None]
     local = [c for c in strong if c.stamp.offset_given or not c.stamp.has_time]
     return any(a.kind != b.kind and a.stamp.day == b.stamp.day for a in local for b in strong)
+
+
+def _in_story_header(element: HtmlElement) -> bool:
+    """Is this ``<time>`` in the story's own header or byline block (not a teaser's, not a comment's)?"""
+    node = element.getparent()
+    for _ in range(3):
+        if node is None:
+            return False
+        names = f"{node.get('class', '')} {node.get('id', '')}"
+        if _OTHER_STORY.search(names):
+            return False
+        if node.tag == "header" or _STORY_HEADER.search(names):
+            return True
+        node = node.getparent()
+    return False
 
 
 def _parent_class(element: HtmlElement) -> str | None:
@@ -207,8 +226,13 @@ def _relative(tree: HtmlElement, fetched_at: datetime | None, languages: list[st
     return []
 
 
-def _byline(tree: HtmlElement, languages: list[str], language: str | None, context: list[Candidate]) -> list[Candidate]:
+def _byline(
+    tree: HtmlElement, texts: list[Any], languages: list[str], language: str | None, context: list[Candidate]
+) -> list[Candidate]:
     found = [
+        Candidate(stamp, "visible-text", _WEIGHT["labelled"], text, "labelled")
+        for text, stamp in labelled_stamps(texts, languages)
+    ] + [
         Candidate(stamp, "visible-text", _WEIGHT["byline"], text, "byline")
         for text, stamp in byline_stamps(tree, languages)
     ]
@@ -320,16 +344,17 @@ def choose_publication(
     if (url_candidate := _url_candidate(url)) is not None:
         candidates.append(url_candidate)
     candidates = [c for c in _settle_ambiguous(candidates, language) if _not_after(c.stamp, bound)]
-    if not any(c.weight >= 0.85 for c in candidates):
+    if not any(c.weight >= _STRONG for c in candidates):
         candidates += _relative(tree, fetched_at, languages)
-    if not any(c.weight >= 0.85 for c in candidates):
-        candidates += [c for c in _byline(tree, languages, language, candidates) if _not_after(c.stamp, bound)]
-    if not any(c.weight >= 0.85 for c in candidates):
+    if not any(c.weight >= _STRONG for c in candidates):
+        texts = visible_texts(tree)
+        candidates += [c for c in _byline(tree, texts, languages, language, candidates) if _not_after(c.stamp, bound)]
         found = _htmldate(tree, url, bound, extensive=False)
         if found is None and not candidates:
             found = _htmldate(tree, url, bound, extensive=True)
         if found is not None and _not_after(found.stamp, bound):
             candidates.append(found)
+        candidates = _not_modified(candidates, modified_stamps(texts, languages))
     if not candidates:
         return None
     best = max(candidates, key=lambda c: c.weight)  # max keeps the first of equals: page order
@@ -341,6 +366,30 @@ def choose_publication(
         day=day,
         confidence=_confidence(best, candidates, day),
     )
+
+
+def _not_modified(candidates: list[Candidate], modified: list[Stamp]) -> list[Candidate]:
+    """Weak candidates minus those that are a modification stamp the page labels as such.
+
+    "page revision: 8, last edited: <span class="odate">17 Jun 2018 15:15</span>"
+    makes a byline of the edit (the same instant), and htmldate reads "last
+    modified on 4 November 2020" in a footer as the page's day. A byline that
+    only shares the day ("Written: 15:03 / Updated: 15:30") is kept.
+    """
+    if not modified:
+        return candidates
+    instants = {m.value for m in modified if m.has_time}
+    days = {m.day for m in modified}
+    labelled = {c.stamp.day for c in candidates if c.kind == "labelled"}
+
+    def is_the_update(cand: Candidate) -> bool:
+        if cand.weight >= _STRONG or cand.stamp.day in labelled:
+            return False
+        if cand.stamp.has_time:
+            return cand.stamp.value in instants
+        return cand.kind in ("visible-text", "extensive") and cand.stamp.day in days  # htmldate gives days only
+
+    return [c for c in candidates if not is_the_update(c)]
 
 
 def _not_after(stamp: Stamp, bound: datetime) -> bool:
