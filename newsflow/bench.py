@@ -30,7 +30,7 @@ from pathlib import Path
 import psutil
 
 from newsflow.bench_logs import log_sizes, worker_log_timings
-from newsflow.bench_sampling import Sampler, cpu_seconds, machine_use, percentiles
+from newsflow.bench_sampling import Sampler, cpu_seconds, machine_use, percentiles, server_process
 from newsflow.bench_stages import INGEST_CPU_KEY, average_timings, core_second_budget, delete_keys, stage_timings
 from shared.elastic import make_client
 from shared.settings import Settings
@@ -117,7 +117,10 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
     stack.start_workers()
     try:
         pids = {name: stack.managed(name).process().pid for name in WORKERS}
-        servers = {name: LocalStack(base).managed(name).process() for name in ("redis", "elasticsearch")}
+        servers = {
+            "redis": server_process("redis", base.redis_url, base),
+            "elasticsearch": server_process("elasticsearch", base.elasticsearch_url, base),
+        }
         pids.update({name: proc.pid for name, proc in servers.items() if proc is not None})
         sampler = Sampler(pids, lambda: queue_depths(rt))
         ingestor = Ingestor(rt, make_celery(settings))

@@ -112,6 +112,10 @@ def _print_budget(console: Console, report: dict) -> None:
         table.add_row("idle, stolen or other processes", _f(budget["idle_stolen_or_other"], 4), "", "")
         table.add_row("the cores gave per article", _f(budget["available"], 4), "", "")
     console.print(table)
+    console.print(
+        "fraction of the ceiling in core-seconds (stages alone / what the run's processes spent): "
+        f"{_f(budget.get('fraction_of_ceiling_in_core_seconds'))}"
+    )
     ner = report["stages"]["s_per_article"]["ner"]
     console.print(
         f"NER alone: {_f(ner, 4)} core-s/article; NER-only ceiling (parse + NER + index): "

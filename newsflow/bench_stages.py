@@ -12,7 +12,7 @@ from pathlib import Path
 
 import psutil
 
-from newsflow.bench_sampling import cpu_seconds
+from newsflow.bench_sampling import cpu_seconds, server_process
 from shared.models import RawPageRef, utc_now
 from shared.settings import Settings
 
@@ -145,9 +145,7 @@ def _index_cost_s(es_client, alias: str, write, settings: Settings) -> float:
     it answers (the refresh that makes the documents searchable), so where the local stack runs
     the server, its CPU is measured with the refresh included. A remote server: wall time.
     """
-    from newsflow.stack import LocalStack
-
-    server = LocalStack(settings).managed("elasticsearch").process()
+    server = server_process("elasticsearch", settings.elasticsearch_url, settings)
     processes = [psutil.Process(), *([server] if server is not None else [])]
     wall, cpu_before = time.perf_counter(), cpu_seconds(processes)
     write()
@@ -225,6 +223,10 @@ def core_second_budget(newsflow: dict, alone: dict[str, float]) -> dict:
     out = {
         "rows": rows,
         "total": {"pipeline": spent_total, "alone": alone_total, "ratio": spent_total / alone_total},
+        # The fraction of the ceiling the pipeline would reach had it every core to itself: what the
+        # stages need alone over what the run's own processes spent (a shared machine's other
+        # tenants take cores from the wall-clock fraction, not from this one).
+        "fraction_of_ceiling_in_core_seconds": alone_total / spent_total if spent_total else None,
     }
     if machine:
         cores = machine["cores_busy"] + machine["cores_idle"] + machine["cores_stolen"]

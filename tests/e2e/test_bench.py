@@ -98,6 +98,9 @@ def test_bench_json_reports_newsflow_baseline_and_ceiling(redis_service, es_serv
     assert rows["index"]["pipeline"] >= newsflow["cpu_s"]["indexer"] / articles
     assert budget["total"]["alone"] == pytest.approx(full_work)
     assert budget["total"]["pipeline"] == pytest.approx(sum(r["pipeline"] for r in rows.values() if r["pipeline"]))
+    assert budget["fraction_of_ceiling_in_core_seconds"] == pytest.approx(
+        budget["total"]["alone"] / budget["total"]["pipeline"]
+    )
     assert budget["available"] == pytest.approx(sum(newsflow["machine"].values()) / newsflow["articles_per_s"])
     assert set(newsflow["cpu_s"]) >= {"parser", "enricher", "indexer"}
     assert all(newsflow["peak_rss_mb"][w] > 0 for w in ("parser", "enricher", "indexer"))
