@@ -30,16 +30,14 @@ from pathlib import Path
 import psutil
 
 from newsflow.bench_logs import log_sizes, worker_log_timings
-from newsflow.bench_sampling import Sampler, cpu_seconds, machine_use, percentiles
+from newsflow.bench_sampling import Sampler, cpu_seconds, machine_use, percentiles, server_process
+from newsflow.bench_stages import INGEST_CPU_KEY, average_timings, core_second_budget, delete_keys, stage_timings
 from shared.elastic import make_client
-from shared.models import RawPageRef, utc_now
 from shared.settings import Settings
 
 _CANONICAL = re.compile(rb"<(?:link|meta)\b[^>]*(?:rel=[\"']?canonical|og:url)[^>]*>", re.IGNORECASE)
 _HEAD = re.compile(rb"<head\b[^>]*>", re.IGNORECASE)
 _BODY_END = re.compile(rb"</(?:article|main|body)>", re.IGNORECASE)
-# ``cpu_s`` entry for this process: it ingests the pages (and polls for completion).
-INGEST_CPU_KEY = "bench (ingest, probes)"
 
 
 def load_pages(dataset: Path) -> list[tuple[str, bytes]]:
@@ -63,114 +61,6 @@ def replicate(pages: list[tuple[str, bytes]], n: int) -> list[tuple[str, bytes]]
             html = html[: match.start()] + note + html[match.start() :] if match else html + note
         out.append((f"{i:06d}-{name}", html))
     return out
-
-
-def stage_timings(pages: list[tuple[str, bytes]], settings: Settings, es_client, alias: str) -> dict:
-    """Seconds per article for each stage alone, in this process (one core)."""
-    from services.enricher.pipeline import Enricher
-    from services.indexer import es as es_io
-    from services.indexer.documents import bulk_actions, to_document
-    from services.parser.parse import parse_page
-    from shared.errors import PermanentError
-    from shared.identity import raw_id
-    from shared.worker import freeze_long_lived
-
-    articles = []
-    started = time.perf_counter()
-    for name, data in pages:
-        ref = RawPageRef(raw_id=raw_id(data), filename=name, size_bytes=len(data), received_at=utc_now())
-        try:
-            articles.extend(
-                parse_page(
-                    data,
-                    ref,
-                    max_raw_bytes=settings.max_raw_bytes,
-                    max_decompressed_bytes=settings.max_decompressed_bytes,
-                    max_articles=settings.max_articles_per_page,
-                )
-            )
-        except PermanentError:
-            continue
-    parse_s = time.perf_counter() - started
-    enricher = Enricher()
-    freeze_long_lived()  # as a worker does once it has loaded the model (shared.worker)
-    bodies = [a.body for a in articles]
-    enricher.enrich_batch(articles[:2])  # warm-up outside the clock (model, date parsers)
-    started = time.perf_counter()
-    for _ in enricher.nlp.pipe(bodies, batch_size=32):
-        pass
-    ner_s = time.perf_counter() - started
-    started = time.perf_counter()
-    enriched = []
-    for start in range(0, len(articles), 32):
-        enriched.extend(enricher.enrich_batch(articles[start : start + 32]))
-    enrich_s = time.perf_counter() - started
-    es_io.ensure_index(es_client, alias)
-    index_s = _index_cost_s(
-        es_client,
-        alias,
-        lambda: es_io.write_bulk(
-            es_client,
-            bulk_actions([to_document(e) for e in enriched], alias),
-            max_docs=settings.bulk_max_docs,
-            max_bytes=settings.bulk_max_bytes,
-        ),
-        settings,
-    )
-    n = max(len(articles), 1)
-    return stage_figures(
-        len(articles),
-        {
-            "parse": parse_s / n,
-            "ner": ner_s / n,
-            "index": index_s / n,
-            "enrich": enrich_s / n,
-        },
-    )
-
-
-def _index_cost_s(es_client, alias: str, write, settings: Settings) -> float:
-    """Core-seconds the index stage spends on ``write``: this process plus the Elasticsearch server.
-
-    The bulk call's wall time would leave out what the server does on other threads and after
-    it answers (the refresh that makes the documents searchable), so where the local stack runs
-    the server, its CPU is measured with the refresh included. A remote server: wall time.
-    """
-    from newsflow.stack import LocalStack
-
-    server = LocalStack(settings).managed("elasticsearch").process()
-    processes = [psutil.Process(), *([server] if server is not None else [])]
-    wall, cpu_before = time.perf_counter(), cpu_seconds(processes)
-    write()
-    if server is None:
-        return time.perf_counter() - wall
-    es_client.indices.refresh(index=alias)
-    return cpu_seconds(processes) - cpu_before
-
-
-def stage_figures(articles: int, s_per_article: dict[str, float]) -> dict:
-    """Seconds per article per stage, their rates and the stage-limited ceiling they give.
-
-    The ceiling counts spaCy NER alone for the enrich stage, as the issue defines it: everything
-    newsflow adds around NER (dates, names, places, dedup) is overhead the pipeline has to earn.
-    """
-    ceiling_stages = s_per_article["parse"] + s_per_article["ner"] + s_per_article["index"]
-    return {
-        "articles": articles,
-        "s_per_article": s_per_article,
-        "articles_per_s": {stage: 1 / s if s else None for stage, s in s_per_article.items()},
-        "ceiling_articles_per_s": min(2, psutil.cpu_count() or 1) / ceiling_stages,
-    }
-
-
-def average_timings(before: dict, after: dict) -> dict:
-    """Stage timings measured before and after the pipeline run, averaged, with the ceiling they give."""
-    sides = before["s_per_article"], after["s_per_article"]
-    per = {stage: (sides[0][stage] + sides[1][stage]) / 2 for stage in sides[0]}
-    return {
-        **stage_figures(before["articles"], per),
-        "drift": {stage: sides[1][stage] / sides[0][stage] - 1 for stage in per if sides[0][stage]},
-    }
 
 
 def naive_baseline(pages: list[tuple[str, bytes]], es_client, index: str) -> dict:
@@ -227,7 +117,10 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
     stack.start_workers()
     try:
         pids = {name: stack.managed(name).process().pid for name in WORKERS}
-        servers = {name: LocalStack(base).managed(name).process() for name in ("redis", "elasticsearch")}
+        servers = {
+            "redis": server_process("redis", base.redis_url, base),
+            "elasticsearch": server_process("elasticsearch", base.elasticsearch_url, base),
+        }
         pids.update({name: proc.pid for name, proc in servers.items() if proc is not None})
         sampler = Sampler(pids, lambda: queue_depths(rt))
         ingestor = Ingestor(rt, make_celery(settings))
@@ -294,10 +187,7 @@ def pipeline_run(pages: list[tuple[str, bytes]], base: Settings, workdir: Path, 
         stack.managed("enricher").stop()
         stack.managed("indexer").stop()
         es_io.delete_by_prefix(es_client, prefix)
-        r = redis.Redis.from_url(settings.redis_url)
-        keys = [*r.scan_iter(match=f"{prefix}*", count=1000), *r.scan_iter(match=f"_kombu.binding.{prefix}*")]
-        if keys:
-            r.delete(*keys)
+        delete_keys(redis.Redis.from_url(settings.redis_url), prefix)
 
 
 def warm_up(ingestor, rt, pages) -> None:
@@ -341,17 +231,18 @@ def run(
     es_client = make_client(base)
     scratch = unique_bench_prefix()
     try:
-        before = stage_timings(sample, base, es_client, f"{scratch}-stages-before")
+        before = stage_timings(sample, base, es_client, f"{scratch}-stages-before", workdir)
         baseline = naive_baseline(sample, es_client, f"{scratch}-naive")
         newsflow = pipeline_run(pages, base, workdir, latency_samples)
         # The same machine runs several percent faster or slower from one minute to the next
         # (other tenants): single stages timed on both sides of the pipeline run, averaged, are
         # the fair yardstick for it; how far the two sides differ is reported as the drift.
-        after = stage_timings(sample, base, es_client, f"{scratch}-stages-after")
+        after = stage_timings(sample, base, es_client, f"{scratch}-stages-after", workdir)
     finally:
         es_io.delete_by_prefix(es_client, scratch)
     stages = average_timings(before, after)
     ceiling = stages["ceiling_articles_per_s"]
+    ner_ceiling = stages["ner_ceiling_articles_per_s"]
     return {
         "newsflow": newsflow,
         "baseline": baseline,
@@ -359,6 +250,9 @@ def run(
         "stages_before_and_after": {"before": before["s_per_article"], "after": after["s_per_article"]},
         "ceiling_articles_per_s": ceiling,
         "fraction_of_ceiling": newsflow["articles_per_s"] / ceiling if ceiling else None,
+        "ner_ceiling_articles_per_s": ner_ceiling,
+        "fraction_of_ner_ceiling": newsflow["articles_per_s"] / ner_ceiling if ner_ceiling else None,
+        "budget": core_second_budget(newsflow, stages["s_per_article"]),
         "speedup_vs_baseline": (newsflow["articles_per_s"] / baseline["articles_per_s"])
         if baseline["articles_per_s"]
         else None,

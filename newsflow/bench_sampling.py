@@ -10,6 +10,7 @@ import statistics
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import psutil
 
@@ -24,6 +25,30 @@ def cpu_seconds(processes: list[psutil.Process]) -> float:
         except psutil.NoSuchProcess:
             continue
     return total
+
+
+def server_process(name: str, url: str, settings) -> psutil.Process | None:
+    """The local process serving ``url`` (Redis or Elasticsearch), so the bench can count its CPU.
+
+    The one the local stack started, else whatever listens on the URL's port on this machine (a
+    server started by someone else, a container's published port); None for a remote server.
+    A server shared with other clients counts their work too: the report says it is shared.
+    """
+    from newsflow.stack import LocalStack
+
+    started = LocalStack(settings).managed(name).process()
+    if started is not None:
+        return started
+    parts = urlsplit(url)
+    if parts.hostname not in ("127.0.0.1", "localhost", "::1") or parts.port is None:
+        return None
+    try:
+        for conn in psutil.net_connections(kind="tcp"):
+            if conn.status == psutil.CONN_LISTEN and conn.laddr.port == parts.port and conn.pid:
+                return psutil.Process(conn.pid)
+    except (psutil.AccessDenied, psutil.NoSuchProcess):
+        return None
+    return None
 
 
 @dataclass

@@ -25,6 +25,7 @@ import logging
 from collections.abc import Callable
 
 from shared.logs import log_context
+from shared.models import Stage
 from shared.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 WORKER_LOSSES_BEFORE_DEAD_LETTER = 3
 _LOSS_COUNT_TTL_S = 24 * 3600
 
-DeadLetterWriter = Callable[[Runtime, str, BaseException, str, object, int], None]
+DeadLetterWriter = Callable[[Runtime, Stage, BaseException, str, object, int], None]
 
 
 def hard_limit_reason(stage: str) -> str:
@@ -60,7 +61,7 @@ def worker_lost_reason(losses: int) -> str:
     )
 
 
-def killed_task_request(runtime: Callable[[], Runtime], stage: str, dead_letter: DeadLetterWriter) -> type:
+def killed_task_request(runtime: Callable[[], Runtime], stage: Stage, dead_letter: DeadLetterWriter) -> type:
     """The Celery request class for ``stage``'s task (see the module docstring)."""
     from billiard.exceptions import WorkerLostError
     from celery.exceptions import TimeLimitExceeded

@@ -133,6 +133,8 @@ class MemoryDuplicateIndex:
         candidate_ids = set().union(*(self._bands.get(k, set()) for k in keys)) - {article_id}
         candidates = {c: (self._order[c], self._sigs[c]) for c in candidate_ids}
         self._sigs[article_id] = sig
-        for k in keys:
-            self._bands.setdefault(k, set()).add(article_id)
-        return pick_original(sig, own, candidates, self.threshold)
+        original = pick_original(sig, own, candidates, self.threshold)
+        if original is None:  # only originals are filed (see ``dedup_store``: copies would grow the bands)
+            for k in keys:
+                self._bands.setdefault(k, set()).add(article_id)
+        return original
