@@ -114,10 +114,6 @@ def load_model(name: str = MODEL_NAME):
 
 def _mention(body: str, span: Span, type_: str, sports: Callable[[], bool] = lambda: False) -> _Mention | None:
     raw = body[span.start : span.end]
-    if "\n" in raw:
-        # A span across a line break joins a caption, credit or list line to the next one
-        # ("Disney\nBelle\nImage : ..."): a name stands on one line, the first one here.
-        raw = raw[: raw.index("\n")]
     surface = canonical.clean_surface(raw)
     if not surface or not _HAS_UPPER.search(surface):
         return None
@@ -166,11 +162,7 @@ def extract_entities(body: str, spans: list[Span], is_place: Callable[[str, bool
     mentions: list[_Mention] = []
     sports = type_rules.sports_question(body)
     surfaces = [body[s.start : s.end] for s in spans]
-    products = (
-        type_rules.product_tails(surfaces)
-        | type_rules.thing_heads(surfaces)
-        | type_rules.storm_and_craft_tails(surfaces)
-    )
+    products = type_rules.product_tails(surfaces) | type_rules.thing_heads(surfaces)
     for span in spans:
         type_ = LABEL_TYPES.get(span.label)
         if type_ is None and span.label in _RELABELLABLE:

@@ -15,33 +15,21 @@ A name joins a known entity of the **same type** only on evidence:
   surname; when several exist it joins the prominent one only if it was seen
   in at least ``PROMINENCE_RATIO`` times as many articles as the next
   ("Johnson" between Boris Johnson and Dwayne Johnson stays apart until one
-  dominates), or else the one whose **company** it keeps: each entity remembers
-  the names it was seen with (``Known.context``, the ``CONTEXT_SIZE`` most
-  frequent), and a surname joins the full name sharing at least
-  ``CONTEXT_MIN_SHARED`` of them with this article and twice as many as any
-  other ("Johnson" beside "Downing Street" and "Conservative Party" is Boris
-  Johnson); the surname is the last word, so a name written family name
+  dominates); the surname is the last word, so a name written family name
   first ("Kim Jong Un") is joined by its full form only;
 * a person's **spelling variant**: same initial, surnames within
   ``SURNAME_MIN_SIMILARITY`` and whole names within ``NAME_MIN_SIMILARITY``
   (``rapidfuzz``), or the same surname with a first name that is a prefix of
   the other's ("Josh Apte" / "Joshua Apte");
 * an organisation or place that is another's name **less a leading word**
-  of exactly one known entity ("Champions League" -> "UEFA Champions League");
-* an organisation's **spelling variant** of exactly one known organisation:
-  same digits and same first letter, and whole names within
-  ``ORG_MIN_SIMILARITY``, or within ``ORG_SKELETON_SIMILARITY`` with the same
-  consonants ("World Health Organisation" / "Organization", "Hizbollah" /
-  "Hezbollah", "Al Qaida" / "Al Qaeda", names of eight letters or more); "Apollo 11" and "Apollo 13", "Ministry
-  of Finance" and "Ministry of Defence" stay apart. Places are not joined by
-  spelling: "Austria" is not "Australia".
+  of exactly one known entity ("Champions League" -> "UEFA Champions League").
 
 A full name that joins a surname-only entity renames it (the registry keeps
 the fuller form as canonical); articles enriched before keep the short name
 until ``newsflow reprocess --stage enrich`` re-enriches them.
 
 Candidates come from **blocks** (``block_keys``): a person's surname prefix, an
-organisation's name less its first word and its consonant skeleton's first letters; matching only ever compares a name
+organisation's name less its first word; matching only ever compares a name
 with the entities of its blocks.
 
     >>> reg = MemoryRegistry()
@@ -66,14 +54,6 @@ from shared.models import Entity
 NAME_MIN_SIMILARITY = 88.0
 SURNAME_MIN_SIMILARITY = 80.0
 PROMINENCE_RATIO = 3
-CONTEXT_SIZE = 64
-CONTEXT_MIN_SHARED = 2
-ORG_MIN_SIMILARITY = 92.0
-ORG_SKELETON_SIMILARITY = 85.0
-_SKELETON_BLOCK = 4
-_SKELETON_MIN_LENGTH = 8  # shorter names differ by a vowel too often: "Reuters", "Routers"
-_VOWELS_AFTER_FIRST = re.compile(r"(?<!^)[aeiouy]")
-_DIGITS = re.compile(r"\d+")
 _PUNCT = re.compile(r"[^\w\s]")
 _SPACES = re.compile(r"\s+")
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
@@ -89,7 +69,6 @@ class Known:
     name: str
     articles: int = 0
     aliases: set[str] = field(default_factory=set)  # normal forms
-    context: dict[str, int] = field(default_factory=dict)  # normal form of a name seen with it -> articles
 
 
 @lru_cache(maxsize=16384)
@@ -100,14 +79,6 @@ def normal(name: str) -> str:
 
 def _words(name: str) -> list[str]:
     return [w for w in normal(name).split() if w not in _SUFFIXES] or normal(name).split()
-
-
-def skeleton(name: str) -> str:
-    """The consonants of a name's normal form, its first letter kept: "Al Qaeda" -> "alqd".
-
-    Transliterations vary in their vowels ("Hizbollah", "Hezbollah"), rarely in their consonants.
-    """
-    return _VOWELS_AFTER_FIRST.sub("", normal(name).replace(" ", ""))
 
 
 def entity_id(type_: str, name: str) -> str:
@@ -125,8 +96,6 @@ def block_keys(type_: str, name: str) -> list[str]:
     keys = [f"{type_}:{' '.join(words)}"]
     if len(words) > 1:
         keys.append(f"{type_}:{' '.join(words[1:])}")
-    if type_ == "organization":
-        keys.append(f"{type_}~{skeleton(name)[:_SKELETON_BLOCK]}")
     return keys
 
 
@@ -151,37 +120,8 @@ def _prominent(matches: list[Known]) -> Known | None:
     return None
 
 
-def _by_company(matches: list[Known], context: frozenset[str]) -> Known | None:
-    """The one candidate whose remembered company this article shares clearly more of, if any."""
-    ranked = sorted(((len(context & c.context.keys()), c) for c in matches), key=lambda pair: -pair[0])
-    if not ranked or ranked[0][0] < CONTEXT_MIN_SHARED:
-        return None
-    if len(ranked) > 1 and ranked[0][0] < 2 * ranked[1][0]:
-        return None
-    return ranked[0][1]
-
-
-def article_context(names: list[tuple[str, str]]) -> frozenset[str]:
-    """Normal forms of one article's names: the company each of its entities keeps."""
-    return frozenset(normal(n) for _, n in names)
-
-
-def remember_company(known: Known, context: frozenset[str]) -> list[str]:
-    """Count this article's other names as ``known``'s company; the names added (the store writes them)."""
-    added = sorted(context - known.aliases)
-    for n in added:
-        known.context[n] = known.context.get(n, 0) + 1
-    if len(known.context) > CONTEXT_SIZE:  # keep the most frequent company only
-        kept = sorted(known.context.items(), key=lambda kv: (-kv[1], kv[0]))[:CONTEXT_SIZE]
-        known.context = dict(kept)
-    return added
-
-
-def choose(type_: str, name: str, candidates: list[Known], context: frozenset[str] = frozenset()) -> Known | None:
-    """The known entity ``name`` joins, or None for a new one.
-
-    ``candidates``: entities of its blocks; ``context``: the normal forms of the article's names.
-    """
+def choose(type_: str, name: str, candidates: list[Known]) -> Known | None:
+    """The known entity ``name`` joins, or None for a new one. ``candidates``: entities of its blocks."""
     n = normal(name)
     same_type = [c for c in candidates if c.type == type_]
     words = _words(name)
@@ -191,11 +131,9 @@ def choose(type_: str, name: str, candidates: list[Known], context: frozenset[st
         # The full name first, even over a surname-only entity of the same spelling: two workers
         # that filed "Trump" and "Donald Trump" at the same instant heal on the next "Trump".
         full = [c for c in same_type if len(_words(c.name)) > 1 and _words(c.name)[-1] == words[0]]
-        found = _prominent(full) or _by_company(full, context - {normal(name)})
+        found = _prominent(full)
         if found:
             return found
-        if len(full) > 1:  # ambiguous and no evidence: not the alias an earlier article gave one of them
-            return next((c for c in same_type if normal(c.name) == n), None)
     exact = [c for c in same_type if n in c.aliases]
     if exact:
         return max(exact, key=lambda k: k.articles)
@@ -212,23 +150,7 @@ def choose(type_: str, name: str, candidates: list[Known], context: frozenset[st
     if len(shorter) == 1:
         return shorter[0]
     longer = [c for c in same_type if words[1:] == _words(c.name) and len(words) > 1]
-    if len(longer) == 1:
-        return longer[0]
-    if type_ == "organization":
-        variants = {c.entity_id: c for c in same_type if _same_organisation(name, c.name)}
-        return next(iter(variants.values())) if len(variants) == 1 else None
-    return None
-
-
-def _same_organisation(a: str, b: str) -> bool:
-    """Two spellings of one organisation's name (see the module's docstring)."""
-    na, nb = normal(a), normal(b)
-    if na[:1] != nb[:1] or _DIGITS.findall(na) != _DIGITS.findall(nb):
-        return False
-    score = fuzz.ratio(na, nb)
-    return score >= ORG_MIN_SIMILARITY or (
-        score >= ORG_SKELETON_SIMILARITY and len(na) >= _SKELETON_MIN_LENGTH and skeleton(a) == skeleton(b)
-    )
+    return longer[0] if len(longer) == 1 else None
 
 
 def absorb(known: Known | None, type_: str, name: str) -> tuple[Known, bool]:
@@ -288,17 +210,15 @@ class MemoryRegistry:
     def resolve(self, names: list[tuple[str, str]]) -> dict[tuple[str, str], Known]:
         """Canonical entity of every (type, name) of one article; each entity counts the article once."""
         out: dict[tuple[str, str], Known] = {}
-        context = article_context(names)
         for type_, name in names:
             candidates = [self._by_id[i] for key in block_keys(type_, name) for i in self._blocks.get(key, ())]
-            known, _ = absorb(choose(type_, name, candidates, context), type_, name)
+            known, _ = absorb(choose(type_, name, candidates), type_, name)
             self._by_id[known.entity_id] = known
             for key in block_keys(type_, name) + block_keys(type_, known.name):
                 self._blocks.setdefault(key, set()).add(known.entity_id)
             out[(type_, name)] = known
         for known in {k.entity_id: k for k in out.values()}.values():
             known.articles += 1
-            remember_company(known, context)
         return out
 
     def resolve_batch(self, articles: list[list[tuple[str, str]]]) -> list[dict[tuple[str, str], Known]]:

@@ -6,9 +6,7 @@ Layout, every key under the ``prefix`` the caller gives (the task passes
 
 * ``{prefix}:entity:{id}``   hash ``type``, ``name`` (canonical), ``articles`` (how many articles named it);
 * ``{prefix}:aliases:{id}``  set of the normal forms that joined it;
-* ``{prefix}:block:{key}``   set of entity ids filed under a block key (``registry.block_keys``);
-* ``{prefix}:company:{id}``  sorted set: normal forms of the names seen with it, scored by articles
-  (trimmed to the ``CONTEXT_SIZE`` most frequent), the evidence an ambiguous surname is joined by.
+* ``{prefix}:block:{key}``   set of entity ids filed under a block key (``registry.block_keys``).
 
 One enrich batch costs three round trips, all pipelined: read the blocks of
 every name of the batch, read those entities, write the outcome. Keys do not
@@ -35,15 +33,7 @@ commutes:
 
 from __future__ import annotations
 
-from services.enricher.registry import (
-    CONTEXT_SIZE,
-    Known,
-    absorb,
-    article_context,
-    block_keys,
-    choose,
-    remember_company,
-)
+from services.enricher.registry import Known, absorb, block_keys, choose
 
 
 def _text(value) -> str:
@@ -60,19 +50,13 @@ class RedisRegistry:
         for i in ids:
             pipe.hgetall(f"{self.prefix}:entity:{i}")
             pipe.smembers(f"{self.prefix}:aliases:{i}")
-            pipe.zrange(f"{self.prefix}:company:{i}", 0, CONTEXT_SIZE - 1, desc=True, withscores=True)
         replies = pipe.execute()
         found = {}
-        for i, fields, aliases, company in zip(ids, replies[::3], replies[1::3], replies[2::3]):
+        for i, fields, aliases in zip(ids, replies[::2], replies[1::2]):
             fields = {_text(k): _text(v) for k, v in fields.items()}
             if "type" in fields and "name" in fields:
                 found[i] = Known(
-                    i,
-                    fields["type"],
-                    fields["name"],
-                    int(fields.get("articles", 0)),
-                    {_text(a) for a in aliases},
-                    {_text(n): int(score) for n, score in company},
+                    i, fields["type"], fields["name"], int(fields.get("articles", 0)), {_text(a) for a in aliases}
                 )
         return found
 
@@ -88,14 +72,12 @@ class RedisRegistry:
         renamed: set[str] = set()
         filed: set[tuple[str, str]] = set()  # (block key, id)
         counted: list[set[str]] = []
-        company: dict[str, list[str]] = {}  # entity id -> names seen with it in this batch, once per article
         results = []
         for names in articles:
             out: dict[tuple[str, str], Known] = {}
-            context = article_context(names)
             for type_, name in names:
                 candidates = [known[i] for k in block_keys(type_, name) for i in blocks.get(k, ()) if i in known]
-                chosen = choose(type_, name, candidates, context)
+                chosen = choose(type_, name, candidates)
                 entity, changed = absorb(chosen, type_, name)
                 if chosen is None:
                     created.add(entity.entity_id)
@@ -107,10 +89,8 @@ class RedisRegistry:
                     filed.add((k, entity.entity_id))
                 out[(type_, name)] = entity
             counted.append({e.entity_id for e in out.values()})
-            for i in counted[-1]:
-                company.setdefault(i, []).extend(remember_company(known[i], context))
             results.append(out)
-        self._write(known, created, renamed, filed, counted, company)
+        self._write(known, created, renamed, filed, counted)
         return results
 
     def _write(
@@ -120,7 +100,6 @@ class RedisRegistry:
         renamed: set[str],
         filed: set[tuple[str, str]],
         counted: list[set[str]],
-        company: dict[str, list[str]] | None = None,
     ) -> None:
         pipe = self._r.pipeline(transaction=False)
         touched = set().union(*counted) if counted else set()
@@ -136,9 +115,4 @@ class RedisRegistry:
             pipe.sadd(f"{self.prefix}:aliases:{i}", *sorted(e.aliases))
         for k, i in sorted(filed):
             pipe.sadd(f"{self.prefix}:block:{k}", i)
-        for i, names in sorted((company or {}).items()):
-            key = f"{self.prefix}:company:{i}"
-            for n in sorted(set(names)):
-                pipe.zincrby(key, names.count(n), n)
-            pipe.zremrangebyrank(key, 0, -CONTEXT_SIZE - 1)  # the least frequent beyond the cap go
         pipe.execute()

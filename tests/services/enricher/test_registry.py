@@ -107,32 +107,3 @@ def test_enricher_gives_a_later_articles_surname_the_corpus_name(nlp, client, un
     assert set(people) == {"Donald Trump"}
     later = next(e for e in second.entities if e.type == "person")
     assert later.aliases == ["Trump"] and later.entity_id == people["Donald Trump"].entity_id
-
-
-@pytest.mark.integration
-def test_organisation_spelling_variants_join_and_near_names_stay_apart(make_registry):
-    reg = make_registry()
-    _names(reg, [("organization", "Hezbollah"), ("organization", "World Health Organization"),
-                 ("organization", "Apollo 11"), ("organization", "Ministry of Defence"), ("place", "Austria")])
-    [names] = _names(make_registry(), [("organization", "Hizbollah"), ("organization", "World Health Organisation"),
-                                       ("organization", "Apollo 13"), ("organization", "Ministry of Finance"),
-                                       ("place", "Australia")])
-    assert names == {"Hizbollah": "Hezbollah", "World Health Organisation": "World Health Organization",
-                     "Apollo 13": "Apollo 13", "Ministry of Finance": "Ministry of Finance", "Australia": "Australia"}
-
-
-@pytest.mark.integration
-def test_ambiguous_surname_joins_the_full_name_whose_company_the_article_keeps(make_registry):
-    reg = make_registry()
-    boris = [("person", "Boris Johnson"), ("organization", "Conservative Party"), ("place", "Downing Street")]
-    dwayne = [("person", "Dwayne Johnson"), ("organization", "WWE"), ("place", "Hollywood")]
-    _names(reg, boris, dwayne)
-    [politics, films, neither, one_shared] = _names(
-        make_registry(),
-        [("person", "Johnson"), ("place", "Downing Street"), ("organization", "Conservative Party")],
-        [("person", "Johnson"), ("organization", "WWE"), ("place", "Hollywood")],
-        [("person", "Johnson"), ("place", "Paris")],
-        [("person", "Johnson"), ("place", "Downing Street")],
-    )
-    assert politics["Johnson"] == "Boris Johnson" and films["Johnson"] == "Dwayne Johnson"
-    assert neither["Johnson"] == one_shared["Johnson"] == "Johnson"  # no or thin evidence: apart

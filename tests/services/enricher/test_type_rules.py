@@ -136,36 +136,3 @@ def test_context_words_around_a_name_decide_place_brand_and_thing():
     assert type_rules.judge("Blossom Comb", "person", body, body.index("Blossom")) == type_rules.DROP
     assert type_rules.judge("Europa Clipper", "place", body, body.index("Europa")) == type_rules.DROP
     assert type_rules.judge("Yobe North", "person", body, body.index("Yobe")) == ("Yobe North", "place")
-
-
-def test_storms_craft_and_one_word_events_are_no_entities_nor_is_their_short_name():
-    body = (
-        "Cyclone Phailin hit Odisha. Phailin weakened. Space Shuttle Columbia flew first; Columbia was lost in "
-        "2003. The Paralympics follow the Olympics."
-    )
-    spans = [
-        Span("PERSON", 0, 15),
-        Span("PERSON", body.index("Phailin weak"), body.index("Phailin weak") + 7),
-        Span("GPE", body.index("Odisha"), body.index("Odisha") + 6),
-        Span("PERSON", body.index("Space"), body.index("Space") + 22),
-        Span("GPE", body.index("Columbia was"), body.index("Columbia was") + 8),
-        Span("ORG", body.index("Paralympics"), body.index("Paralympics") + 11),
-    ]
-    assert [(e.type, e.name) for e in extract_entities(body, spans, _never_place)] == [("place", "Odisha")]
-
-
-def test_a_span_across_a_line_break_keeps_its_first_line():
-    body = "NASA tweeted via its account International Space Station\nImage : Twitter / NASA ."
-    start = body.index("International")
-    [station] = extract_entities(body, [Span("FAC", start, body.index(" :"))], _never_place)
-    assert (station.name, station.mentions[0].start, station.mentions[0].end) == (
-        "International Space Station",
-        start,
-        body.index("\n"),
-    )
-
-
-@pytest.mark.parametrize(("surface", "nert"), [("Edmonton Sun", "person"), ("Saudi Gazette", "place"),
-                                               ("New Zealand Herald", "place")])
-def test_a_newspaper_title_is_an_organisation(surface, nert):
-    assert type_rules.judge(surface, nert, f"the {surface} reported", 4) == (surface, "organization")
