@@ -113,12 +113,13 @@ def test_three_enricher_containers_share_the_work_and_the_total_is_exact(stack):
 
 
 def test_an_enricher_killed_mid_ingest_loses_and_duplicates_nothing(stack):
-    expected = drop_corpus(stack, "kill", files=10, per_file=8)
+    # Enough pages that the first poll finds the ingest under way on a quiet machine too.
+    expected = drop_corpus(stack, "kill", files=40, per_file=8)
     at_kill = wait_until(lambda: len(stack.urls(prefix("kill"))), 300, "the first kill articles", poll_s=0.3)
     stack.compose("kill", "-s", "KILL", "enricher")
     stack.compose("up", "-d", "enricher")
     assert at_kill < len(expected), "the ingest finished before the kill: nothing was tested"
-    assert_nothing_lost(stack, "kill", expected, files=10)
+    assert_nothing_lost(stack, "kill", expected, files=40)
 
 
 def enrich_queue_depth(stack) -> int:
