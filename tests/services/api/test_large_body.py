@@ -9,15 +9,11 @@ from __future__ import annotations
 import os
 import select
 import socket
-import subprocess
-import sys
-import time
 
-import httpx
 import psutil
 import pytest
 
-from shared.settings import PROJECT_ROOT
+from tests.services.api.api_server import free_port, start_api_server
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -27,32 +23,16 @@ CHUNK = 1 << 20
 LIMIT = 8 * CHUNK
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture
 def server(isolated, redis_client, es):
     settings, env = isolated
-    port = _free_port()
+    port = free_port()
     # One worker process: the memory measured is that of the process that reads the body.
     env = {**os.environ, **env, "NEWSFLOW_API_TOKENS": TOKEN, "NEWSFLOW_MAX_RAW_BYTES": str(LIMIT * 16),
            "NEWSFLOW_API_WORKERS": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "services.api.serve", "--port", str(port)], env=env,
-                            cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = start_api_server(env, port, timeout_s=60)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise AssertionError(f"API did not start: {proc.stderr.read().decode()[-2000:]}")
-        time.sleep(0.2)
     yield base, port, proc, settings
     proc.terminate()
     proc.wait(timeout=15)

@@ -4,16 +4,12 @@ every page is accepted once, and ``/metrics`` counts the requests of both proces
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 
 import httpx
 import psutil
 import pytest
 
-from shared.settings import PROJECT_ROOT
+from tests.services.api.api_server import free_port, start_api_server
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -21,11 +17,6 @@ TOKEN = "test-token-" + "w" * 20
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 PAGES = 24
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _posted_count(metrics: str) -> float:
@@ -35,24 +26,11 @@ def _posted_count(metrics: str) -> float:
 
 def test_two_workers_share_the_port_and_metrics_count_both(isolated, redis_client, es):
     settings, env = isolated
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, **env, "NEWSFLOW_API_TOKENS": TOKEN, "NEWSFLOW_API_WORKERS": "2"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "services.api.serve", "--port", str(port)],
-        env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+    proc = start_api_server(env, port, timeout_s=90)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"API did not start: {proc.stderr.read().decode()[-2000:]}")
-            time.sleep(0.2)
         workers = [p for p in psutil.Process(proc.pid).children() if "spawn_main" in " ".join(p.cmdline())]
         assert len(workers) == 2, [p.cmdline() for p in psutil.Process(proc.pid).children()]
 
