@@ -7,7 +7,7 @@ fresh, so a depth read *under* the mark is trusted for ``max_age_s``. Within
 that window the queue can grow by at most the pages accepted meanwhile (at
 200 pages/s and 0.25 s, 50 pages past a mark of 10,000): back-pressure stays
 a soft limit, as it is anyway between two concurrent requests. A depth read
-*at or over* the mark is never trusted: every request re-reads it, so the
+*over* the mark (a 429) is never trusted: every request re-reads it, so the
 first one after the parser catches up is accepted.
 
     >>> now = [0.0]
